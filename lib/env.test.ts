@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { parseEnv, publicUrl, telegramMode } from "./env";
+
+function errorsFor(source: Record<string, string>): string[] {
+  const result = parseEnv(source);
+  if (result.ok) throw new Error("expected the environment to be rejected");
+  return result.errors;
+}
+
+describe("environment validation", () => {
+  it("accepts an empty environment and fills in the single-machine defaults", () => {
+    const result = parseEnv({});
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.env).toMatchObject({
+      NODE_ENV: "development",
+      PORT: 3000,
+      REALTIME_PORT: 3001,
+      WORKER_PORT: 3002,
+      TELEGRAM_API_ROOT: "https://api.telegram.org",
+      LOG_LEVEL: "info",
+      EMBEDDED_POSTGRES_PORT: 54329,
+    });
+    expect(result.env.DATABASE_URL).toBeUndefined();
+  });
+
+  it("treats an empty value as unset", () => {
+    const result = parseEnv({ DATABASE_URL: "", PORT: "" });
+    expect(result.ok && result.env.PORT).toBe(3000);
+    expect(result.ok && result.env.DATABASE_URL).toBeUndefined();
+  });
+
+  it.each([
+    [{ PORT: "abc" }, 'PORT must be a whole number between 1 and 65535 (got "abc")'],
+    [{ PORT: "70000" }, 'PORT must be a whole number between 1 and 65535 (got "70000")'],
+    [{ REALTIME_PORT: "0" }, 'REALTIME_PORT must be a whole number between 1 and 65535 (got "0")'],
+    [{ TELEGRAM_MODE: "push" }, 'TELEGRAM_MODE must be webhook or polling (or unset) (got "push")'],
+    [{ LOG_LEVEL: "loud" }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
+    [{ NODE_ENV: "prod" }, 'NODE_ENV must be one of development, production, test (got "prod")'],
+  ])("rejects %j with one line naming the variable and the rule", (source, message) => {
+    expect(errorsFor(source)).toEqual([message]);
+  });
+
+  it("rejects a database URL that is not a postgres URL, without echoing it (it may hold a password)", () => {
+    const errors = errorsFor({ DATABASE_URL: "mysql://root:hunter2@db/app" });
+    expect(errors).toEqual([
+      "DATABASE_URL must be a URL starting with postgres:// or postgresql://, like postgres://user:password@localhost:5432/supportchat",
+    ]);
+    expect(errors.join()).not.toContain("hunter2");
+  });
+
+  it("rejects URLs with a trailing slash and secrets that are too short", () => {
+    expect(errorsFor({ PUBLIC_URL: "https://support.example.com/" })).toEqual(["PUBLIC_URL must not end with /"]);
+    expect(errorsFor({ TELEGRAM_API_ROOT: "ftp://x" })[0]).toMatch(/^TELEGRAM_API_ROOT must be a URL starting with http:\/\/ or https:\/\//);
+    expect(errorsFor({ APP_SECRET: "short" })).toEqual([
+      "APP_SECRET must be at least 32 characters (try: openssl rand -base64 48)",
+    ]);
+    expect(errorsFor({ ENCRYPTION_KEY: "xyz" })[0]).toMatch(/^ENCRYPTION_KEY must be 64 hexadecimal characters/);
+    expect(errorsFor({ REDIS_URL: "http://localhost:6379" })[0]).toMatch(/^REDIS_URL must be a URL starting with redis:\/\//);
+  });
+
+  it("reports every bad value at once, one line each", () => {
+    expect(errorsFor({ PORT: "x", WORKER_PORT: "y", LOG_LEVEL: "z" })).toHaveLength(3);
+  });
+
+  it("requires the database and both secrets in production", () => {
+    expect(errorsFor({ NODE_ENV: "production" })).toEqual([
+      "DATABASE_URL is required when NODE_ENV=production",
+      "APP_SECRET is required when NODE_ENV=production",
+      "ENCRYPTION_KEY is required when NODE_ENV=production",
+    ]);
+  });
+
+  it("derives the Telegram mode from PUBLIC_URL unless it is set", () => {
+    expect(telegramMode({ PUBLIC_URL: "https://support.example.com" })).toBe("webhook");
+    expect(telegramMode({ PUBLIC_URL: "http://localhost:3000" })).toBe("polling");
+    expect(telegramMode({ PUBLIC_URL: undefined })).toBe("polling");
+    expect(telegramMode({ PUBLIC_URL: "https://support.example.com", TELEGRAM_MODE: "polling" })).toBe("polling");
+  });
+
+  it("defaults the public URL to the local web port", () => {
+    expect(publicUrl({ PORT: 4000, PUBLIC_URL: undefined })).toBe("http://localhost:4000");
+  });
+});

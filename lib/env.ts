@@ -1,0 +1,113 @@
+import { z } from "zod";
+
+/**
+ * Every environment variable the processes read, validated once at start.
+ * Each bad value becomes one line a person can act on (see `formatEnvIssues`).
+ */
+
+const port = (fallback: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, "must be a whole number between 1 and 65535")
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 65535, "must be a whole number between 1 and 65535")
+    .default(fallback);
+
+const url = (protocols: readonly string[], example: string) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}, like ${example}`);
+
+const emptyAsUnset = (value: unknown) => (value === "" ? undefined : value);
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.preprocess(emptyAsUnset, z.enum(["development", "production", "test"]).default("development")),
+    DATABASE_URL: z.preprocess(
+      emptyAsUnset,
+      url(["postgres:", "postgresql:"], "postgres://user:password@localhost:5432/supportchat").optional(),
+    ),
+    REDIS_URL: z.preprocess(emptyAsUnset, url(["redis:", "rediss:"], "redis://localhost:6379").optional()),
+    PORT: z.preprocess(emptyAsUnset, port(3000)),
+    REALTIME_PORT: z.preprocess(emptyAsUnset, port(3001)),
+    WORKER_PORT: z.preprocess(emptyAsUnset, port(3002)),
+    PUBLIC_URL: z.preprocess(
+      emptyAsUnset,
+      url(["http:", "https:"], "https://support.example.com")
+        .refine((value) => !value.endsWith("/"), "must not end with /")
+        .optional(),
+    ),
+    TELEGRAM_API_ROOT: z.preprocess(
+      emptyAsUnset,
+      url(["http:", "https:"], "https://api.telegram.org")
+        .refine((value) => !value.endsWith("/"), "must not end with /")
+        .default("https://api.telegram.org"),
+    ),
+    TELEGRAM_MODE: z.preprocess(
+      emptyAsUnset,
+      z.enum(["webhook", "polling"], { message: "must be webhook or polling (or unset)" }).optional(),
+    ),
+    APP_SECRET: z.preprocess(
+      emptyAsUnset,
+      z.string().min(32, "must be at least 32 characters (try: openssl rand -base64 48)").optional(),
+    ),
+    ENCRYPTION_KEY: z.preprocess(
+      emptyAsUnset,
+      z
+        .string()
+        .regex(/^[0-9a-fA-F]{64}$/, "must be 64 hexadecimal characters, a 256-bit key (try: openssl rand -hex 32)")
+        .optional(),
+    ),
+    LOG_LEVEL: z.preprocess(
+      emptyAsUnset,
+      z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    ),
+    LOG_FORMAT: z.preprocess(emptyAsUnset, z.enum(["json", "pretty"]).optional()),
+    DATA_DIR: z.preprocess(emptyAsUnset, z.string().optional()),
+    EMBEDDED_POSTGRES_PORT: z.preprocess(emptyAsUnset, port(54329)),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== "production") return;
+    for (const key of ["DATABASE_URL", "APP_SECRET", "ENCRYPTION_KEY"] as const) {
+      if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required when NODE_ENV=production" });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export type EnvResult = { ok: true; env: Env } | { ok: false; errors: string[] };
+
+export function parseEnv(source: Record<string, string | undefined>): EnvResult {
+  const result = envSchema.safeParse(source);
+  if (result.success) return { ok: true, env: result.data };
+  return { ok: false, errors: formatEnvIssues(result.error, source) };
+}
+
+function formatEnvIssues(error: z.ZodError, source: Record<string, string | undefined>): string[] {
+  return error.issues.map((issue) => {
+    const key = String(issue.path[0] ?? "environment");
+    const raw = source[key];
+    // Never echo a secret or a URL that may carry a password back to the terminal.
+    const shown = raw === undefined || /SECRET|KEY|URL/.test(key) ? "" : ` (got "${raw}")`;
+    const message = issue.code === "invalid_value" && !issue.message.startsWith("must") ? `must be one of ${issue.values.join(", ")}` : issue.message;
+    return `${key} ${message}${shown}`;
+  });
+}
+
+/** Webhook when Telegram can reach us over HTTPS, polling otherwise. */
+export function telegramMode(env: Pick<Env, "TELEGRAM_MODE" | "PUBLIC_URL">): "webhook" | "polling" {
+  if (env.TELEGRAM_MODE) return env.TELEGRAM_MODE;
+  return env.PUBLIC_URL?.startsWith("https://") ? "webhook" : "polling";
+}
+
+export function publicUrl(env: Pick<Env, "PUBLIC_URL" | "PORT">): string {
+  return env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+}

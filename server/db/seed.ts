@@ -1,0 +1,106 @@
+import type { Db } from "@/server/db/client";
+import { isUniqueViolation } from "@/server/errors";
+import { seal } from "@/server/security/secret-box";
+import { hashPassword } from "@/server/security/password";
+
+export const DEMO_TENANT_SLUG = "demo";
+export const DEMO_OWNER_EMAIL = "owner@demo.example";
+
+/** A token the Telegram emulator accepts; no real bot has it. */
+const DEMO_BOT_TOKEN = "100000001:demo-emulator-token";
+
+/**
+ * A demo workspace so a newcomer sees a working inbox on first start: a tenant,
+ * its owner, a Telegram channel and one conversation. Runs in one transaction
+ * and does nothing when the demo tenant exists, so every start may call it.
+ */
+export async function seedDemo(
+  db: Db,
+  options: { ownerPassword: string; encryptionKey: string },
+): Promise<{ created: boolean; tenantId: string }> {
+  const existing = await db.tenant.findUnique({ where: { slug: DEMO_TENANT_SLUG } });
+  if (existing) return { created: false, tenantId: existing.id };
+
+  const passwordHash = await hashPassword(options.ownerPassword);
+  const token = seal(DEMO_BOT_TOKEN, options.encryptionKey);
+  const now = Date.now();
+  const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000);
+
+  try {
+    return await insertDemo(db, passwordHash, token, at);
+  } catch (error) {
+    // Another process seeded it between our check and our insert.
+    if (!isUniqueViolation(error)) throw error;
+    const winner = await db.tenant.findUniqueOrThrow({ where: { slug: DEMO_TENANT_SLUG } });
+    return { created: false, tenantId: winner.id };
+  }
+}
+
+function insertDemo(db: Db, passwordHash: string, token: ReturnType<typeof seal>, at: (minutesAgo: number) => Date) {
+  return db.$transaction(async (tx) => {
+    const tenant = await tx.tenant.create({
+      data: { slug: DEMO_TENANT_SLUG, name: "Demo Company", settings: { create: {} } },
+    });
+    const owner = await tx.user.upsert({
+      where: { email: DEMO_OWNER_EMAIL },
+      update: {},
+      create: { email: DEMO_OWNER_EMAIL, name: "Demo Owner", passwordHash },
+    });
+    await tx.membership.create({ data: { tenantId: tenant.id, userId: owner.id, role: "owner" } });
+    const channel = await tx.channel.create({
+      data: {
+        tenantId: tenant.id,
+        type: "telegram",
+        name: "Demo bot",
+        mode: "polling",
+        tokenCiphertext: token.ciphertext,
+        tokenKeyId: token.keyId,
+        botId: 100000001n,
+        botUsername: "demo_support_bot",
+        webhookSecret: crypto.randomUUID().replaceAll("-", ""),
+      },
+    });
+    const contact = await tx.contact.create({
+      data: { tenantId: tenant.id, name: "Alice Example", username: "alice_example", locale: "en" },
+    });
+    await tx.contactIdentity.create({
+      data: { tenantId: tenant.id, contactId: contact.id, channelId: channel.id, externalId: "200000001", username: "alice_example" },
+    });
+    const firstText = "Hi! I ordered a lamp last week and it hasn't arrived yet. Can you check?";
+    const lastText = "Order #1042, the blue one.";
+    const conversation = await tx.conversation.create({
+      data: {
+        tenantId: tenant.id,
+        channelId: channel.id,
+        contactId: contact.id,
+        externalChatId: "200000001",
+        status: "open",
+        lastMessageAt: at(2),
+        lastMessagePreview: lastText,
+        unreadCount: 2,
+      },
+    });
+    await tx.message.createMany({
+      data: [
+        { text: firstText, externalId: "1", createdAt: at(5) },
+        { text: lastText, externalId: "2", createdAt: at(2) },
+      ].map((message) => ({
+        ...message,
+        tenantId: tenant.id,
+        conversationId: conversation.id,
+        direction: "inbound" as const,
+        senderType: "contact" as const,
+        deliveryStatus: "received" as const,
+      })),
+    });
+    await tx.event.create({
+      data: {
+        tenantId: tenant.id,
+        type: "conversation.created",
+        conversationId: conversation.id,
+        payload: { conversationId: conversation.id, contactId: contact.id, channelId: channel.id },
+      },
+    });
+    return { created: true, tenantId: tenant.id };
+  });
+}

@@ -1,0 +1,35 @@
+/**
+ * The one error type of the domain. Services throw it; the tRPC layer and route
+ * handlers map its code to a status once (see `httpStatusOf`).
+ */
+export const appErrorCodes = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  TOO_MANY_REQUESTS: 429,
+  SERVICE_UNAVAILABLE: 503,
+} as const;
+
+export type AppErrorCode = keyof typeof appErrorCodes;
+
+export class AppError extends Error {
+  constructor(
+    readonly code: AppErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+}
+
+export function httpStatusOf(code: AppErrorCode): number {
+  return appErrorCodes[code];
+}
+
+/** Postgres unique violation, as Prisma reports it. */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
+}

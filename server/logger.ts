@@ -1,0 +1,42 @@
+import pino, { type Logger } from "pino";
+
+export type ProcessName = "start" | "web" | "realtime" | "worker" | "admin" | "test";
+
+/**
+ * Paths that may hold a secret, in any log object: they are replaced before the
+ * line is written. Bot tokens also never reach a log object in the first place.
+ */
+export const redactPaths = [
+  "password",
+  "*.password",
+  "token",
+  "*.token",
+  "*.botToken",
+  "apiKey",
+  "*.apiKey",
+  "key",
+  "*.key",
+  "authorization",
+  "*.authorization",
+  "*.headers.authorization",
+  "*.headers.cookie",
+  "cookie",
+  "*.cookie",
+  "connectionString",
+  "*.connectionString",
+];
+
+/**
+ * One JSON line per event on stdout; `npm start` prettifies and prefixes them
+ * (server/start/log-sink.ts), so every process logs the same way.
+ */
+export function createLogger(proc: ProcessName, level = process.env.LOG_LEVEL ?? "info"): Logger {
+  return pino({
+    level,
+    base: { proc, pid: process.pid },
+    redact: { paths: redactPaths, censor: "[redacted]" },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
+}
+
+export type { Logger };

@@ -1,0 +1,53 @@
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { StartupError } from "@/server/config/fail";
+import { projectRoot } from "@/server/config/data-dir";
+import type { Logger } from "@/server/logger";
+
+const buildDir = path.join(projectRoot, ".next");
+const stampFile = path.join(buildDir, "support-chat-build.json");
+
+function currentRevision(): string | undefined {
+  const result = spawnSync("git", ["rev-parse", "HEAD"], { cwd: projectRoot, encoding: "utf8" });
+  return result.status === 0 ? result.stdout.trim() : undefined;
+}
+
+/** Whether `next build` must run: no build yet, or one made from another commit. */
+export function buildIsMissingOrStale(): boolean {
+  if (!existsSync(path.join(buildDir, "BUILD_ID"))) return true;
+  const revision = currentRevision();
+  if (!revision) return false;
+  try {
+    return JSON.parse(readFileSync(stampFile, "utf8")).revision !== revision;
+  } catch {
+    return true;
+  }
+}
+
+export async function buildWebApp(log: Logger, onLine: (line: string) => void): Promise<void> {
+  log.info("building the web app (first start or new code; about a minute on two cores)");
+  const started = Date.now();
+  const child = spawn(process.execPath, [path.join(projectRoot, "node_modules/next/dist/bin/next"), "build"], {
+    cwd: projectRoot,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const tail: string[] = [];
+  const collect = (chunk: Buffer) => {
+    for (const line of chunk.toString("utf8").split("\n")) {
+      if (!line.trim()) continue;
+      tail.push(line);
+      if (tail.length > 40) tail.shift();
+      onLine(line);
+    }
+  };
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  if (code !== 0) {
+    throw new StartupError(["the web app build failed; its last lines:", ...tail.slice(-15)]);
+  }
+  writeFileSync(stampFile, JSON.stringify({ revision: currentRevision() ?? null, builtAt: new Date().toISOString() }));
+  log.info({ seconds: Math.round((Date.now() - started) / 1000) }, "web app built");
+}

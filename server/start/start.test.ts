@@ -1,0 +1,268 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { projectRoot } from "@/server/config/data-dir";
+import { createLogger } from "@/server/logger";
+import { createTestDatabase, type TestDatabase } from "@/server/test/database";
+import { freePort } from "@/server/test/free-port";
+import { buildIsMissingOrStale, buildWebApp } from "./build";
+
+/**
+ * `npm start` as a newcomer runs it: a fresh data folder, no DATABASE_URL, the
+ * real processes. Ports are random so the suite never clashes with a running copy.
+ */
+
+type Run = {
+  child: ChildProcess;
+  lines: Record<string, unknown>[];
+  stderr: string[];
+  exited: Promise<number | null>;
+};
+
+type Ports = { PORT: string; REALTIME_PORT: string; WORKER_PORT: string; EMBEDDED_POSTGRES_PORT: string };
+
+async function ports(): Promise<Ports> {
+  return {
+    PORT: String(await freePort()),
+    REALTIME_PORT: String(await freePort()),
+    WORKER_PORT: String(await freePort()),
+    EMBEDDED_POSTGRES_PORT: String(await freePort()),
+  };
+}
+
+function start(env: NodeJS.ProcessEnv): Run {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, "server/start/main.ts")], {
+    cwd: projectRoot,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_FORMAT: "json", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const run: Run = { child, lines: [], stderr: [], exited: new Promise((resolve) => child.on("exit", resolve)) };
+  let buffered = "";
+  child.stdout!.on("data", (chunk: Buffer) => {
+    buffered += chunk.toString("utf8");
+    const parts = buffered.split("\n");
+    buffered = parts.pop() ?? "";
+    for (const line of parts) {
+      if (!line.trim()) continue;
+      try {
+        run.lines.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        run.lines.push({ raw: line });
+      }
+    }
+  });
+  child.stderr!.on("data", (chunk: Buffer) => run.stderr.push(...chunk.toString("utf8").split("\n").filter(Boolean)));
+  return run;
+}
+
+async function waitFor(run: Run, message: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (run.lines.some((line) => line.msg === message)) return;
+    if (run.child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`"${message}" never came; output:\n${JSON.stringify(run.lines, null, 1)}\n${run.stderr.join("\n")}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitGone(pids: number[], timeoutMs = 15_000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && pids.some(isAlive)) await new Promise((resolve) => setTimeout(resolve, 100));
+  return pids.filter(isAlive);
+}
+
+function childPids(run: Run): number[] {
+  const pids = run.lines.filter((line) => ["web", "realtime", "worker"].includes(line.proc as string)).map((line) => line.pid).filter((pid): pid is number => typeof pid === "number");
+  return [...new Set(pids)];
+}
+
+function postmasterPid(dataDir: string): number {
+  return Number(readFileSync(path.join(dataDir, "postgres", "postmaster.pid"), "utf8").split("\n")[0]);
+}
+
+const dirs: string[] = [];
+function tempDataDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "sc-start-"));
+  chmodSync(dir, 0o711); // as root, the embedded database runs as the postgres user and must reach it
+  dirs.push(dir);
+  return path.join(dir, "data");
+}
+
+beforeAll(async () => {
+  // Build once here so the starts below measure starting, not building.
+  if (buildIsMissingOrStale()) await buildWebApp(createLogger("test", "silent"), () => {});
+}, 600_000);
+
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("npm start on a fresh machine", () => {
+  const dataDir = tempDataDir();
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    env = { DATA_DIR: dataDir, ...(await ports()) };
+  });
+
+  it("starts the embedded database and all processes, seeds the demo, and prints how to sign in", async () => {
+    const run = start(env);
+    try {
+      await waitFor(run, "Support Chat is ready");
+      const web = await fetch(`http://127.0.0.1:${env.PORT}/api/health`);
+      expect(web.status).toBe(200);
+      expect(await web.json()).toMatchObject({ status: "ok", database: { ok: true } });
+      for (const port of [env.REALTIME_PORT, env.WORKER_PORT]) {
+        expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+      }
+      const page = await fetch(`http://127.0.0.1:${env.PORT}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain("Support Chat");
+
+      const secrets = JSON.parse(readFileSync(path.join(dataDir, "secrets.json"), "utf8")) as { demoOwnerPassword: string };
+      expect(run.lines.map((line) => line.msg)).toContain(`demo sign-in: owner@demo.example / ${secrets.demoOwnerPassword}`);
+      expect(run.lines).toContainEqual(expect.objectContaining({ msg: "demo workspace created", created: true }));
+      expect(existsSync(path.join(dataDir, "postgres", "PG_VERSION"))).toBe(true);
+
+      // Ctrl-C: everything stops, the database too, and nothing is left running.
+      const pids = [...childPids(run), postmasterPid(dataDir)];
+      expect(pids).toHaveLength(4);
+      run.child.kill("SIGINT");
+      expect(await run.exited).toBe(0);
+      expect(await waitGone(pids)).toEqual([]);
+    } finally {
+      run.child.kill("SIGKILL");
+    }
+  });
+
+  it("reuses the data on a second start and seeds nothing twice", async () => {
+    const run = start(env);
+    try {
+      await waitFor(run, "Support Chat is ready");
+      expect(run.lines).toContainEqual(expect.objectContaining({ msg: "demo workspace present", created: false }));
+      expect(run.lines.map((line) => line.msg)).not.toContain("creating the embedded database (first start)");
+      const secrets = JSON.parse(readFileSync(path.join(dataDir, "secrets.json"), "utf8")) as { postgresPassword: string };
+      const client = new pg.Client({
+        connectionString: `postgres://postgres:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${env.EMBEDDED_POSTGRES_PORT}/supportchat`,
+      });
+      await client.connect();
+      const counts = await client.query(`SELECT (SELECT count(*) FROM "Tenant")::int AS tenants, (SELECT count(*) FROM "Conversation")::int AS conversations`);
+      await client.end();
+      expect(counts.rows[0]).toEqual({ tenants: 1, conversations: 1 });
+      run.child.kill("SIGTERM");
+      expect(await run.exited).toBe(0);
+    } finally {
+      run.child.kill("SIGKILL");
+    }
+  });
+
+  it("recovers after being killed outright: its children stop by themselves and the next start takes over the database", async () => {
+    const first = start(env);
+    await waitFor(first, "Support Chat is ready");
+    const children = childPids(first);
+    const postmaster = postmasterPid(dataDir);
+    first.child.kill("SIGKILL");
+    await first.exited;
+    expect(await waitGone(children)).toEqual([]);
+    expect(isAlive(postmaster)).toBe(true);
+
+    const second = start(env);
+    try {
+      await waitFor(second, "Support Chat is ready");
+      expect(second.lines).toContainEqual(expect.objectContaining({ msg: "stopping an embedded database left running by an earlier start" }));
+      expect(isAlive(postmaster)).toBe(false);
+      second.child.kill("SIGTERM");
+      expect(await second.exited).toBe(0);
+    } finally {
+      second.child.kill("SIGKILL");
+    }
+  });
+});
+
+describe("npm start with DATABASE_URL", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it("uses that database and never starts an embedded one", async () => {
+    const dataDir = tempDataDir();
+    const run = start({ DATA_DIR: dataDir, DATABASE_URL: database.url, ...(await ports()) });
+    try {
+      await waitFor(run, "Support Chat is ready");
+      expect(existsSync(path.join(dataDir, "postgres"))).toBe(false);
+      expect(run.lines).toContainEqual(expect.objectContaining({ msg: "database ready", embedded: false }));
+      expect(JSON.stringify(run.lines)).not.toContain(new URL(database.url).password || "never-present");
+      expect(await database.db.tenant.count()).toBe(1);
+      run.child.kill("SIGTERM");
+      expect(await run.exited).toBe(0);
+    } finally {
+      run.child.kill("SIGKILL");
+    }
+  });
+});
+
+describe("npm start with bad configuration", () => {
+  function errorLines(run: Run): string[] {
+    return [...run.stderr, ...run.lines.filter((line) => (line.level as number) >= 50).map((line) => `support-chat: ${line.msg}`)];
+  }
+
+  it("ends with one line naming an invalid DATABASE_URL, exit code 1, no stack trace", async () => {
+    const run = start({ DATA_DIR: tempDataDir(), DATABASE_URL: "http://db.example/app", ...(await ports()) });
+    expect(await run.exited).toBe(1);
+    expect(errorLines(run)).toEqual([
+      "support-chat: invalid configuration: DATABASE_URL must be a URL starting with postgres:// or postgresql://, like postgres://user:password@localhost:5432/supportchat",
+    ]);
+    expect(run.lines).toEqual([]);
+  });
+
+  it("ends with one line when a port is in use", async () => {
+    const env = { DATA_DIR: tempDataDir(), ...(await ports()) };
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(Number(env.PORT), "127.0.0.1", resolve));
+    try {
+      const run = start(env);
+      expect(await run.exited).toBe(1);
+      expect(errorLines(run)).toEqual([`support-chat: port ${env.PORT} is in use; free it or set PORT to a free port`]);
+      expect(run.lines).toHaveLength(1);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("ends with one line when the data directory cannot be used", async () => {
+    const file = path.join(path.dirname(tempDataDir()), "a-file");
+    writeFileSync(file, "");
+    const run = start({ DATA_DIR: file, ...(await ports()) });
+    expect(await run.exited).toBe(1);
+    expect(errorLines(run)).toEqual([
+      `support-chat: cannot use the data directory ${file} (it is a file, not a folder); make it a writable folder or set DATA_DIR to one`,
+    ]);
+  });
+
+  it("ends with one line when the database cannot be reached", async () => {
+    const port = await freePort();
+    const run = start({ DATA_DIR: tempDataDir(), DATABASE_URL: `postgres://app:hunter2@127.0.0.1:${port}/app`, ...(await ports()) });
+    expect(await run.exited).toBe(1);
+    const errors = errorLines(run);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(new RegExp(`^support-chat: cannot reach the database at postgres://app:\\*\\*\\*@127\\.0\\.0\\.1:${port}/app: `));
+    expect(JSON.stringify(run.lines) + run.stderr.join()).not.toContain("hunter2");
+  });
+});

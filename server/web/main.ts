@@ -1,0 +1,35 @@
+import { createServer } from "node:http";
+import next from "next";
+import { runMain } from "@/server/config/fail";
+import { projectRoot } from "@/server/config/data-dir";
+import { bootstrap } from "@/server/runtime/bootstrap";
+import { listen } from "@/server/runtime/listen";
+import { onShutdown } from "@/server/runtime/shutdown";
+import { StartupError } from "@/server/config/fail";
+import { existsSync } from "node:fs";
+import path from "node:path";
+
+// The web process: the production Next.js server, started after the same
+// configuration and database checks as the other processes.
+runMain(async () => {
+  const { config, log, db } = await bootstrap("web");
+  if (!existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) {
+    throw new StartupError("the web app is not built yet; run npm run build (npm start does it for you)");
+  }
+  const app = next({ dev: false, dir: projectRoot, port: config.PORT });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      log.error({ err: error, url: req.url }, "request failed");
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  await listen(server, config.PORT, "PORT");
+  log.info({ port: config.PORT }, "web listening");
+  onShutdown(log, async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await app.close();
+    await db.$disconnect();
+  });
+});
