@@ -83,15 +83,18 @@ export const envSchema = z
 
 export type Env = z.infer<typeof envSchema>;
 
+/** Raw variables as a process sees them (looser than Node's ProcessEnv, which Next.js narrows). */
+export type EnvVars = Record<string, string | undefined>;
+
 export type EnvResult = { ok: true; env: Env } | { ok: false; errors: string[] };
 
-export function parseEnv(source: Record<string, string | undefined>): EnvResult {
+export function parseEnv(source: EnvVars): EnvResult {
   const result = envSchema.safeParse(source);
   if (result.success) return { ok: true, env: result.data };
   return { ok: false, errors: formatEnvIssues(result.error, source) };
 }
 
-function formatEnvIssues(error: z.ZodError, source: Record<string, string | undefined>): string[] {
+function formatEnvIssues(error: z.ZodError, source: EnvVars): string[] {
   return error.issues.map((issue) => {
     const key = String(issue.path[0] ?? "environment");
     const raw = source[key];

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import type { EnvVars } from "@/lib/env";
 import { loadConfig } from "./config";
 import { StartupError } from "./fail";
 
@@ -39,7 +40,7 @@ describe("configuration", () => {
   });
 
   it("prefers secrets from the environment and writes the resolved ones back for later code", () => {
-    const source: NodeJS.ProcessEnv = {
+    const source: EnvVars = {
       DATA_DIR: tempDir(),
       DATABASE_URL: "postgres://app@db/app",
       APP_SECRET: "s".repeat(40),

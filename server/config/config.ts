@@ -1,4 +1,4 @@
-import { parseEnv, type Env } from "@/lib/env";
+import { parseEnv, type Env, type EnvVars } from "@/lib/env";
 import { ensureDataDir } from "./data-dir";
 import { StartupError } from "./fail";
 import { loadLocalSecrets, type LocalSecrets } from "./secrets";
@@ -16,7 +16,7 @@ export type Config = Env & {
  * The resolved secrets are written back to process.env so code that runs later
  * in the same process (Next.js route handlers) sees the same values.
  */
-export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(source: EnvVars = process.env): Config {
   const parsed = parseEnv(source);
   if (!parsed.ok) throw new StartupError(parsed.errors.map((line) => `invalid configuration: ${line}`));
   const env = parsed.env;

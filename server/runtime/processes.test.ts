@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "@/server/config/data-dir";
+import { childEnv } from "@/server/test/child-env";
 import { createTestDatabase, type TestDatabase } from "@/server/test/database";
 import { freePort } from "@/server/test/free-port";
 import { runScript } from "@/server/test/run-script";
@@ -30,7 +31,7 @@ describe.each([
     const port = await freePort();
     const child = spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, entry)], {
       cwd: projectRoot,
-      env: { PATH: process.env.PATH, DATABASE_URL: database.url, DATA_DIR: dataDir, [portVariable]: String(port) },
+      env: childEnv({ PATH: process.env.PATH, DATABASE_URL: database.url, DATA_DIR: dataDir, [portVariable]: String(port) }),
       stdio: ["ignore", "pipe", "pipe"],
     });
     const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));

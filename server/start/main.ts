@@ -182,7 +182,7 @@ runMain(async () => {
         stdio: ["ignore", "pipe", "pipe", "ipc"],
       });
       children.set(name, child);
-      for (const stream of [child.stdout, child.stderr]) {
+      for (const stream of [child.stdout!, child.stderr!]) {
         let buffered = "";
         stream.on("data", (chunk: Buffer) => {
           buffered += chunk.toString("utf8");

@@ -6,7 +6,9 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "@/server/config/data-dir";
+import type { EnvVars } from "@/lib/env";
 import { createLogger } from "@/server/logger";
+import { childEnv } from "@/server/test/child-env";
 import { createTestDatabase, type TestDatabase } from "@/server/test/database";
 import { freePort } from "@/server/test/free-port";
 import { buildIsMissingOrStale, buildWebApp } from "./build";
@@ -34,10 +36,10 @@ async function ports(): Promise<Ports> {
   };
 }
 
-function start(env: NodeJS.ProcessEnv): Run {
+function start(env: EnvVars): Run {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, "server/start/main.ts")], {
     cwd: projectRoot,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_FORMAT: "json", ...env },
+    env: childEnv({ PATH: process.env.PATH, HOME: process.env.HOME, LOG_FORMAT: "json", ...env }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   const run: Run = { child, lines: [], stderr: [], exited: new Promise((resolve) => child.on("exit", resolve)) };
@@ -112,7 +114,7 @@ afterAll(() => {
 
 describe("npm start on a fresh machine", () => {
   const dataDir = tempDataDir();
-  let env: NodeJS.ProcessEnv;
+  let env: EnvVars;
 
   beforeAll(async () => {
     env = { DATA_DIR: dataDir, ...(await ports()) };

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import path from "node:path";
+import type { EnvVars } from "@/lib/env";
+import { childEnv } from "./child-env";
 import { projectRoot } from "@/server/config/data-dir";
 
 export type ScriptResult = { code: number | null; stdout: string; stderr: string };
@@ -8,12 +10,12 @@ export type ScriptResult = { code: number | null; stdout: string; stderr: string
 export function runScript(
   entry: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; stdin?: string; timeoutMs?: number } = {},
+  options: { env?: EnvVars; stdin?: string; timeoutMs?: number } = {},
 ): Promise<ScriptResult> {
   return new Promise((resolve, reject) => {
     const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, entry), ...args], {
       cwd: projectRoot,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env } as NodeJS.ProcessEnv,
+      env: childEnv({ PATH: process.env.PATH, HOME: process.env.HOME, ...options.env }),
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";
