@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import net from "node:net";
@@ -207,7 +208,11 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      await cluster.stop();
+      // Ctrl-C reaches PostgreSQL too, and it may be gone already; the package's
+      // stop() would then wait forever for an exit that has happened.
+      const postmaster = (cluster as unknown as { process?: ChildProcess }).process;
+      if (postmaster && postmaster.exitCode === null && postmaster.signalCode === null) await cluster.stop();
+      else if (options.ephemeral) rmSync(dir, { recursive: true, force: true });
       rmSync(ownerFile(dir), { force: true });
     },
   };

@@ -14,6 +14,7 @@ export function createLogSink(pretty: boolean, out: NodeJS.WritableStream = proc
         ignore: "pid,hostname,proc",
         translateTime: "HH:MM:ss",
         messageFormat: "[{proc}] {msg}",
+        singleLine: true,
       })
     : undefined;
   return (line, proc) => {

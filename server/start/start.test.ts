@@ -41,6 +41,8 @@ function start(env: EnvVars): Run {
     cwd: projectRoot,
     env: childEnv({ PATH: process.env.PATH, HOME: process.env.HOME, LOG_FORMAT: "json", ...env }),
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group, as in a terminal, so Ctrl-C can be sent to all of it.
+    detached: true,
   });
   const run: Run = { child, lines: [], stderr: [], exited: new Promise((resolve) => child.on("exit", resolve)) };
   let buffered = "";
@@ -59,6 +61,20 @@ function start(env: EnvVars): Run {
   });
   child.stderr!.on("data", (chunk: Buffer) => run.stderr.push(...chunk.toString("utf8").split("\n").filter(Boolean)));
   return run;
+}
+
+/** Leaves nothing behind when a test fails half-way. */
+function killGroup(run: Run): void {
+  try {
+    process.kill(-run.child.pid!, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
+/** What Ctrl-C in a terminal does: SIGINT to every process of the foreground group, PostgreSQL included. */
+function pressCtrlC(run: Run): void {
+  process.kill(-run.child.pid!, "SIGINT");
 }
 
 async function waitFor(run: Run, message: string, timeoutMs = 120_000): Promise<void> {
@@ -142,11 +158,11 @@ describe("npm start on a fresh machine", () => {
       // Ctrl-C: everything stops, the database too, and nothing is left running.
       const pids = [...childPids(run), postmasterPid(dataDir)];
       expect(pids).toHaveLength(4);
-      run.child.kill("SIGINT");
+      pressCtrlC(run);
       expect(await run.exited).toBe(0);
       expect(await waitGone(pids)).toEqual([]);
     } finally {
-      run.child.kill("SIGKILL");
+      killGroup(run);
     }
   });
 
@@ -167,7 +183,7 @@ describe("npm start on a fresh machine", () => {
       run.child.kill("SIGTERM");
       expect(await run.exited).toBe(0);
     } finally {
-      run.child.kill("SIGKILL");
+      killGroup(run);
     }
   });
 
@@ -189,7 +205,8 @@ describe("npm start on a fresh machine", () => {
       second.child.kill("SIGTERM");
       expect(await second.exited).toBe(0);
     } finally {
-      second.child.kill("SIGKILL");
+      killGroup(second);
+      killGroup(first);
     }
   });
 });
@@ -215,7 +232,7 @@ describe("npm start with DATABASE_URL", () => {
       run.child.kill("SIGTERM");
       expect(await run.exited).toBe(0);
     } finally {
-      run.child.kill("SIGKILL");
+      killGroup(run);
     }
   });
 });
