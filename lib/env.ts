@@ -66,6 +66,21 @@ export const envSchema = z
         .regex(/^[0-9a-fA-F]{64}$/, "must be 64 hexadecimal characters, a 256-bit key (try: openssl rand -hex 32)")
         .optional(),
     ),
+    SESSION_MAX_AGE_HOURS: z.preprocess(
+      emptyAsUnset,
+      z
+        .string()
+        .regex(/^\d+$/, "must be a whole number of hours between 1 and 720")
+        .transform(Number)
+        .refine((n) => n >= 1 && n <= 720, "must be a whole number of hours between 1 and 720")
+        .default(12),
+    ),
+    TRUST_PROXY: z.preprocess(
+      emptyAsUnset,
+      z.enum(["true", "false"], { message: "must be true or false" }).default("false").transform((v) => v === "true"),
+    ),
+    SMTP_URL: z.preprocess(emptyAsUnset, url(["smtp:", "smtps:"], "smtps://user:password@mail.example.com:465").optional()),
+    MAIL_FROM: z.preprocess(emptyAsUnset, z.string().trim().min(3).default("Support Chat <no-reply@localhost>")),
     LOG_LEVEL: z.preprocess(
       emptyAsUnset,
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

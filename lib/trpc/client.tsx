@@ -12,6 +12,13 @@ export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 
 let browserQueryClient: QueryClient | undefined;
 
+/** Pages under /t/<slug> act in that workspace; the server checks the membership. */
+function tenantHeader(): Record<string, string> {
+  if (typeof window === "undefined") return {};
+  const slug = /^\/t\/([^/]+)/.exec(window.location.pathname)?.[1];
+  return slug ? { "x-tenant": decodeURIComponent(slug) } : {};
+}
+
 function getQueryClient() {
   // The server makes a new client per request; the browser keeps one for the tab.
   if (typeof window === "undefined") return makeQueryClient();
@@ -25,7 +32,7 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
     createTRPCClient<AppRouter>({
       links: [
         loggerLink({ enabled: (op) => process.env.NODE_ENV === "development" && op.direction === "down" && op.result instanceof Error }),
-        httpBatchLink({ url: "/api/trpc", transformer: superjson }),
+        httpBatchLink({ url: "/api/trpc", transformer: superjson, headers: tenantHeader }),
       ],
     }),
   );

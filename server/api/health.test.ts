@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb } from "@/server/db/client";
+import { createAppDb } from "@/server/db/client";
 import { createTestDatabase, type TestDatabase } from "@/server/test/database";
 import { freePort } from "@/server/test/free-port";
-import { createCaller } from "./root";
+import { callerFor } from "@/server/test/trpc";
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -14,17 +14,16 @@ afterAll(async () => {
 
 describe("health.check procedure", () => {
   it("reports the database up with its latency", async () => {
-    const caller = createCaller({ db: database.db, headers: new Headers() });
-    const result = await caller.health.check();
+    const result = await callerFor(database, null).health.check();
     expect(result.status).toBe("ok");
     expect(result.database).toMatchObject({ ok: true });
     expect(result.time).toBeInstanceOf(Date);
   });
 
   it("reports the database unavailable, with the reason, when it cannot be reached", async () => {
-    const unreachable = createDb(`postgres://nobody:x@127.0.0.1:${await freePort()}/none`);
+    const unreachable = createAppDb(`postgres://nobody:x@127.0.0.1:${await freePort()}/none`);
     try {
-      const result = await createCaller({ db: unreachable, headers: new Headers() }).health.check();
+      const result = await callerFor({ ...database, appDb: unreachable }, null).health.check();
       expect(result.status).toBe("unavailable");
       expect(result.database.ok).toBe(false);
     } finally {

@@ -1,8 +1,20 @@
 import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
+import { apiKeysRouter } from "@/server/api/routers/api-keys";
+import { auditLogRouter } from "@/server/api/routers/audit-log";
 import { healthRouter } from "@/server/api/routers/health";
+import { invitationsRouter } from "@/server/api/routers/invitations";
+import { meRouter } from "@/server/api/routers/me";
+import { membersRouter } from "@/server/api/routers/members";
+import { workspaceRouter } from "@/server/api/routers/workspace";
 
 export const appRouter = createTRPCRouter({
   health: healthRouter,
+  me: meRouter,
+  workspace: workspaceRouter,
+  members: membersRouter,
+  invitations: invitationsRouter,
+  apiKeys: apiKeysRouter,
+  auditLog: auditLogRouter,
 });
 
 export type AppRouter = typeof appRouter;

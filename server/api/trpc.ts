@@ -1,31 +1,63 @@
+import { randomUUID } from "node:crypto";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z } from "zod";
-import { getDb, type Db } from "@/server/db/client";
+import type { ApiScope } from "@/lib/api-scopes";
+import { clientIp } from "@/server/auth/client-ip";
+import { membershipIn, membershipsOf } from "@/server/auth/memberships";
+import { principalFromHeaders, type Principal } from "@/server/auth/principal";
+import { getDb, getSystemDb, type AppDb, type DbClient, type SystemDb } from "@/server/db/client";
+import type { Role } from "@/server/db/generated/enums";
+import { withTenant } from "@/server/db/tenant-scope";
 import { AppError } from "@/server/errors";
+import { consumeOrThrow, getRateLimiters, type RateLimiters } from "@/server/security/rate-limit";
+import type { Actor } from "@/server/services/audit/record-audit";
 
 /**
- * 1. Context: what every procedure may use. Built once per request from the
- *    request headers (route handler) or from a server component (caller).
+ * 1. Context: who is calling and from where, resolved once per request from the
+ *    session cookie or an API key. The tenant is not chosen here: a session may
+ *    belong to several tenants, so `tenantProcedure` resolves it.
  */
-export type Context = { db: Db; headers: Headers };
+export type Context = {
+  db: AppDb;
+  systemDb: SystemDb;
+  limiters: Pick<RateLimiters, "apiKey">;
+  headers: Headers;
+  requestId: string;
+  ip: string;
+  principal: Principal | null;
+  invalidApiKey: boolean;
+};
 
-export function createContext(opts: { headers: Headers }): Context {
-  return { db: getDb(), headers: opts.headers };
+export async function createContext(opts: { headers: Headers }): Promise<Context> {
+  const systemDb = getSystemDb();
+  const { principal, invalidApiKey } = await principalFromHeaders(systemDb, opts.headers);
+  return {
+    db: getDb(),
+    systemDb,
+    limiters: getRateLimiters(),
+    headers: opts.headers,
+    requestId: opts.headers.get("x-request-id") ?? randomUUID(),
+    ip: clientIp(opts.headers),
+    principal,
+    invalidApiKey,
+  };
 }
 
 /**
  * 2. Initialisation: superjson for Dates and BigInts; zod errors flattened into
- *    field errors a form can show next to each field.
+ *    field errors a form can show next to each field; the wait of a rate limit.
  */
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
+    const cause = error.cause;
     return {
       ...shape,
       data: {
         ...shape.data,
-        fieldErrors: error.cause instanceof z.ZodError ? z.flattenError(error.cause).fieldErrors : undefined,
+        fieldErrors: cause instanceof z.ZodError ? z.flattenError(cause).fieldErrors : undefined,
+        retryAfterSeconds: cause instanceof AppError ? (cause.details?.retryAfterSeconds as number | undefined) : undefined,
       },
     };
   },
@@ -51,7 +83,83 @@ const mapDomainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-/** 3. Procedures and routers. */
+/** 3. The procedure ladder. */
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
+
 export const publicProcedure = t.procedure.use(mapDomainErrors);
+
+/** A signed-in user or a live API key; API keys are rate limited per key. */
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  if (ctx.invalidApiKey) throw new TRPCError({ code: "UNAUTHORIZED", message: "invalid or revoked API key" });
+  if (!ctx.principal) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in or pass an API key" });
+  if (ctx.principal.kind === "apiKey") {
+    await consumeOrThrow(ctx.limiters.apiKey, ctx.principal.apiKeyId, "this API key made too many requests");
+  }
+  return next({ ctx: { principal: ctx.principal } });
+});
+
+const allScopes: ApiScope[] = ["conversations:read", "conversations:write", "messages:write", "contacts:read", "admin"];
+
+/**
+ * Bound to one tenant: the API key's, or for a session the tenant named by the
+ * `x-tenant` header (the slug of the /t/<slug> page), checked against the user's
+ * memberships — once, here. A tenant the caller does not belong to is NOT_FOUND,
+ * exactly like one that does not exist. Everything after runs in one transaction
+ * whose queries are scoped to that tenant (the Prisma extension and row-level security).
+ */
+export const tenantProcedure = authedProcedure.use(async ({ ctx, next }) => {
+  let tenantId: string;
+  let role: Role;
+  let scopes: ApiScope[];
+  if (ctx.principal.kind === "apiKey") {
+    tenantId = ctx.principal.tenantId;
+    scopes = ctx.principal.scopes;
+    role = scopes.includes("admin") ? "admin" : "agent";
+  } else {
+    const slug = ctx.headers.get("x-tenant");
+    const membership = slug
+      ? await membershipIn(ctx.systemDb, ctx.principal.userId, slug)
+      : await membershipsOf(ctx.systemDb, ctx.principal.userId).then((all) => (all.length === 1 ? all[0] : undefined));
+    if (!membership) {
+      throw new TRPCError({ code: "NOT_FOUND", message: slug ? "workspace not found" : "name the workspace in the x-tenant header" });
+    }
+    tenantId = membership.tenant.id;
+    role = membership.role;
+    scopes = allScopes;
+  }
+  const actor: Actor = {
+    userId: ctx.principal.kind === "user" ? ctx.principal.userId : undefined,
+    apiKeyId: ctx.principal.kind === "apiKey" ? ctx.principal.apiKeyId : undefined,
+    requestId: ctx.requestId,
+    ip: ctx.ip,
+  };
+  return withTenant(ctx.db, tenantId, async (tx) => {
+    const result = await next({ ctx: { db: tx as DbClient, tenantId, role, scopes, actor } });
+    // A failed procedure must not commit what it wrote before failing.
+    if (!result.ok) throw result.error;
+    return result;
+  });
+});
+
+/** A tenant procedure an API key may call only with `scope`; members have every scope. */
+export function scopedProcedure(scope: ApiScope) {
+  return tenantProcedure.use(({ ctx, next }) => {
+    if (!ctx.scopes.includes(scope)) throw new TRPCError({ code: "FORBIDDEN", message: `this API key lacks the ${scope} scope` });
+    return next();
+  });
+}
+
+export const adminProcedure = scopedProcedure("admin").use(({ ctx, next }) => {
+  if (ctx.role !== "owner" && ctx.role !== "admin") {
+    throw new TRPCError({ code: "FORBIDDEN", message: "only owners and admins can do this" });
+  }
+  return next();
+});
+
+export const ownerProcedure = tenantProcedure.use(({ ctx, next }) => {
+  if (ctx.principal.kind !== "user" || ctx.role !== "owner") {
+    throw new TRPCError({ code: "FORBIDDEN", message: "only an owner can do this" });
+  }
+  return next();
+});

@@ -14,7 +14,7 @@ import {
 } from "@/lib/validation";
 import { loadConfig } from "@/server/config/config";
 import { StartupError } from "@/server/config/fail";
-import { createDb, type Db } from "@/server/db/client";
+import { createSystemDb, type SystemDb } from "@/server/db/client";
 import { openDatabase } from "@/server/db/database";
 import { AppError } from "@/server/errors";
 import { createLogger } from "@/server/logger";
@@ -55,11 +55,11 @@ async function readStdin(): Promise<string> {
 }
 
 /** Opens the database for one command and closes it after, whatever happens. */
-async function withDb<T>(run: (db: Db) => Promise<T>): Promise<T> {
+async function withDb<T>(run: (db: SystemDb) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const log = createLogger("admin", "warn");
   const database = await openDatabase(config, { log, embedded: "reuse-or-start" });
-  const db = createDb(database.url, { max: 2 });
+  const db = createSystemDb(database.url, { max: 2 });
   try {
     return await run(db);
   } finally {
@@ -129,7 +129,10 @@ program
           generated = true;
         }
         const name = options.name ?? options.email.split("@")[0]!;
-        return { tenant, ...(await addMember(db, { tenantId: tenant.id, email: options.email, name, role: options.role, password })) };
+        const added = await db.$transaction((tx) =>
+          addMember(tx, { tenantId: tenant.id, email: options.email, name, role: options.role, password }),
+        );
+        return { tenant, ...added };
       });
       output(
         options.json ?? false,
@@ -161,7 +164,10 @@ program
   .action(async (options: { tenant: string; name: string; scopes: ApiScope[]; json?: boolean }) => {
     const { apiKey, key, tenant } = await withDb(async (db) => {
       const tenant = await findTenantBySlug(db, options.tenant);
-      return { tenant, ...(await createApiKey(db, { tenantId: tenant.id, name: options.name, scopes: options.scopes })) };
+      const created = await db.$transaction((tx) =>
+        createApiKey(tx, { tenantId: tenant.id, name: options.name, scopes: options.scopes, actor: {} }),
+      );
+      return { tenant, ...created };
     });
     output(
       options.json ?? false,

@@ -59,6 +59,7 @@ function expectedType(field: DmmfField): string {
   let base: string;
   if (field.kind === "enum") base = `"${field.type}"`;
   else if (native === "Uuid") base = "uuid";
+  else if (native === "VarChar") base = `character varying(${field.nativeType![1][0]})`;
   else {
     base = {
       String: "text",

@@ -1,4 +1,4 @@
-import type { Db } from "@/server/db/client";
+import type { SystemDb } from "@/server/db/client";
 import { isUniqueViolation } from "@/server/errors";
 import { seal } from "@/server/security/secret-box";
 import { hashPassword } from "@/server/security/password";
@@ -15,7 +15,7 @@ const DEMO_BOT_TOKEN = "100000001:demo-emulator-token";
  * and does nothing when the demo tenant exists, so every start may call it.
  */
 export async function seedDemo(
-  db: Db,
+  db: SystemDb,
   options: { ownerPassword: string; encryptionKey: string },
 ): Promise<{ created: boolean; tenantId: string }> {
   const existing = await db.tenant.findUnique({ where: { slug: DEMO_TENANT_SLUG } });
@@ -36,7 +36,7 @@ export async function seedDemo(
   }
 }
 
-function insertDemo(db: Db, passwordHash: string, token: ReturnType<typeof seal>, at: (minutesAgo: number) => Date) {
+function insertDemo(db: SystemDb, passwordHash: string, token: ReturnType<typeof seal>, at: (minutesAgo: number) => Date) {
   return db.$transaction(async (tx) => {
     const tenant = await tx.tenant.create({
       data: { slug: DEMO_TENANT_SLUG, name: "Demo Company", settings: { create: {} } },

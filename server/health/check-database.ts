@@ -1,9 +1,9 @@
-import type { Db } from "@/server/db/client";
+import type { DbClient } from "@/server/db/client";
 
 export type DatabaseHealth = { ok: true; latencyMs: number } | { ok: false; error: string };
 
 /** One round trip to the database, bounded so a hung connection cannot hang the probe. */
-export async function checkDatabase(db: Db, timeoutMs = 2000): Promise<DatabaseHealth> {
+export async function checkDatabase(db: DbClient, timeoutMs = 2000): Promise<DatabaseHealth> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {

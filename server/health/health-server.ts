@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http";
-import type { Db } from "@/server/db/client";
+import type { DbClient } from "@/server/db/client";
 import type { ProcessName } from "@/server/logger";
 import { checkDatabase } from "./check-database";
 
@@ -7,7 +7,7 @@ import { checkDatabase } from "./check-database";
  * The health endpoint of the processes that are not Next.js (realtime, worker):
  * `GET /health` answers 200 while the database answers, 503 otherwise.
  */
-export function createHealthServer(proc: ProcessName, db: Db): Server {
+export function createHealthServer(proc: ProcessName, db: DbClient): Server {
   return createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (req.method !== "GET" || url.pathname !== "/health") {

@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { StartupError } from "@/server/config/fail";
@@ -8,9 +9,27 @@ import type { Logger } from "@/server/logger";
 const buildDir = path.join(projectRoot, ".next");
 const stampFile = path.join(buildDir, "support-chat-build.json");
 
+function git(args: string[]): string | undefined {
+  const result = spawnSync("git", args, { cwd: projectRoot, encoding: "utf8" });
+  return result.status === 0 ? result.stdout : undefined;
+}
+
+/** The commit plus every uncommitted change, so a developer's edits also trigger a rebuild. */
 function currentRevision(): string | undefined {
-  const result = spawnSync("git", ["rev-parse", "HEAD"], { cwd: projectRoot, encoding: "utf8" });
-  return result.status === 0 ? result.stdout.trim() : undefined;
+  const head = git(["rev-parse", "HEAD"])?.trim();
+  if (!head) return undefined;
+  const changed = (git(["ls-files", "--modified", "--others", "--exclude-standard"]) ?? "").split("\n").filter(Boolean).sort();
+  if (changed.length === 0) return head;
+  const hash = createHash("sha256");
+  for (const file of changed) {
+    hash.update(file);
+    try {
+      hash.update(readFileSync(path.join(projectRoot, file)));
+    } catch {
+      hash.update("(deleted)");
+    }
+  }
+  return `${head}+${hash.digest("hex").slice(0, 16)}`;
 }
 
 /** Whether `next build` must run: no build yet, or one made from another commit. */

@@ -6,7 +6,7 @@ import pino from "pino";
 import { loadConfig, type Config } from "@/server/config/config";
 import { projectRoot } from "@/server/config/data-dir";
 import { runMain, StartupError } from "@/server/config/fail";
-import { createDb } from "@/server/db/client";
+import { createSystemDb } from "@/server/db/client";
 import { openDatabase, redactUrl, type DatabaseHandle } from "@/server/db/database";
 import { isPortFree } from "@/server/db/embedded";
 import { DEMO_OWNER_EMAIL, DEMO_TENANT_SLUG, seedDemo } from "@/server/db/seed";
@@ -156,7 +156,7 @@ runMain(async () => {
 
     const seedDemoData = config.NODE_ENV !== "production" && config.local !== undefined;
     if (seedDemoData) {
-      const db = createDb(database.url, { max: 2 });
+      const db = createSystemDb(database.url, { max: 2 });
       try {
         const seeded = await seedDemo(db, { ownerPassword: config.local!.demoOwnerPassword, encryptionKey: config.ENCRYPTION_KEY });
         log.info({ tenant: DEMO_TENANT_SLUG, created: seeded.created }, seeded.created ? "demo workspace created" : "demo workspace present");

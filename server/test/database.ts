@@ -1,9 +1,17 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
-import { createDb, type Db } from "@/server/db/client";
+import { createAppDb, createSystemDb, type AppDb, type SystemDb } from "@/server/db/client";
 
-export type TestDatabase = { name: string; url: string; db: Db; drop: () => Promise<void> };
+export type TestDatabase = {
+  name: string;
+  url: string;
+  /** The owner's client (bypasses row-level security): to arrange and inspect data. */
+  db: SystemDb;
+  /** The application's client, as requests use it (app role, tenant-scoped). */
+  appDb: AppDb;
+  drop: () => Promise<void>;
+};
 
 function withDatabase(url: string, name: string): string {
   const parsed = new URL(url);
@@ -39,13 +47,16 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
     }
   }
   const url = withDatabase(inject("pgAdminUrl"), name);
-  const db = createDb(url, { max: 5 });
+  const db = createSystemDb(url, { max: 5 });
+  const appDb = createAppDb(url, { max: 5 });
   return {
     name,
     url,
     db,
+    appDb,
     drop: async () => {
       await db.$disconnect();
+      await appDb.$disconnect();
       await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     },
   };

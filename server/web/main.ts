@@ -1,7 +1,8 @@
 import { createServer } from "node:http";
 import next from "next";
-import { runMain } from "@/server/config/fail";
+import { publicUrl } from "@/lib/env";
 import { projectRoot } from "@/server/config/data-dir";
+import { runMain } from "@/server/config/fail";
 import { bootstrap } from "@/server/runtime/bootstrap";
 import { listen } from "@/server/runtime/listen";
 import { onShutdown } from "@/server/runtime/shutdown";
@@ -19,7 +20,11 @@ runMain(async () => {
   const app = next({ dev: false, dir: projectRoot, port: config.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
+  process.env.NEXTAUTH_URL ??= publicUrl(config);
   const server = createServer((req, res) => {
+    // Rate limits and the audit log key on the client's address; without a trusted
+    // proxy in front, a client-sent X-Forwarded-For must not choose it.
+    if (!config.TRUST_PROXY) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "unknown";
     handle(req, res).catch((error: unknown) => {
       log.error({ err: error, url: req.url }, "request failed");
       if (!res.headersSent) res.writeHead(500).end();

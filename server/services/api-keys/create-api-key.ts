@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { ApiScope } from "@/lib/api-scopes";
-import type { Db } from "@/server/db/client";
+import type { DbClient } from "@/server/db/client";
+import { recordAudit, type Actor } from "@/server/services/audit/record-audit";
 
 /**
  * Keys look like `sck_<8 chars>_<43 chars>`. The first part is the prefix shown
@@ -12,8 +13,8 @@ export function hashApiKey(key: string): string {
 }
 
 export async function createApiKey(
-  db: Db,
-  input: { tenantId: string; name: string; scopes: ApiScope[]; createdById?: string },
+  db: DbClient,
+  input: { tenantId: string; name: string; scopes: ApiScope[]; actor: Actor },
 ) {
   const prefix = `sck_${randomBytes(6).toString("base64url")}`;
   const key = `${prefix}_${randomBytes(32).toString("base64url")}`;
@@ -24,8 +25,16 @@ export async function createApiKey(
       prefix,
       keyHash: hashApiKey(key),
       scopes: input.scopes,
-      createdById: input.createdById,
+      createdById: input.actor.userId,
     },
+  });
+  await recordAudit(db, {
+    tenantId: input.tenantId,
+    action: "api_key.created",
+    actor: input.actor,
+    targetType: "api_key",
+    targetId: apiKey.id,
+    metadata: { name: apiKey.name, prefix, scopes: input.scopes },
   });
   return { apiKey, key };
 }

@@ -1,7 +1,7 @@
-import type { Db } from "@/server/db/client";
+import type { DbClient } from "@/server/db/client";
 import { AppError, isUniqueViolation } from "@/server/errors";
 
-export async function createTenant(db: Db, input: { name: string; slug: string }) {
+export async function createTenant(db: DbClient, input: { name: string; slug: string }) {
   try {
     return await db.tenant.create({
       data: { name: input.name, slug: input.slug, settings: { create: {} } },

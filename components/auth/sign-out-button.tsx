@@ -1,0 +1,21 @@
+"use client";
+
+import { signOut } from "next-auth/react";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+
+export function SignOutButton({ variant = "secondary" }: { variant?: "primary" | "secondary" }) {
+  const [pending, setPending] = useState(false);
+  return (
+    <Button
+      variant={variant}
+      disabled={pending}
+      onClick={() => {
+        setPending(true);
+        void signOut({ callbackUrl: "/sign-in" });
+      }}
+    >
+      {pending ? "Signing out…" : "Sign out"}
+    </Button>
+  );
+}

@@ -1,0 +1,277 @@
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { principalFromHeaders } from "@/server/auth/principal";
+import { createTestDatabase, type TestDatabase } from "@/server/test/database";
+import { createTenantFixture, type TenantFixture } from "@/server/test/fixtures";
+import { callerFor } from "@/server/test/trpc";
+import { hashApiKey } from "@/server/services/api-keys/create-api-key";
+import { INVITATION_TTL_MS } from "@/server/services/invitations/invite-member";
+import { verifyPassword } from "@/server/security/password";
+import { createRateLimiters } from "@/server/security/rate-limit";
+
+let database: TestDatabase;
+let t: TenantFixture;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  t = await createTenantFixture(database.db, "acme");
+});
+afterAll(async () => {
+  await database.drop();
+});
+
+const as = (role: "owner" | "admin" | "agent") => callerFor(database, t.as(role), { tenantSlug: "acme" });
+const code = async (promise: Promise<unknown>) => {
+  try {
+    await promise;
+    return "OK";
+  } catch (error) {
+    if (error instanceof TRPCError) return error.code;
+    throw error;
+  }
+};
+
+describe("the procedure ladder", () => {
+  it("refuses anonymous callers with UNAUTHORIZED, and a dead API key with a message saying so", async () => {
+    await expect(callerFor(database, null).members.list()).rejects.toMatchObject({ code: "UNAUTHORIZED", message: "sign in or pass an API key" });
+    await expect(callerFor(database, null, { invalidApiKey: true }).me.get()).rejects.toMatchObject({ code: "UNAUTHORIZED", message: "invalid or revoked API key" });
+  });
+
+  it("lets any member read the workspace and its members", async () => {
+    expect((await as("agent").workspace.get()).role).toBe("agent");
+    expect((await as("agent").members.list()).members).toHaveLength(3);
+  });
+
+  const adminOnly: [string, (caller: ReturnType<typeof as>) => Promise<unknown>][] = [
+    ["apiKeys.create", (c) => c.apiKeys.create({ name: "x", scopes: ["contacts:read"] })],
+    ["apiKeys.list", (c) => c.apiKeys.list()],
+    ["apiKeys.revoke", (c) => c.apiKeys.revoke({ id: t.keys.read.apiKey.id })],
+    ["members.invite", (c) => c.members.invite({ email: "new-agent@example.com", role: "agent" })],
+    ["members.revokeInvitation", (c) => c.members.revokeInvitation({ id: t.rows.invitation.id })],
+    ["members.updateRole", (c) => c.members.updateRole({ membershipId: t.memberships.agent.id, role: "agent" })],
+    ["members.remove", (c) => c.members.remove({ membershipId: t.memberships.agent.id })],
+    ["auditLog.list", (c) => c.auditLog.list({})],
+  ];
+
+  it.each(adminOnly)("%s is FORBIDDEN to agents", async (_, run) => {
+    expect(await code(run(as("agent")))).toBe("FORBIDDEN");
+  });
+
+  it.each(adminOnly)("%s is FORBIDDEN to an API key without the admin scope", async (_, run) => {
+    expect(await code(run(callerFor(database, t.asKey(t.keys.read))))).toBe("FORBIDDEN");
+  });
+
+  it("workspace.delete is for owners only: FORBIDDEN to admins, agents and every API key", async () => {
+    for (const caller of [as("admin"), as("agent"), callerFor(database, t.asKey(t.keys.full))]) {
+      expect(await code(caller.workspace.delete({ confirmSlug: "acme" }))).toBe("FORBIDDEN");
+    }
+    expect(await database.db.tenant.count({ where: { slug: "acme" } })).toBe(1);
+  });
+
+  it("workspace.delete asks the owner to type the slug, then deletes everything of the workspace", async () => {
+    const doomed = await createTenantFixture(database.db, "doomed");
+    const owner = callerFor(database, doomed.as("owner"), { tenantSlug: "doomed" });
+    await expect(owner.workspace.delete({ confirmSlug: "acme" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(await owner.workspace.delete({ confirmSlug: "doomed" })).toEqual({ deleted: "doomed" });
+    expect(await database.db.message.count({ where: { tenantId: doomed.tenant.id } })).toBe(0);
+    expect(await database.db.tenant.count({ where: { slug: "acme" } })).toBe(1);
+  });
+
+  it("rolls back everything a procedure wrote when it fails half-way", async () => {
+    // Inviting an existing member fails after nothing was written; inviting with an admin role as admin succeeds.
+    const before = await database.db.invitation.count();
+    await expect(as("admin").members.invite({ email: t.users.agent.email, role: "agent" })).rejects.toMatchObject({ code: "CONFLICT" });
+    expect(await database.db.invitation.count()).toBe(before);
+  });
+});
+
+describe("API keys", () => {
+  it("are shown once, stored as a hash, listed without the secret, and refused on the next request once revoked", async () => {
+    const created = await as("admin").apiKeys.create({ name: "CRM sync", scopes: ["contacts:read", "conversations:read"] });
+    expect(created.key).toMatch(/^sck_[\w-]{8}_[\w-]{43}$/);
+    const stored = await database.db.apiKey.findUniqueOrThrow({ where: { id: created.id } });
+    expect(stored.keyHash).toBe(hashApiKey(created.key));
+    expect(stored.keyHash).not.toContain(created.key.slice(13));
+
+    const listed = await as("admin").apiKeys.list();
+    const row = listed.find((key) => key.id === created.id)!;
+    expect(row).toMatchObject({ name: "CRM sync", prefix: created.prefix, scopes: ["contacts:read", "conversations:read"], lastUsedAt: null, revokedAt: null });
+    expect(row.createdBy?.id).toBe(t.users.admin.id);
+    expect(JSON.stringify(listed)).not.toContain(created.key);
+    expect(JSON.stringify(listed)).not.toContain(stored.keyHash);
+
+    const headers = new Headers({ authorization: `Bearer ${created.key}` });
+    const principal = await principalFromHeaders(database.db, headers);
+    expect(principal).toEqual({ invalidApiKey: false, principal: { kind: "apiKey", apiKeyId: created.id, tenantId: t.tenant.id, scopes: ["contacts:read", "conversations:read"] } });
+    expect((await database.db.apiKey.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt).toBeInstanceOf(Date);
+    const me = await callerFor(database, principal.principal).me.get();
+    expect(me).toMatchObject({ kind: "apiKey", tenant: { slug: "acme" } });
+
+    await as("admin").apiKeys.revoke({ id: created.id });
+    expect(await principalFromHeaders(database.db, headers)).toEqual({ principal: null, invalidApiKey: true });
+  });
+
+  it("refuses a well-formed key that was never issued, and anything that is not a key", async () => {
+    for (const value of ["Bearer sck_AAAAAAAA_" + "A".repeat(43), "Bearer nonsense", "Basic dXNlcjpwYXNz"]) {
+      expect(await principalFromHeaders(database.db, new Headers({ authorization: value }))).toEqual({ principal: null, invalidApiKey: true });
+    }
+  });
+
+  it("validates names and scopes", async () => {
+    await expect(as("admin").apiKeys.create({ name: "", scopes: ["admin"] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(as("admin").apiKeys.create({ name: "x", scopes: [] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(as("admin").apiKeys.create({ name: "x", scopes: ["root" as never] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+
+  it("are limited per key: past the limit the key gets TOO_MANY_REQUESTS with a retry time", async () => {
+    const team = await createTenantFixture(database.db, "busy");
+    const limiters = createRateLimiters({ databaseUrl: database.url }, { apiKey: { points: 3, durationSeconds: 60 } });
+    try {
+      const caller = callerFor(database, team.asKey(team.keys.full), { limiters });
+      for (let i = 0; i < 3; i++) await caller.workspace.get();
+      const error = await caller.workspace.get().catch((e: unknown) => e as TRPCError);
+      expect(error).toMatchObject({ code: "TOO_MANY_REQUESTS" });
+      expect((error as TRPCError).message).toMatch(/^this API key made too many requests; try again in \d+ s$/);
+      // Another key is unaffected.
+      await expect(callerFor(database, team.asKey(team.keys.read), { limiters }).members.list()).resolves.toBeDefined();
+    } finally {
+      await limiters.close();
+    }
+  });
+});
+
+describe("members", () => {
+  it("the last owner can be neither demoted nor removed, by anyone", async () => {
+    const owner = as("owner");
+    await expect(owner.members.updateRole({ membershipId: t.memberships.owner.id, role: "admin" })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: "the last owner cannot be demoted; make another member owner first",
+    });
+    await expect(owner.members.remove({ membershipId: t.memberships.owner.id })).rejects.toMatchObject({ code: "CONFLICT" });
+    expect((await database.db.membership.findUniqueOrThrow({ where: { id: t.memberships.owner.id } })).role).toBe("owner");
+  });
+
+  it("admins manage agents and admins but cannot touch owners or make one", async () => {
+    const admin = as("admin");
+    await expect(admin.members.updateRole({ membershipId: t.memberships.owner.id, role: "agent" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(admin.members.updateRole({ membershipId: t.memberships.agent.id, role: "owner" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(admin.members.invite({ email: "boss@example.com", role: "owner" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(await admin.members.updateRole({ membershipId: t.memberships.agent.id, role: "admin" })).toMatchObject({ role: "admin" });
+    await admin.members.updateRole({ membershipId: t.memberships.agent.id, role: "agent" });
+  });
+
+  it("an owner can hand over ownership, after which the former owner can be demoted", async () => {
+    const team = await createTenantFixture(database.db, "handover");
+    const owner = callerFor(database, team.as("owner"), { tenantSlug: "handover" });
+    await owner.members.updateRole({ membershipId: team.memberships.admin.id, role: "owner" });
+    await owner.members.updateRole({ membershipId: team.memberships.owner.id, role: "admin" });
+    const roles = await database.db.membership.findMany({ where: { tenantId: team.tenant.id }, select: { id: true, role: true } });
+    expect(roles.find((m) => m.id === team.memberships.admin.id)?.role).toBe("owner");
+  });
+
+  it("two owners demoting each other at once leave one owner, never none", async () => {
+    const team = await createTenantFixture(database.db, "duel");
+    await database.db.membership.update({ where: { id: team.memberships.admin.id }, data: { role: "owner" } });
+    const first = callerFor(database, team.as("owner"), { tenantSlug: "duel" });
+    const second = callerFor(database, { kind: "user", userId: team.users.admin.id }, { tenantSlug: "duel" });
+    const results = await Promise.allSettled([
+      first.members.updateRole({ membershipId: team.memberships.admin.id, role: "agent" }),
+      second.members.updateRole({ membershipId: team.memberships.owner.id, role: "agent" }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(await database.db.membership.count({ where: { tenantId: team.tenant.id, role: "owner" } })).toBe(1);
+  });
+
+  it("removing a member revokes their access on their very next request", async () => {
+    const team = await createTenantFixture(database.db, "leavers");
+    const agent = callerFor(database, team.as("agent"), { tenantSlug: "leavers" });
+    await agent.workspace.get();
+    await callerFor(database, team.as("admin"), { tenantSlug: "leavers" }).members.remove({ membershipId: team.memberships.agent.id });
+    await expect(agent.workspace.get()).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});
+
+describe("invitations", () => {
+  it("without SMTP the admin gets the link; the invitee sets a password and joins, once", async () => {
+    const invited = await as("admin").members.invite({ email: "New.Agent@Example.com", role: "agent" });
+    expect(invited).toMatchObject({ emailed: false, invitation: { email: "new.agent@example.com", role: "agent" } });
+    const token = new URL(invited.url!).pathname.split("/").pop()!;
+    expect(invited.url).toMatch(/^http:\/\/localhost:\d+\/invite\/[\w-]{43}$/);
+
+    const anonymous = callerFor(database, null);
+    expect(await anonymous.invitations.get({ token })).toMatchObject({ state: "pending", problem: null, hasAccount: false, tenant: { slug: "acme" } });
+    await expect(anonymous.invitations.accept({ token })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(anonymous.invitations.accept({ token, name: "New Agent", password: "short" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(await anonymous.invitations.accept({ token, name: "New Agent", password: "a long enough password" })).toEqual({
+      tenant: { slug: "acme", name: "Tenant acme" },
+      email: "new.agent@example.com",
+    });
+    const user = await database.db.user.findUniqueOrThrow({ where: { email: "new.agent@example.com" }, include: { memberships: true } });
+    expect(user.memberships).toEqual([expect.objectContaining({ tenantId: t.tenant.id, role: "agent" })]);
+    expect(await verifyPassword(user.passwordHash!, "a long enough password")).toBe(true);
+
+    await expect(anonymous.invitations.accept({ token, name: "Again", password: "a long enough password" })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: "this invitation has already been used; sign in instead",
+    });
+    expect((await anonymous.invitations.get({ token })).state).toBe("accepted");
+  });
+
+  it("expires after seven days", async () => {
+    const invited = await as("admin").members.invite({ email: "late@example.com", role: "agent" });
+    const token = invited.url!.split("/").pop()!;
+    const row = await database.db.invitation.findFirstOrThrow({ where: { email: "late@example.com", revokedAt: null } });
+    expect(row.expiresAt.getTime() - row.createdAt.getTime()).toBeGreaterThanOrEqual(INVITATION_TTL_MS - 5000);
+    await database.db.invitation.update({ where: { id: row.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const anonymous = callerFor(database, null);
+    expect((await anonymous.invitations.get({ token })).problem).toBe("this invitation has expired; ask your admin for a new one");
+    await expect(anonymous.invitations.accept({ token, name: "Late", password: "a long enough password" })).rejects.toMatchObject({ code: "CONFLICT" });
+    expect(await database.db.user.count({ where: { email: "late@example.com" } })).toBe(0);
+  });
+
+  it("a new invitation replaces the pending one, and a withdrawn one no longer works", async () => {
+    const first = await as("admin").members.invite({ email: "twice@example.com", role: "agent" });
+    const second = await as("admin").members.invite({ email: "twice@example.com", role: "admin" });
+    const anonymous = callerFor(database, null);
+    expect((await anonymous.invitations.get({ token: first.url!.split("/").pop()! })).state).toBe("revoked");
+    await as("admin").members.revokeInvitation({ id: second.invitation.id });
+    expect((await anonymous.invitations.get({ token: second.url!.split("/").pop()! })).state).toBe("revoked");
+  });
+
+  it("an existing account joins without choosing a new password", async () => {
+    const other = await createTenantFixture(database.db, "other");
+    const invited = await as("owner").members.invite({ email: other.users.agent.email, role: "agent" });
+    const token = invited.url!.split("/").pop()!;
+    expect((await callerFor(database, null).invitations.get({ token })).hasAccount).toBe(true);
+    await callerFor(database, null).invitations.accept({ token });
+    expect(await database.db.membership.count({ where: { userId: other.users.agent.id } })).toBe(2);
+  });
+});
+
+describe("audit log", () => {
+  it("records key, member and invitation actions with actor, time and request id, readable by admins only", async () => {
+    const team = await createTenantFixture(database.db, "audited");
+    const admin = callerFor(database, team.as("admin"), { tenantSlug: "audited" });
+    const key = await admin.apiKeys.create({ name: "audited key", scopes: ["contacts:read"] });
+    await admin.apiKeys.revoke({ id: key.id });
+    await admin.members.updateRole({ membershipId: team.memberships.agent.id, role: "admin" });
+    await admin.members.invite({ email: "audit-invitee@example.com", role: "agent" });
+    await admin.members.remove({ membershipId: team.memberships.agent.id });
+
+    const { items } = await admin.auditLog.list({ limit: 100 });
+    const actions = items.map((item) => item.action);
+    expect(actions).toEqual(expect.arrayContaining(["api_key.created", "api_key.revoked", "member.role_changed", "member.invited", "member.removed"]));
+    const changed = items.find((item) => item.action === "member.role_changed")!;
+    expect(changed).toMatchObject({ tenantId: team.tenant.id, actorUserId: team.users.admin.id, ip: "203.0.113.7", metadata: { from: "agent", to: "admin" } });
+    expect(changed.requestId).toMatch(/^test-/);
+    expect(changed.actor).toMatchObject({ email: team.users.admin.email });
+    expect(changed.createdAt).toBeInstanceOf(Date);
+
+    const filtered = await admin.auditLog.list({ action: "api_key.revoked", limit: 10 });
+    expect(filtered.items.map((item) => item.action)).toEqual(["api_key.revoked"]);
+    const page = await admin.auditLog.list({ limit: 2 });
+    expect(page.items).toHaveLength(2);
+    const next = await admin.auditLog.list({ limit: 2, cursor: page.nextCursor! });
+    expect(next.items[0]!.id).not.toBe(page.items[0]!.id);
+  });
+});

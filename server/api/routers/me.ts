@@ -1,0 +1,23 @@
+import { TRPCError } from "@trpc/server";
+import { membershipsOf } from "@/server/auth/memberships";
+import { authedProcedure, createTRPCRouter } from "@/server/api/trpc";
+
+export const meRouter = createTRPCRouter({
+  /** Who the caller is: the user and their workspaces, or the API key's tenant and scopes. */
+  get: authedProcedure.query(async ({ ctx }) => {
+    if (ctx.principal.kind === "apiKey") {
+      const tenant = await ctx.systemDb.tenant.findUniqueOrThrow({
+        where: { id: ctx.principal.tenantId },
+        select: { id: true, slug: true, name: true },
+      });
+      return { kind: "apiKey" as const, apiKeyId: ctx.principal.apiKeyId, scopes: ctx.principal.scopes, tenant };
+    }
+    const user = await ctx.systemDb.user.findUnique({
+      where: { id: ctx.principal.userId },
+      select: { id: true, email: true, name: true, locale: true },
+    });
+    if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "this account no longer exists" });
+    const memberships = await membershipsOf(ctx.systemDb, user.id);
+    return { kind: "user" as const, user, memberships };
+  }),
+});

@@ -1,0 +1,126 @@
+import { randomBytes } from "node:crypto";
+import net from "node:net";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AppError } from "@/server/errors";
+import { hashPassword } from "@/server/security/password";
+import { createRateLimiters, type RateLimiters } from "@/server/security/rate-limit";
+import { createTestDatabase, type TestDatabase } from "@/server/test/database";
+import { signIn } from "./sign-in";
+
+let database: TestDatabase;
+const password = "correct horse battery staple";
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  const passwordHash = await hashPassword(password);
+  await database.db.user.createMany({
+    data: ["ann", "bob", "cid"].map((name) => ({ email: `${name}@example.com`, name, passwordHash })),
+  });
+});
+afterAll(async () => {
+  await database.drop();
+});
+
+async function attempt(limiters: RateLimiters, email: string, secret: string, ip = "198.51.100.1") {
+  try {
+    return await signIn(database.db, limiters, { email, password: secret, ip, requestId: "req-1" });
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+}
+
+function bruteForceSuite(name: string, makeLimiters: () => RateLimiters | Promise<RateLimiters>) {
+  describe(`sign-in limits (${name})`, () => {
+    let limiters: RateLimiters;
+    beforeAll(async () => {
+      limiters = await makeLimiters();
+    });
+    afterAll(async () => {
+      await limiters.close();
+    });
+
+    it("stops an account after 5 failures, even with the right password, and says when to retry", async () => {
+      const ip = `198.51.100.${Math.floor(Math.random() * 200)}`;
+      for (let i = 0; i < 5; i++) expect(await attempt(limiters, "ann@example.com", `guess-${i}`, ip)).toMatchObject({ code: "UNAUTHORIZED" });
+      const blocked = await attempt(limiters, "ann@example.com", password, ip);
+      expect(blocked).toMatchObject({ code: "TOO_MANY_REQUESTS" });
+      expect((blocked as AppError).details?.retryAfterSeconds).toBeGreaterThan(800);
+      expect((blocked as AppError).message).toMatch(/^too many failed sign-in attempts; try again in \d+ s$/);
+      // Another account is not affected.
+      expect(await attempt(limiters, "bob@example.com", password, ip)).toMatchObject({ email: "bob@example.com" });
+    });
+
+    it("a success resets the account's count", async () => {
+      for (let i = 0; i < 4; i++) await attempt(limiters, "cid@example.com", "wrong");
+      expect(await attempt(limiters, "cid@example.com", password)).toMatchObject({ email: "cid@example.com" });
+      for (let i = 0; i < 4; i++) await attempt(limiters, "cid@example.com", "wrong");
+      expect(await attempt(limiters, "cid@example.com", password)).toMatchObject({ email: "cid@example.com" });
+    });
+  });
+}
+
+const uniqueSuffix = randomBytes(4).toString("hex");
+bruteForceSuite("PostgreSQL store", () => createRateLimiters({ databaseUrl: database.url }));
+
+// Redis is the subject here, so this needs a real one: the machine's (CI starts it), or REDIS_URL.
+const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const redisReachable = await new Promise<boolean>((resolve) => {
+  const { hostname, port } = new URL(redisUrl);
+  const socket = net.connect(Number(port || 6379), hostname, () => (socket.end(), resolve(true)));
+  socket.on("error", () => resolve(false));
+});
+if (!redisReachable && process.env.REQUIRE_REDIS === "1") throw new Error(`REQUIRE_REDIS=1 but no Redis answers at ${redisUrl}`);
+
+describe.runIf(redisReachable)("with REDIS_URL", () => {
+  bruteForceSuite("Redis store", async () => {
+    // A fresh key space per run: the counters live in the shared Redis.
+    const redis = new Redis(redisUrl);
+    const keys = await redis.keys("rl:signIn*");
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+    return createRateLimiters({ redisUrl, databaseUrl: database.url });
+  });
+
+  it("keeps the counters in Redis, not in PostgreSQL", async () => {
+    const limiters = createRateLimiters({ redisUrl, databaseUrl: database.url });
+    const email = `nobody-${uniqueSuffix}@example.com`;
+    await attempt(limiters, email, "x");
+    const redis = new Redis(redisUrl);
+    expect(await redis.get(`rl:signInByAccount:${email}`)).toBe("1");
+    redis.disconnect();
+    expect(await database.db.rateLimit.count({ where: { key: { contains: email } } })).toBe(0);
+    await limiters.close();
+  });
+});
+
+describe("sign-in", () => {
+  it("answers the same for an unknown address and a wrong password, and audits the failure with the address and IP", async () => {
+    const limiters = createRateLimiters({ databaseUrl: database.url });
+    try {
+      const unknown = await attempt(limiters, "nobody@example.com", "whatever", "192.0.2.9");
+      const wrong = await attempt(limiters, "bob@example.com", "whatever", "192.0.2.9");
+      expect(unknown).toMatchObject({ code: "UNAUTHORIZED", message: "wrong email or password" });
+      expect(wrong).toMatchObject({ code: "UNAUTHORIZED", message: "wrong email or password" });
+      const entries = await database.db.auditLog.findMany({ where: { action: "auth.sign_in_failed", ip: "192.0.2.9" } });
+      expect(entries).toHaveLength(2);
+      expect(entries.map((entry) => (entry.metadata as { email: string }).email).sort()).toEqual(["bob@example.com", "nobody@example.com"]);
+      expect(entries.every((entry) => entry.tenantId === null && entry.requestId === "req-1")).toBe(true);
+      expect(JSON.stringify(entries)).not.toContain("whatever");
+    } finally {
+      await limiters.close();
+    }
+  });
+
+  it("limits one address trying many accounts", async () => {
+    const limiters = createRateLimiters({ databaseUrl: database.url }, { signInByIp: { points: 3, durationSeconds: 3600 } });
+    try {
+      for (let i = 0; i < 3; i++) await attempt(limiters, `spray-${i}@example.com`, "x", "192.0.2.77");
+      expect(await attempt(limiters, "ann-other@example.com", "x", "192.0.2.77")).toMatchObject({ code: "TOO_MANY_REQUESTS" });
+      expect(await attempt(limiters, "bob@example.com", password, "192.0.2.78")).toMatchObject({ email: "bob@example.com" });
+    } finally {
+      await limiters.close();
+    }
+  });
+});

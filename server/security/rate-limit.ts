@@ -1,0 +1,101 @@
+import { Redis } from "ioredis";
+import pg from "pg";
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { AppError } from "@/server/errors";
+
+/**
+ * Rate limits shared by every web process: in Redis when REDIS_URL is set,
+ * otherwise in PostgreSQL (the `rate_limits` table), so several processes on
+ * one database still count together.
+ */
+
+export type LimitName = "signInByAccount" | "signInByIp" | "apiKey";
+
+/** Points per window. Sign-in limits count failed attempts only. */
+export const limits: Record<LimitName, { points: number; durationSeconds: number }> = {
+  signInByAccount: { points: 5, durationSeconds: 15 * 60 },
+  signInByIp: { points: 50, durationSeconds: 60 * 60 },
+  apiKey: { points: 600, durationSeconds: 60 },
+};
+
+/** While the shared store is unreachable, each process limits on its own rather than failing requests. */
+const insurance = (limit: { points: number; durationSeconds: number }) =>
+  new RateLimiterMemory({ points: limit.points, duration: limit.durationSeconds });
+
+export type RateLimiters = Record<LimitName, RateLimiterAbstract> & { close: () => Promise<void> };
+
+export function createRateLimiters(
+  store: { redisUrl?: string; databaseUrl: string },
+  overrides: Partial<typeof limits> = {},
+): RateLimiters {
+  const config = { ...limits, ...overrides };
+  let close: () => Promise<void>;
+  let make: (name: LimitName) => RateLimiterAbstract;
+  if (store.redisUrl) {
+    const redis = new Redis(store.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
+    redis.on("error", () => undefined); // a failed call falls back to the insurance limiter
+    make = (name) =>
+      new RateLimiterRedis({
+        storeClient: redis,
+        keyPrefix: `rl:${name}`,
+        points: config[name].points,
+        duration: config[name].durationSeconds,
+        insuranceLimiter: insurance(config[name]),
+      });
+    close = async () => void redis.disconnect();
+  } else {
+    const pool = new pg.Pool({ connectionString: store.databaseUrl, max: 3 });
+    // An idle connection dropped by the server must not crash the process; the next query reconnects.
+    pool.on("error", () => undefined);
+    make = (name) =>
+      new RateLimiterPostgres({
+        storeClient: pool,
+        storeType: "pool",
+        tableName: "rate_limits",
+        tableCreated: true,
+        clearExpiredByTimeout: false,
+        keyPrefix: `rl:${name}`,
+        points: config[name].points,
+        duration: config[name].durationSeconds,
+        insuranceLimiter: insurance(config[name]),
+      });
+    close = () => pool.end();
+  }
+  return {
+    signInByAccount: make("signInByAccount"),
+    signInByIp: make("signInByIp"),
+    apiKey: make("apiKey"),
+    close,
+  };
+}
+
+export function tooManyRequests(res: RateLimiterRes, what: string): AppError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+  return new AppError("TOO_MANY_REQUESTS", `${what}; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+}
+
+/** Consumes one point; over the limit it throws TOO_MANY_REQUESTS with the wait. */
+export async function consumeOrThrow(limiter: RateLimiterAbstract, key: string, what: string): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (error) {
+    if (error instanceof RateLimiterRes) throw tooManyRequests(error, what);
+    throw error;
+  }
+}
+
+/** Throws when the key has no points left, without spending one. */
+export async function assertNotLimited(limiter: RateLimiterAbstract, key: string, what: string): Promise<void> {
+  const res = await limiter.get(key);
+  if (res && res.remainingPoints <= 0) throw tooManyRequests(res, what);
+}
+
+const globalForLimits = globalThis as unknown as { supportChatLimiters?: RateLimiters };
+
+export function getRateLimiters(): RateLimiters {
+  globalForLimits.supportChatLimiters ??= createRateLimiters({
+    redisUrl: process.env.REDIS_URL || undefined,
+    databaseUrl: process.env.DATABASE_URL!,
+  });
+  return globalForLimits.supportChatLimiters;
+}

@@ -1,0 +1,88 @@
+import { randomBytes } from "node:crypto";
+import type { ApiScope } from "@/lib/api-scopes";
+import type { Principal } from "@/server/auth/principal";
+import type { SystemDb } from "@/server/db/client";
+import type { Role } from "@/server/db/generated/enums";
+import { seal } from "@/server/security/secret-box";
+import { createApiKey } from "@/server/services/api-keys/create-api-key";
+import { hashInvitationToken } from "@/server/services/invitations/invite-member";
+
+export const testEncryptionKey = "5e".repeat(32);
+
+/**
+ * A tenant with one row in every tenant-owned table, members of each role and
+ * API keys, made with the owner's client. Tests use two of them to attack each other.
+ */
+export async function createTenantFixture(db: SystemDb, slug: string) {
+  const suffix = randomBytes(3).toString("hex");
+  const tenant = await db.tenant.create({ data: { slug, name: `Tenant ${slug}`, settings: { create: { values: { name: slug } } } } });
+  const user = (role: Role) =>
+    db.user.create({ data: { email: `${role}-${slug}-${suffix}@example.com`, name: `${role} of ${slug}`, passwordHash: null } });
+  const [owner, admin, agent] = await Promise.all([user("owner"), user("admin"), user("agent")]);
+  const memberships = {
+    owner: await db.membership.create({ data: { tenantId: tenant.id, userId: owner.id, role: "owner" } }),
+    admin: await db.membership.create({ data: { tenantId: tenant.id, userId: admin.id, role: "admin" } }),
+    agent: await db.membership.create({ data: { tenantId: tenant.id, userId: agent.id, role: "agent" } }),
+  };
+  const key = (scopes: ApiScope[]) =>
+    db.$transaction((tx) => createApiKey(tx, { tenantId: tenant.id, name: scopes.join(" "), scopes, actor: { userId: owner.id } }));
+  const fullKey = await key(["conversations:read", "conversations:write", "messages:write", "contacts:read", "admin"]);
+  const readKey = await key(["conversations:read"]);
+  const token = seal("123:secret-token", testEncryptionKey);
+  const channel = await db.channel.create({
+    data: {
+      tenantId: tenant.id,
+      type: "telegram",
+      name: `bot of ${slug}`,
+      mode: "polling",
+      tokenCiphertext: token.ciphertext,
+      tokenKeyId: token.keyId,
+      webhookSecret: randomBytes(16).toString("hex"),
+    },
+  });
+  const contact = await db.contact.create({ data: { tenantId: tenant.id, name: `customer of ${slug}` } });
+  const identity = await db.contactIdentity.create({
+    data: { tenantId: tenant.id, contactId: contact.id, channelId: channel.id, externalId: `${suffix}1` },
+  });
+  const conversation = await db.conversation.create({
+    data: { tenantId: tenant.id, channelId: channel.id, contactId: contact.id, externalChatId: `${suffix}1` },
+  });
+  const message = await db.message.create({
+    data: { tenantId: tenant.id, conversationId: conversation.id, direction: "inbound", senderType: "contact", text: `secret of ${slug}`, deliveryStatus: "received" },
+  });
+  const event = await db.event.create({ data: { tenantId: tenant.id, type: "message.created", conversationId: conversation.id, payload: {} } });
+  await db.processedUpdate.create({ data: { tenantId: tenant.id, channelId: channel.id, updateId: 1n } });
+  const template = await db.template.create({ data: { tenantId: tenant.id, key: "greeting" } });
+  const variant = await db.templateVariant.create({ data: { tenantId: tenant.id, templateId: template.id, locale: "en", body: "Hello" } });
+  const invitationToken = randomBytes(32).toString("base64url");
+  const invitation = await db.invitation.create({
+    data: {
+      tenantId: tenant.id,
+      email: `invitee-${slug}@example.com`,
+      role: "agent",
+      tokenHash: hashInvitationToken(invitationToken),
+      expiresAt: new Date(Date.now() + 86_400_000),
+    },
+  });
+  const audit = await db.auditLog.create({ data: { tenantId: tenant.id, action: "member.invited", actorUserId: owner.id } });
+
+  const as = (role: Role): Principal => ({ kind: "user", userId: { owner, admin, agent }[role].id });
+  const asKey = (created: typeof fullKey): Principal => ({
+    kind: "apiKey",
+    apiKeyId: created.apiKey.id,
+    tenantId: tenant.id,
+    scopes: created.apiKey.scopes as ApiScope[],
+  });
+  return {
+    tenant,
+    users: { owner, admin, agent },
+    memberships,
+    keys: { full: fullKey, read: readKey },
+    rows: { channel, contact, identity, conversation, message, event, template, variant, invitation, audit },
+    invitationToken,
+    as,
+    asKey,
+  };
+}
+
+export type TenantFixture = Awaited<ReturnType<typeof createTenantFixture>>;
