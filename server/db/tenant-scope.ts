@@ -27,7 +27,11 @@ export const tenantOwnedModels = new Set<string>([
   "AuditLog",
 ]);
 
-const storage = new AsyncLocalStorage<{ tenantId: string }>();
+// One store per process: Next.js bundles each route separately, so a module-level
+// instance would differ between the bundle that created the (process-wide) client
+// and the bundle that calls withTenant.
+const globalForScope = globalThis as unknown as { supportChatTenantStorage?: AsyncLocalStorage<{ tenantId: string }> };
+const storage = (globalForScope.supportChatTenantStorage ??= new AsyncLocalStorage<{ tenantId: string }>());
 
 export function currentTenantId(): string | undefined {
   return storage.getStore()?.tenantId;

@@ -1,6 +1,7 @@
 import { prettyFactory } from "pino-pretty";
 
-export type LogSink = (line: string, proc: string) => void;
+/** `fallbackLevel`: the level given to a line that is not pino JSON (30 info, 50 error for stderr). */
+export type LogSink = (line: string, proc: string, fallbackLevel?: number) => void;
 
 /**
  * Where `npm start` writes the lines of all its processes: JSON lines as they
@@ -17,14 +18,14 @@ export function createLogSink(pretty: boolean, out: NodeJS.WritableStream = proc
         singleLine: true,
       })
     : undefined;
-  return (line, proc) => {
+  return (line, proc, fallbackLevel = 30) => {
     if (!line.trim()) return;
     let record: Record<string, unknown>;
     try {
       const parsed: unknown = JSON.parse(line);
-      record = typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : { msg: line };
+      record = typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : { level: fallbackLevel, msg: line };
     } catch {
-      record = { level: 30, time: new Date().toISOString(), msg: line };
+      record = { level: fallbackLevel, time: new Date().toISOString(), msg: line };
     }
     record.proc ??= proc;
     out.write(format ? format(record) : `${JSON.stringify(record)}\n`);

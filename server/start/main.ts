@@ -182,13 +182,14 @@ runMain(async () => {
         stdio: ["ignore", "pipe", "pipe", "ipc"],
       });
       children.set(name, child);
-      for (const stream of [child.stdout!, child.stderr!]) {
+      for (const [stream, level] of [[child.stdout!, 30], [child.stderr!, 50]] as const) {
         let buffered = "";
         stream.on("data", (chunk: Buffer) => {
           buffered += chunk.toString("utf8");
           const lines = buffered.split("\n");
           buffered = lines.pop() ?? "";
-          for (const line of lines) sink(line, name);
+          // Lines a child prints without pino (Next.js reporting a render error) keep their severity.
+          for (const line of lines) sink(line, name, level);
         });
       }
       child.on("exit", (code, signal) => {

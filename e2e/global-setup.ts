@@ -1,0 +1,13 @@
+import { startStack } from "./support/stack";
+
+/** One running product for the whole browser run; its address reaches the tests through the environment. */
+export default async function globalSetup() {
+  const stack = await startStack();
+  process.env.E2E_BASE_URL = stack.baseUrl;
+  process.env.E2E_DEMO_PASSWORD = stack.demoPassword;
+  process.env.E2E_STACK_ENV = JSON.stringify(stack.env);
+  // A second workspace the demo owner also belongs to, for the tenant switcher.
+  stack.admin(["tenant:create", "--name", "Second Shop", "--slug", "second-shop"]);
+  stack.admin(["user:create", "--tenant", "second-shop", "--email", "owner@demo.example", "--role", "agent"]);
+  return stack.stop;
+}
