@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { childEnv } from "../../server/test/child-env";
+import { freePort } from "../../server/test/free-port";
 
 /**
  * The whole product as `npm start` runs it — embedded PostgreSQL, web, realtime
@@ -11,17 +11,6 @@ import { childEnv } from "../../server/test/child-env";
  */
 
 const root = path.resolve(import.meta.dirname, "../..");
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export type Stack = {
   baseUrl: string;
