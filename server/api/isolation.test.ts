@@ -45,6 +45,9 @@ const attacks: Record<string, Attack> = {
   "apiKeys.create": { kind: "own tenant", input: () => ({ name: "attacker", scopes: ["admin"] }) },
   "apiKeys.list": { kind: "own tenant", input: () => undefined },
   "apiKeys.revoke": { kind: "foreign id", input: (a) => ({ id: a.keys.full.apiKey.id }) },
+  "channels.list": { kind: "own tenant", input: () => undefined },
+  "channels.connectTelegram": { kind: "own tenant", input: () => ({ token: "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }) },
+  "channels.disconnect": { kind: "foreign id", input: (a) => ({ id: a.rows.channel.id }) },
   "auditLog.list": { kind: "own tenant", input: (a) => ({ actorUserId: a.users.owner.id, cursor: a.rows.audit.id }) },
 };
 

@@ -1,6 +1,7 @@
 import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
 import { apiKeysRouter } from "@/server/api/routers/api-keys";
 import { auditLogRouter } from "@/server/api/routers/audit-log";
+import { channelsRouter } from "@/server/api/routers/channels";
 import { healthRouter } from "@/server/api/routers/health";
 import { invitationsRouter } from "@/server/api/routers/invitations";
 import { meRouter } from "@/server/api/routers/me";
@@ -14,6 +15,7 @@ export const appRouter = createTRPCRouter({
   members: membersRouter,
   invitations: invitationsRouter,
   apiKeys: apiKeysRouter,
+  channels: channelsRouter,
   auditLog: auditLogRouter,
 });
 

@@ -3,6 +3,7 @@ import type { Config } from "@/server/config/config";
 import { StartupError } from "@/server/config/fail";
 import type { Logger } from "@/server/logger";
 import { embeddedUrl, runningPostmaster, startEmbeddedPostgres } from "./embedded";
+import { installJobQueue } from "@/server/jobs/queue";
 import { migrate } from "./migrate";
 
 export type DatabaseHandle = {
@@ -63,6 +64,7 @@ export async function openDatabase(
 async function migrateOrExplain(url: string, log?: Logger): Promise<void> {
   try {
     const { applied } = await migrate(url, { log });
+    await installJobQueue(url);
     if (applied.length > 0) log?.info({ applied }, "database migrated");
   } catch (error) {
     const err = error as Error & { code?: string };

@@ -8,6 +8,7 @@ import { createApiKey } from "@/server/services/api-keys/create-api-key";
 import { hashInvitationToken } from "@/server/services/invitations/invite-member";
 
 export const testEncryptionKey = "5e".repeat(32);
+process.env.ENCRYPTION_KEY ??= testEncryptionKey;
 
 /**
  * A tenant with one row in every tenant-owned table, members of each role and

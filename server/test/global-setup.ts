@@ -5,6 +5,7 @@ import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "@/server/db/embedded";
 import { migrate } from "@/server/db/migrate";
+import { installJobQueue } from "@/server/jobs/queue";
 import { freePort } from "./free-port";
 
 declare module "vitest" {
@@ -45,6 +46,7 @@ export default async function setup(project: TestProject) {
   const templateUrl = new URL(adminUrl);
   templateUrl.pathname = `/${template}`;
   await migrate(templateUrl.toString());
+  await installJobQueue(templateUrl.toString());
 
   project.provide("pgAdminUrl", adminUrl);
   project.provide("pgTemplate", template);

@@ -1,0 +1,434 @@
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+
+/**
+ * A Telegram Bot API emulator: the subset of the Bot API the product uses,
+ * behaving as Telegram does where it matters (the secret header on webhook
+ * deliveries, retries with backoff, one update per chat at a time, 409 from
+ * getUpdates while a webhook is set, 429 with retry_after past its rate limits,
+ * 403 from a customer who blocked the bot), plus a control API to act as
+ * customers, read what bots sent, and script faults.
+ */
+
+type Json = Record<string, unknown>;
+type Chat = { id: number; type: "private" | "group" | "supergroup"; title?: string; is_forum?: boolean; first_name?: string; username?: string };
+type User = { id: number; is_bot: false; first_name: string; last_name?: string; username?: string; language_code?: string };
+export type Update = { update_id: number } & Json;
+export type SentMessage = { method: string; chat_id: number; message_id: number; text?: string; caption?: string; parse_mode?: string; message_thread_id?: number; reply_to_message_id?: number; file?: { name: string; size: number; type: string }; media?: unknown; at: number };
+type Fault = { method: string; kind: "429" | "403" | "500" | "slow" | "drop" | "migrate"; count: number; retryAfter?: number; delayMs?: number; migrateTo?: number };
+
+type Bot = {
+  token: string;
+  id: number;
+  username: string;
+  webhook?: { url: string; secret?: string; allowedUpdates?: string[]; lastErrorDate?: number; lastErrorMessage?: string };
+  /** Updates not yet delivered or fetched, in order. */
+  pending: Update[];
+  /** Chats whose head update is being delivered right now (Telegram sends one per chat at a time). */
+  inFlight: Set<number>;
+  nextUpdateId: number;
+  sent: SentMessage[];
+  blockedBy: Set<number>;
+  faults: Fault[];
+  sendTimes: number[];
+  chatSendTimes: Map<number, number[]>;
+  pollWaiters: (() => void)[];
+};
+
+export type EmulatorOptions = {
+  /** First webhook retry delay; Telegram's is about a second, tests shorten it. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** Messages per second per bot before 429 (Telegram: about 30). */
+  perBotPerSecond?: number;
+  /** Messages per chat in any second before 429 (Telegram tolerates short bursts). */
+  perChatPerSecond?: number;
+};
+
+export class TelegramEmulator {
+  private server: Server;
+  private bots = new Map<string, Bot>();
+  private files = new Map<string, { path: string; bytes: Buffer; mime: string }>();
+  private nextMessageId = new Map<number, number>();
+  private timers = new Set<NodeJS.Timeout>();
+  private stopped = false;
+  readonly options: Required<EmulatorOptions>;
+  /** Every webhook delivery attempt, for tests. */
+  readonly deliveries: { token: string; updateId: number; status: number; at: number }[] = [];
+  url = "";
+
+  constructor(options: EmulatorOptions = {}) {
+    this.options = { retryBaseMs: 1000, retryMaxMs: 60_000, perBotPerSecond: 30, perChatPerSecond: 3, ...options };
+    this.server = createServer((req, res) => {
+      this.route(req, res).catch((error: unknown) => this.reply(res, 500, { ok: false, error_code: 500, description: String(error) }));
+    });
+  }
+
+  async start(port = 0, host = "127.0.0.1"): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(port, host, resolve));
+    this.url = `http://${host}:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    for (const bot of this.bots.values()) for (const wake of bot.pollWaiters.splice(0)) wake();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  // ---- control: bots and customers -------------------------------------------------
+
+  addBot(token = `${100000 + this.bots.size}:${randomBytes(12).toString("base64url")}`, username = `test_${this.bots.size}_bot`): Bot {
+    const id = Number(token.split(":")[0]);
+    const bot: Bot = {
+      token, id, username, pending: [], inFlight: new Set(), nextUpdateId: 1000, sent: [], blockedBy: new Set(), faults: [],
+      sendTimes: [], chatSendTimes: new Map(), pollWaiters: [],
+    };
+    this.bots.set(token, bot);
+    return bot;
+  }
+
+  bot(token: string): Bot {
+    const bot = this.bots.get(token);
+    if (!bot) throw new Error(`no bot with that token`);
+    return bot;
+  }
+
+  /** Queues an update as Telegram would, and returns it. */
+  pushUpdate(token: string, body: Json, updateId?: number): Update {
+    const bot = this.bot(token);
+    const update = { update_id: updateId ?? bot.nextUpdateId++, ...body } as Update;
+    bot.pending.push(update);
+    this.kick(bot);
+    return update;
+  }
+
+  private messageId(chatId: number): number {
+    const next = (this.nextMessageId.get(chatId) ?? 0) + 1;
+    this.nextMessageId.set(chatId, next);
+    return next;
+  }
+
+  /** A customer writes to the bot. `content` holds text or media fields of a Telegram Message. */
+  customerMessage(token: string, input: { chat: Chat; from: User; content: Json; threadId?: number; mediaGroupId?: string; replyTo?: number }): Update {
+    const message = {
+      message_id: this.messageId(input.chat.id),
+      date: Math.floor(Date.now() / 1000),
+      chat: input.chat,
+      from: input.from,
+      ...(input.threadId ? { message_thread_id: input.threadId, is_topic_message: true } : {}),
+      ...(input.mediaGroupId ? { media_group_id: input.mediaGroupId } : {}),
+      ...(input.replyTo ? { reply_to_message: { message_id: input.replyTo, date: 0, chat: input.chat } } : {}),
+      ...input.content,
+    };
+    return this.pushUpdate(token, { message });
+  }
+
+  customerEdit(token: string, input: { chat: Chat; from: User; messageId: number; content: Json }): Update {
+    return this.pushUpdate(token, {
+      edited_message: {
+        message_id: input.messageId,
+        date: Math.floor(Date.now() / 1000) - 10,
+        edit_date: Math.floor(Date.now() / 1000),
+        chat: input.chat,
+        from: input.from,
+        ...input.content,
+      },
+    });
+  }
+
+  /** The customer blocks (or unblocks) the bot: a my_chat_member update, and 403 on sends while blocked. */
+  customerBlocks(token: string, user: User, blocked = true): Update {
+    const bot = this.bot(token);
+    if (blocked) bot.blockedBy.add(user.id);
+    else bot.blockedBy.delete(user.id);
+    const me = { id: bot.id, is_bot: true, first_name: bot.username, username: bot.username };
+    return this.pushUpdate(token, {
+      my_chat_member: {
+        chat: { id: user.id, type: "private", first_name: user.first_name },
+        from: user,
+        date: Math.floor(Date.now() / 1000),
+        old_chat_member: { user: me, status: blocked ? "member" : "kicked", ...(blocked ? {} : { until_date: 0 }) },
+        new_chat_member: { user: me, status: blocked ? "kicked" : "member", ...(blocked ? { until_date: 0 } : {}) },
+      },
+    });
+  }
+
+  customerPressesButton(token: string, input: { chat: Chat; from: User; messageId: number; data: string; callbackId?: string }, updateId?: number): Update {
+    return this.pushUpdate(
+      token,
+      {
+        callback_query: {
+          id: input.callbackId ?? randomBytes(8).toString("hex"),
+          from: input.from,
+          chat_instance: String(input.chat.id),
+          data: input.data,
+          message: { message_id: input.messageId, date: 0, chat: input.chat },
+        },
+      },
+      updateId,
+    );
+  }
+
+  /** Stores a file the customer "uploaded" and returns its file_id. */
+  addFile(bytes: Buffer, name: string, mime: string): { file_id: string; file_unique_id: string; file_size: number } {
+    const fileId = `file-${randomBytes(8).toString("hex")}`;
+    this.files.set(fileId, { path: `documents/${fileId}-${name}`, bytes, mime });
+    return { file_id: fileId, file_unique_id: fileId.slice(5), file_size: bytes.length };
+  }
+
+  sent(token: string, chatId?: number): SentMessage[] {
+    return this.bot(token).sent.filter((message) => chatId === undefined || message.chat_id === chatId);
+  }
+
+  fault(token: string, fault: Fault): void {
+    this.bot(token).faults.push(fault);
+  }
+
+  // ---- webhook delivery -------------------------------------------------------------
+
+  private kick(bot: Bot): void {
+    for (const wake of bot.pollWaiters.splice(0)) wake();
+    if (!bot.webhook || this.stopped) return;
+    const chats = new Set<number>();
+    for (const update of bot.pending) {
+      const chat = chatOf(update);
+      if (chats.has(chat) || bot.inFlight.has(chat)) continue;
+      chats.add(chat);
+      bot.inFlight.add(chat);
+      void this.deliver(bot, update, 0);
+    }
+  }
+
+  private async deliver(bot: Bot, update: Update, attempt: number): Promise<void> {
+    const webhook = bot.webhook;
+    if (!webhook || this.stopped) return bot.inFlight.delete(chatOf(update)) as unknown as void;
+    let status = 0;
+    let retryAfter: number | undefined;
+    try {
+      const response = await fetch(webhook.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(webhook.secret ? { "x-telegram-bot-api-secret-token": webhook.secret } : {}) },
+        body: JSON.stringify(update),
+        signal: AbortSignal.timeout(60_000),
+      });
+      status = response.status;
+      const header = response.headers.get("retry-after");
+      retryAfter = header ? Math.min(3600, Number(header)) : undefined;
+      await response.arrayBuffer();
+    } catch (error) {
+      webhook.lastErrorMessage = `Connection refused: ${(error as Error).message}`;
+    }
+    this.deliveries.push({ token: bot.token, updateId: update.update_id, status, at: Date.now() });
+    if (status >= 200 && status < 300) {
+      bot.pending.splice(bot.pending.indexOf(update), 1);
+      bot.inFlight.delete(chatOf(update));
+      this.kick(bot);
+      return;
+    }
+    if (status) webhook.lastErrorMessage = `Wrong response from the webhook: ${status}`;
+    webhook.lastErrorDate = Math.floor(Date.now() / 1000);
+    const delay = retryAfter !== undefined ? retryAfter * 1000 : Math.min(this.options.retryMaxMs, this.options.retryBaseMs * 2 ** attempt);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void this.deliver(bot, update, attempt + 1);
+    }, delay);
+    this.timers.add(timer);
+  }
+
+  // ---- the Bot API ------------------------------------------------------------------
+
+  private reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://emulator");
+    const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
+    if (file) return this.download(res, file[1]!, decodeURIComponent(file[2]!));
+    const call = /^\/bot([^/]+)\/(\w+)$/.exec(url.pathname);
+    if (!call) return this.reply(res, 404, { ok: false, error_code: 404, description: "Not Found" });
+    const bot = this.bots.get(decodeURIComponent(call[1]!));
+    if (!bot) return this.reply(res, 401, { ok: false, error_code: 401, description: "Unauthorized" });
+    const params = await readParams(req, url);
+    const method = call[2]!;
+    const fault = bot.faults.find((candidate) => candidate.method === method || candidate.method === "*");
+    if (fault) {
+      if (--fault.count <= 0) bot.faults.splice(bot.faults.indexOf(fault), 1);
+      if (fault.kind === "slow") await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 5000));
+      if (fault.kind === "drop") return void res.destroy();
+      if (fault.kind === "429") {
+        return this.reply(res, 429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${fault.retryAfter ?? 1}`, parameters: { retry_after: fault.retryAfter ?? 1 } });
+      }
+      if (fault.kind === "403") return this.reply(res, 403, { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" });
+      if (fault.kind === "500") return this.reply(res, 500, { ok: false, error_code: 500, description: "Internal Server Error" });
+      if (fault.kind === "migrate") {
+        return this.reply(res, 400, { ok: false, error_code: 400, description: "Bad Request: group chat was upgraded to a supergroup chat", parameters: { migrate_to_chat_id: fault.migrateTo } });
+      }
+    }
+    const result = await this.method(bot, method, params);
+    if ("error" in result) return this.reply(res, result.error.error_code, { ok: false, ...result.error });
+    this.reply(res, 200, { ok: true, result: result.ok });
+  }
+
+  private rateLimited(bot: Bot, chatId: number): number | undefined {
+    const now = Date.now();
+    bot.sendTimes = bot.sendTimes.filter((at) => now - at < 1000);
+    const chatTimes = (bot.chatSendTimes.get(chatId) ?? []).filter((at) => now - at < 1000);
+    if (bot.sendTimes.length >= this.options.perBotPerSecond || chatTimes.length >= this.options.perChatPerSecond) return 1;
+    bot.sendTimes.push(now);
+    chatTimes.push(now);
+    bot.chatSendTimes.set(chatId, chatTimes);
+    return undefined;
+  }
+
+  private async method(bot: Bot, method: string, p: Json): Promise<{ ok: unknown } | { error: { error_code: number; description: string; parameters?: Json } }> {
+    const me = { id: bot.id, is_bot: true, first_name: bot.username, username: bot.username, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false };
+    switch (method) {
+      case "getMe":
+        return { ok: me };
+      case "setWebhook": {
+        const url = String(p.url ?? "");
+        if (!url) return { ok: this.deleteWebhook(bot) };
+        const secret = p.secret_token === undefined ? undefined : String(p.secret_token);
+        if (secret !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) return { error: { error_code: 400, description: "Bad Request: secret token contains unallowed characters" } };
+        bot.webhook = { url, secret, allowedUpdates: parseList(p.allowed_updates) };
+        if (p.drop_pending_updates === true || p.drop_pending_updates === "true") bot.pending = [];
+        this.kick(bot);
+        return { ok: true };
+      }
+      case "deleteWebhook":
+        return { ok: this.deleteWebhook(bot) };
+      case "getWebhookInfo":
+        return {
+          ok: {
+            url: bot.webhook?.url ?? "",
+            has_custom_certificate: false,
+            pending_update_count: bot.pending.length,
+            ...(bot.webhook?.allowedUpdates ? { allowed_updates: bot.webhook.allowedUpdates } : {}),
+            ...(bot.webhook?.lastErrorDate ? { last_error_date: bot.webhook.lastErrorDate, last_error_message: bot.webhook.lastErrorMessage } : {}),
+          },
+        };
+      case "getUpdates": {
+        if (bot.webhook) return { error: { error_code: 409, description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first" } };
+        const offset = Number(p.offset ?? 0);
+        if (offset) bot.pending = bot.pending.filter((update) => update.update_id >= offset);
+        const timeout = Math.min(Number(p.timeout ?? 0), 50) * 1000;
+        if (bot.pending.length === 0 && timeout > 0) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, timeout);
+            bot.pollWaiters.push(() => (clearTimeout(timer), resolve()));
+          });
+        }
+        return { ok: bot.pending.slice(0, Number(p.limit ?? 100)) };
+      }
+      case "sendChatAction":
+        return { ok: true };
+      case "getFile": {
+        const stored = this.files.get(String(p.file_id));
+        if (!stored) return { error: { error_code: 400, description: "Bad Request: invalid file_id" } };
+        return { ok: { file_id: p.file_id, file_unique_id: String(p.file_id).slice(5), file_size: stored.bytes.length, file_path: stored.path } };
+      }
+      case "deleteMessage":
+        return { ok: true };
+      case "editMessageText": {
+        const chatId = Number(p.chat_id);
+        const sent = bot.sent.find((message) => message.chat_id === chatId && message.message_id === Number(p.message_id));
+        if (!sent) return { error: { error_code: 400, description: "Bad Request: message to edit not found" } };
+        if (sent.text === p.text) return { error: { error_code: 400, description: "Bad Request: message is not modified" } };
+        sent.text = String(p.text);
+        return { ok: { message_id: sent.message_id, chat: { id: chatId }, date: Math.floor(Date.now() / 1000), text: sent.text } };
+      }
+      case "sendMessage":
+      case "sendPhoto":
+      case "sendDocument":
+      case "sendMediaGroup": {
+        const chatId = Number(p.chat_id);
+        if (!Number.isFinite(chatId)) return { error: { error_code: 400, description: "Bad Request: chat not found" } };
+        if (bot.blockedBy.has(chatId)) return { error: { error_code: 403, description: "Forbidden: bot was blocked by the user" } };
+        if (method === "sendMessage" && (!p.text || String(p.text).length > 4096)) return { error: { error_code: 400, description: "Bad Request: message text is empty or too long" } };
+        const limited = this.rateLimited(bot, chatId);
+        if (limited) return { error: { error_code: 429, description: `Too Many Requests: retry after ${limited}`, parameters: { retry_after: limited } } };
+        const items = method === "sendMediaGroup" ? (parseList(p.media) ?? []) : [null];
+        const results = items.map((item) => {
+          const message: SentMessage = {
+            method,
+            chat_id: chatId,
+            message_id: this.messageId(chatId),
+            text: p.text === undefined ? undefined : String(p.text),
+            caption: p.caption === undefined ? undefined : String(p.caption),
+            parse_mode: p.parse_mode === undefined ? undefined : String(p.parse_mode),
+            message_thread_id: p.message_thread_id === undefined ? undefined : Number(p.message_thread_id),
+            reply_to_message_id: replyTarget(p),
+            file: fileInfo(p.photo ?? p.document),
+            media: item ?? undefined,
+            at: Date.now(),
+          };
+          bot.sent.push(message);
+          return { message_id: message.message_id, date: Math.floor(message.at / 1000), chat: { id: chatId, type: "private" }, ...(message.text ? { text: message.text } : {}) };
+        });
+        return { ok: method === "sendMediaGroup" ? results : results[0] };
+      }
+      default:
+        return { error: { error_code: 404, description: "Not Found: method not found" } };
+    }
+  }
+
+  private deleteWebhook(bot: Bot): true {
+    bot.webhook = undefined;
+    bot.inFlight.clear();
+    return true;
+  }
+
+  private download(res: ServerResponse, token: string, filePath: string): void {
+    if (!this.bots.has(token)) return this.reply(res, 401, { ok: false, error_code: 401, description: "Unauthorized" });
+    const stored = [...this.files.values()].find((candidate) => candidate.path === filePath);
+    if (!stored) return this.reply(res, 404, { ok: false, error_code: 404, description: "Not Found" });
+    res.writeHead(200, { "content-type": stored.mime, "content-length": String(stored.bytes.length) }).end(stored.bytes);
+  }
+}
+
+function chatOf(update: Update): number {
+  const body = Object.values(update).find((value) => typeof value === "object" && value !== null) as Json | undefined;
+  const chat = (body?.chat ?? (body?.message as Json | undefined)?.chat ?? body?.from) as { id?: number } | undefined;
+  return chat?.id ?? 0;
+}
+
+function parseList(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (Array.isArray(value)) return value as string[];
+  try {
+    return JSON.parse(String(value)) as string[];
+  } catch {
+    return undefined;
+  }
+}
+
+function replyTarget(p: Json): number | undefined {
+  if (p.reply_to_message_id !== undefined) return Number(p.reply_to_message_id);
+  const parameters = typeof p.reply_parameters === "string" ? (JSON.parse(p.reply_parameters) as Json) : (p.reply_parameters as Json | undefined);
+  return parameters?.message_id === undefined ? undefined : Number(parameters.message_id);
+}
+
+function fileInfo(value: unknown): SentMessage["file"] {
+  if (value instanceof File) return { name: value.name, size: value.size, type: value.type };
+  if (typeof value === "string") return { name: value, size: 0, type: "file_id" };
+  return undefined;
+}
+
+async function readParams(req: IncomingMessage, url: URL): Promise<Json> {
+  const params: Json = Object.fromEntries(url.searchParams);
+  if (req.method !== "POST") return params;
+  const type = req.headers["content-type"] ?? "";
+  const request = new Request(url, { method: "POST", headers: req.headers as Record<string, string>, body: Readable.toWeb(req) as ReadableStream, duplex: "half" } as RequestInit);
+  if (type.includes("application/json")) return { ...params, ...((await request.json()) as Json) };
+  if (type.includes("multipart/form-data") || type.includes("application/x-www-form-urlencoded")) {
+    const form = await request.formData();
+    for (const [key, value] of form.entries()) params[key] = value;
+  }
+  return params;
+}

@@ -1,0 +1,188 @@
+import { z } from "zod";
+
+/**
+ * Telegram updates parsed at the edge: only the fields the product uses are
+ * declared, unknown fields pass through untouched (Telegram adds fields often),
+ * and the result is one normalized shape the ingest service understands.
+ */
+
+const user = z.looseObject({
+  id: z.number(),
+  is_bot: z.boolean().optional(),
+  first_name: z.string(),
+  last_name: z.string().optional(),
+  username: z.string().optional(),
+  language_code: z.string().optional(),
+});
+
+const chat = z.looseObject({
+  id: z.number(),
+  type: z.enum(["private", "group", "supergroup", "channel"]),
+  title: z.string().optional(),
+  username: z.string().optional(),
+  first_name: z.string().optional(),
+  last_name: z.string().optional(),
+});
+
+const file = z.looseObject({ file_id: z.string(), file_unique_id: z.string().optional(), file_size: z.number().optional() });
+
+const message = z.looseObject({
+  message_id: z.number(),
+  date: z.number(),
+  chat,
+  from: user.optional(),
+  message_thread_id: z.number().optional(),
+  is_topic_message: z.boolean().optional(),
+  media_group_id: z.string().optional(),
+  reply_to_message: z.looseObject({ message_id: z.number() }).optional(),
+  text: z.string().optional(),
+  caption: z.string().optional(),
+  photo: z.array(file.extend({ width: z.number(), height: z.number() })).optional(),
+  document: file.extend({ file_name: z.string().optional(), mime_type: z.string().optional() }).optional(),
+  video: file.extend({ width: z.number().optional(), height: z.number().optional(), duration: z.number().optional(), mime_type: z.string().optional(), file_name: z.string().optional() }).optional(),
+  voice: file.extend({ duration: z.number().optional(), mime_type: z.string().optional() }).optional(),
+  audio: file.extend({ duration: z.number().optional(), mime_type: z.string().optional(), file_name: z.string().optional(), title: z.string().optional(), performer: z.string().optional() }).optional(),
+  sticker: file.extend({ emoji: z.string().optional(), width: z.number().optional(), height: z.number().optional(), is_animated: z.boolean().optional(), is_video: z.boolean().optional() }).optional(),
+  location: z.looseObject({ latitude: z.number(), longitude: z.number() }).optional(),
+  contact: z.looseObject({ phone_number: z.string(), first_name: z.string(), last_name: z.string().optional(), user_id: z.number().optional() }).optional(),
+  migrate_to_chat_id: z.number().optional(),
+});
+
+const chatMemberStatus = z.looseObject({ status: z.string() });
+
+export const updateSchema = z.looseObject({
+  update_id: z.number().int().nonnegative(),
+  message: message.optional(),
+  edited_message: message.optional(),
+  callback_query: z
+    .looseObject({ id: z.string(), from: user, data: z.string().optional(), message: z.looseObject({ message_id: z.number(), chat }).optional() })
+    .optional(),
+  my_chat_member: z.looseObject({ chat, from: user, date: z.number(), old_chat_member: chatMemberStatus, new_chat_member: chatMemberStatus }).optional(),
+});
+
+export type TelegramUpdate = z.infer<typeof updateSchema>;
+type TelegramMessage = z.infer<typeof message>;
+
+export type Attachment = {
+  kind: "photo" | "document" | "video" | "voice" | "audio" | "sticker";
+  fileId: string;
+  fileName?: string;
+  mimeType?: string;
+  size?: number;
+  width?: number;
+  height?: number;
+  duration?: number;
+  emoji?: string;
+};
+
+export type MessageContent = {
+  location?: { latitude: number; longitude: number };
+  contact?: { phone: string; firstName: string; lastName?: string; userId?: number };
+  callback?: { data: string; messageId?: number };
+  /** In groups, who wrote (the conversation's contact is the group). */
+  from?: { id: number; name: string; username?: string };
+  mediaGroupId?: string;
+};
+
+export type Sender = { id: string; name: string; username?: string; language?: string };
+
+export type InboundChat = {
+  /** Telegram chat id, as text (ids exceed 2^31). */
+  id: string;
+  type: "private" | "group" | "supergroup" | "channel";
+  title: string;
+  threadId?: string;
+};
+
+export type NormalizedUpdate =
+  | { kind: "message"; chat: InboundChat; sender: Sender; externalId: string; text: string | null; attachments: Attachment[]; content: MessageContent; replyToExternalId?: string; sentAt: Date }
+  | { kind: "edit"; chat: InboundChat; externalId: string; text: string | null; editedAt: Date }
+  | { kind: "blocked" | "unblocked"; chat: InboundChat; sender: Sender }
+  | { kind: "migrated"; chat: InboundChat; toChatId: string }
+  | { kind: "ignored"; reason: string };
+
+const nameOf = (person: { first_name: string; last_name?: string }) => [person.first_name, person.last_name].filter(Boolean).join(" ");
+
+function sender(from: z.infer<typeof user>): Sender {
+  return { id: String(from.id), name: nameOf(from), username: from.username, language: from.language_code };
+}
+
+function chatOf(value: z.infer<typeof chat>, threadId?: number): InboundChat {
+  const title = value.title ?? ([value.first_name, value.last_name].filter(Boolean).join(" ") || value.username || String(value.id));
+  return { id: String(value.id), type: value.type, title, threadId: threadId === undefined ? undefined : String(threadId) };
+}
+
+function attachmentsOf(m: TelegramMessage): Attachment[] {
+  const out: Attachment[] = [];
+  // Telegram sends every size of a photo; the largest is the one to show.
+  const photo = m.photo?.at(-1);
+  if (photo) out.push({ kind: "photo", fileId: photo.file_id, size: photo.file_size, width: photo.width, height: photo.height });
+  if (m.document) out.push({ kind: "document", fileId: m.document.file_id, fileName: m.document.file_name, mimeType: m.document.mime_type, size: m.document.file_size });
+  if (m.video) out.push({ kind: "video", fileId: m.video.file_id, fileName: m.video.file_name, mimeType: m.video.mime_type, size: m.video.file_size, width: m.video.width, height: m.video.height, duration: m.video.duration });
+  if (m.voice) out.push({ kind: "voice", fileId: m.voice.file_id, mimeType: m.voice.mime_type, size: m.voice.file_size, duration: m.voice.duration });
+  if (m.audio) out.push({ kind: "audio", fileId: m.audio.file_id, fileName: m.audio.file_name ?? m.audio.title, mimeType: m.audio.mime_type, size: m.audio.file_size, duration: m.audio.duration });
+  if (m.sticker) out.push({ kind: "sticker", fileId: m.sticker.file_id, emoji: m.sticker.emoji, width: m.sticker.width, height: m.sticker.height });
+  return out;
+}
+
+export function normalizeUpdate(update: TelegramUpdate): NormalizedUpdate {
+  if (update.message) {
+    const m = update.message;
+    if (m.chat.type === "channel") return { kind: "ignored", reason: "channel post" };
+    if (m.migrate_to_chat_id) return { kind: "migrated", chat: chatOf(m.chat), toChatId: String(m.migrate_to_chat_id) };
+    if (!m.from || m.from.is_bot) return { kind: "ignored", reason: "not from a person" };
+    const attachments = attachmentsOf(m);
+    const content: MessageContent = {};
+    if (m.location) content.location = { latitude: m.location.latitude, longitude: m.location.longitude };
+    if (m.contact) content.contact = { phone: m.contact.phone_number, firstName: m.contact.first_name, lastName: m.contact.last_name, userId: m.contact.user_id };
+    if (m.media_group_id) content.mediaGroupId = m.media_group_id;
+    if (m.chat.type !== "private") content.from = { id: m.from.id, name: nameOf(m.from), username: m.from.username };
+    const text = m.text ?? m.caption ?? null;
+    if (text === null && attachments.length === 0 && !content.location && !content.contact) {
+      return { kind: "ignored", reason: "service message" };
+    }
+    return {
+      kind: "message",
+      chat: chatOf(m.chat, m.is_topic_message ? m.message_thread_id : undefined),
+      sender: sender(m.from),
+      externalId: String(m.message_id),
+      text,
+      attachments,
+      content,
+      replyToExternalId: m.reply_to_message ? String(m.reply_to_message.message_id) : undefined,
+      sentAt: new Date(m.date * 1000),
+    };
+  }
+  if (update.edited_message) {
+    const m = update.edited_message;
+    return {
+      kind: "edit",
+      chat: chatOf(m.chat, m.is_topic_message ? m.message_thread_id : undefined),
+      externalId: String(m.message_id),
+      text: m.text ?? m.caption ?? null,
+      editedAt: new Date(),
+    };
+  }
+  if (update.callback_query) {
+    const q = update.callback_query;
+    if (!q.message) return { kind: "ignored", reason: "inline callback" };
+    return {
+      kind: "message",
+      chat: chatOf(q.message.chat),
+      sender: sender(q.from),
+      // Re-sent callbacks come with a new update_id but the same id.
+      externalId: `callback:${q.id}`,
+      text: q.data ?? null,
+      attachments: [],
+      content: { callback: { data: q.data ?? "", messageId: q.message.message_id } },
+      sentAt: new Date(),
+    };
+  }
+  if (update.my_chat_member) {
+    const change = update.my_chat_member;
+    if (change.chat.type !== "private") return { kind: "ignored", reason: "group membership change" };
+    const status = change.new_chat_member.status;
+    return { kind: status === "kicked" ? "blocked" : "unblocked", chat: chatOf(change.chat), sender: sender(change.from) };
+  }
+  return { kind: "ignored", reason: "update type not handled" };
+}

@@ -1,0 +1,46 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+import { TelegramEmulator } from "@/e2e/telegram-emulator/emulator";
+import { handleTelegramWebhook } from "@/server/channels/telegram/handle-webhook";
+import { createLogger } from "@/server/logger";
+import type { TestDatabase } from "./database";
+
+/**
+ * The Telegram side of a test: the Bot API emulator, and our webhook handler
+ * served over real HTTP so the emulator delivers to it as Telegram would.
+ */
+export async function startTelegram(database: TestDatabase, options: ConstructorParameters<typeof TelegramEmulator>[0] = {}) {
+  const emulator = new TelegramEmulator({ retryBaseMs: 50, retryMaxMs: 500, ...options });
+  const apiRoot = await emulator.start();
+  const log = createLogger("test", "silent");
+  const server: Server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const channelId = /^\/api\/telegram\/([^/]+)\/webhook$/.exec(url.pathname)?.[1] ?? "";
+    const request = new Request(url, { method: req.method, headers: req.headers as Record<string, string>, body: Readable.toWeb(req) as ReadableStream, duplex: "half" } as RequestInit);
+    const response = await handleTelegramWebhook(request, channelId, { appDb: database.appDb, systemDb: database.db, log });
+    res.writeHead(response.status, Object.fromEntries(response.headers)).end(Buffer.from(await response.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  process.env.TELEGRAM_API_ROOT = apiRoot;
+  process.env.PUBLIC_URL = publicUrl;
+  return {
+    emulator,
+    apiRoot,
+    publicUrl,
+    /** Until every queued update of the bot was delivered (or `timeoutMs` passed). */
+    async drained(token: string, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (emulator.bot(token).pending.length > 0) {
+        if (Date.now() > deadline) throw new Error(`updates still pending: ${JSON.stringify(emulator.bot(token).pending)}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    async stop() {
+      await emulator.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
