@@ -55,6 +55,8 @@ export class TelegramEmulator {
   private timers = new Set<NodeJS.Timeout>();
   private stopped = false;
   readonly options: Required<EmulatorOptions>;
+  /** How often a bot was answered 429 because it sent too fast (not counting scripted faults). */
+  rateLimitedResponses = 0;
   /** Every webhook delivery attempt, for tests. */
   readonly deliveries: { token: string; updateId: number; status: number; at: number }[] = [];
   url = "";
@@ -352,6 +354,7 @@ export class TelegramEmulator {
         if (bot.blockedBy.has(chatId)) return { error: { error_code: 403, description: "Forbidden: bot was blocked by the user" } };
         if (method === "sendMessage" && (!p.text || String(p.text).length > 4096)) return { error: { error_code: 400, description: "Bad Request: message text is empty or too long" } };
         const limited = this.rateLimited(bot, chatId);
+        if (limited) this.rateLimitedResponses++;
         if (limited) return { error: { error_code: 429, description: `Too Many Requests: retry after ${limited}`, parameters: { retry_after: limited } } };
         const items = method === "sendMediaGroup" ? (parseList(p.media) ?? []) : [null];
         const results = items.map((item) => {

@@ -6,6 +6,7 @@ import { healthRouter } from "@/server/api/routers/health";
 import { invitationsRouter } from "@/server/api/routers/invitations";
 import { meRouter } from "@/server/api/routers/me";
 import { membersRouter } from "@/server/api/routers/members";
+import { messagesRouter } from "@/server/api/routers/messages";
 import { workspaceRouter } from "@/server/api/routers/workspace";
 
 export const appRouter = createTRPCRouter({
@@ -16,6 +17,7 @@ export const appRouter = createTRPCRouter({
   invitations: invitationsRouter,
   apiKeys: apiKeysRouter,
   channels: channelsRouter,
+  messages: messagesRouter,
   auditLog: auditLogRouter,
 });
 

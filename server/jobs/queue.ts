@@ -16,12 +16,14 @@ export async function installJobQueue(connectionString: string): Promise<void> {
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {
-    // add_job writes graphile-worker's private tables as the caller, so the app role needs them.
+    // graphile-worker guards its tables with row-level security, so the app role
+    // gets one narrow door instead of table rights: a function that runs as the owner.
     await client.query(`
-      GRANT USAGE ON SCHEMA graphile_worker TO ${APP_ROLE};
-      GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA graphile_worker TO ${APP_ROLE};
-      GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA graphile_worker TO ${APP_ROLE};
-      GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA graphile_worker TO ${APP_ROLE};`);
+      CREATE OR REPLACE FUNCTION public.app_add_job(identifier text, payload json, queue_name text, run_at timestamptz, max_attempts int, job_key text)
+        RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog
+        AS $$ SELECT FROM graphile_worker.add_job(identifier, payload, queue_name := queue_name, run_at := run_at, max_attempts := max_attempts, job_key := job_key) $$;
+      REVOKE ALL ON FUNCTION public.app_add_job(text, json, text, timestamptz, int, text) FROM PUBLIC;
+      GRANT EXECUTE ON FUNCTION public.app_add_job(text, json, text, timestamptz, int, text) TO ${APP_ROLE};`);
   } finally {
     await client.end();
   }
@@ -40,8 +42,7 @@ export type JobSpec = {
 
 /** Enqueues on the caller's connection: inside a transaction, the job commits with it. */
 export async function enqueue(db: DbClient, job: JobSpec): Promise<void> {
-  await db.$executeRaw`SELECT graphile_worker.add_job(
-    ${job.task}, ${JSON.stringify(job.payload)}::json,
-    queue_name := ${job.queue ?? null}, run_at := ${job.runAt ?? null}::timestamptz,
-    max_attempts := ${job.maxAttempts ?? null}::int, job_key := ${job.key ?? null})`;
+  await db.$executeRaw`SELECT public.app_add_job(
+    ${job.task}, ${JSON.stringify(job.payload)}::json, ${job.queue ?? null}::text,
+    ${job.runAt ?? null}::timestamptz, ${job.maxAttempts ?? null}::int, ${job.key ?? null}::text)`;
 }

@@ -24,30 +24,25 @@ const insurance = (limit: { points: number; durationSeconds: number }) =>
 
 export type RateLimiters = Record<LimitName, RateLimiterAbstract> & { close: () => Promise<void> };
 
-export function createRateLimiters(
-  store: { redisUrl?: string; databaseUrl: string },
-  overrides: Partial<typeof limits> = {},
-): RateLimiters {
-  const config = { ...limits, ...overrides };
-  let close: () => Promise<void>;
-  let make: (name: LimitName) => RateLimiterAbstract;
+type Store = { redisUrl?: string; databaseUrl: string };
+type LimiterFactory = { make: (name: string, limit: { points: number; durationSeconds: number }) => RateLimiterAbstract; close: () => Promise<void> };
+
+/** Limiters sharing one store connection: Redis when configured, else PostgreSQL. */
+function limiterFactory(store: Store): LimiterFactory {
   if (store.redisUrl) {
     const redis = new Redis(store.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
     redis.on("error", () => undefined); // a failed call falls back to the insurance limiter
-    make = (name) =>
-      new RateLimiterRedis({
-        storeClient: redis,
-        keyPrefix: `rl:${name}`,
-        points: config[name].points,
-        duration: config[name].durationSeconds,
-        insuranceLimiter: insurance(config[name]),
-      });
-    close = async () => void redis.disconnect();
-  } else {
-    const pool = new pg.Pool({ connectionString: store.databaseUrl, max: 3 });
-    // An idle connection dropped by the server must not crash the process; the next query reconnects.
-    pool.on("error", () => undefined);
-    make = (name) =>
+    return {
+      make: (name, limit) =>
+        new RateLimiterRedis({ storeClient: redis, keyPrefix: `rl:${name}`, points: limit.points, duration: limit.durationSeconds, insuranceLimiter: insurance(limit) }),
+      close: async () => void redis.disconnect(),
+    };
+  }
+  const pool = new pg.Pool({ connectionString: store.databaseUrl, max: 3 });
+  // An idle connection dropped by the server must not crash the process; the next query reconnects.
+  pool.on("error", () => undefined);
+  return {
+    make: (name, limit) =>
       new RateLimiterPostgres({
         storeClient: pool,
         storeType: "pool",
@@ -55,17 +50,40 @@ export function createRateLimiters(
         tableCreated: true,
         clearExpiredByTimeout: false,
         keyPrefix: `rl:${name}`,
-        points: config[name].points,
-        duration: config[name].durationSeconds,
-        insuranceLimiter: insurance(config[name]),
-      });
-    close = () => pool.end();
-  }
+        points: limit.points,
+        duration: limit.durationSeconds,
+        insuranceLimiter: insurance(limit),
+      }),
+    close: () => pool.end(),
+  };
+}
+
+export function createRateLimiters(store: Store, overrides: Partial<typeof limits> = {}): RateLimiters {
+  const config = { ...limits, ...overrides };
+  const factory = limiterFactory(store);
   return {
-    signInByAccount: make("signInByAccount"),
-    signInByIp: make("signInByIp"),
-    apiKey: make("apiKey"),
-    close,
+    signInByAccount: factory.make("signInByAccount", config.signInByAccount),
+    signInByIp: factory.make("signInByIp", config.signInByIp),
+    apiKey: factory.make("apiKey", config.apiKey),
+    close: factory.close,
+  };
+}
+
+/** Telegram's sending limits, counted across every worker: about 30 messages/s per bot, 1/s per chat, 20/min per group. */
+export const telegramSendLimits = {
+  perBot: { points: 30, durationSeconds: 1 },
+  perChat: { points: 1, durationSeconds: 1 },
+  perGroup: { points: 20, durationSeconds: 60 },
+};
+
+export function createTelegramSendLimits(store: Store, overrides: Partial<typeof telegramSendLimits> = {}) {
+  const config = { ...telegramSendLimits, ...overrides };
+  const factory = limiterFactory(store);
+  return {
+    perBot: factory.make("tgBot", config.perBot),
+    perChat: factory.make("tgChat", config.perChat),
+    perGroup: factory.make("tgGroup", config.perGroup),
+    close: factory.close,
   };
 }
 

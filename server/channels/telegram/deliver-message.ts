@@ -1,0 +1,137 @@
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
+import { RateLimiterRes } from "rate-limiter-flexible";
+import type { AppDb } from "@/server/db/client";
+import { withTenant } from "@/server/db/tenant-scope";
+import type { Logger } from "@/server/logger";
+import { metrics } from "@/server/metrics/registry";
+import { recordEvent } from "@/server/services/events/record-event";
+import { botApi, decryptToken, describeTelegramError, GrammyError, HttpError } from "./bot-api";
+import { renderReply } from "./render-text";
+
+/** A 429 asking us to wait longer than this goes back to the queue instead of holding a worker. */
+const MAX_INLINE_WAIT_SECONDS = 30;
+
+export type SendLimits = { perBot: RateLimiterAbstract; perChat: RateLimiterAbstract; perGroup: RateLimiterAbstract };
+
+/** Thrown to let the job queue try again later (with its backoff). */
+export class RetryLater extends Error {}
+
+type Attempt = { number: number; max: number };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits for a slot under Telegram's limits, shared by every worker (the limiter's store is shared). */
+async function takeSlot(limiter: RateLimiterAbstract, key: string): Promise<void> {
+  for (;;) {
+    try {
+      await limiter.consume(key);
+      return;
+    } catch (error) {
+      if (!(error instanceof RateLimiterRes)) throw error;
+      await sleep(error.msBeforeNext + 5);
+    }
+  }
+}
+
+/**
+ * Delivers one reply to Telegram: the `telegram.deliver` job. Safe to run again:
+ * a message no longer pending is left alone, and the parts of a long reply
+ * already sent are not sent again. Failures are classified as Telegram documents them.
+ */
+export async function deliverMessage(
+  deps: { appDb: AppDb; limits: SendLimits; log: Logger; timeoutSeconds?: number },
+  job: { tenantId: string; messageId: string },
+  attempt: Attempt,
+): Promise<"sent" | "failed" | "skipped"> {
+  const { appDb, log } = deps;
+  const loaded = await withTenant(appDb, job.tenantId, async (tx) => {
+    const message = await tx.message.findUnique({ where: { id: job.messageId }, include: { conversation: { include: { channel: true } }, replyTo: true } });
+    if (!message || message.deliveryStatus !== "pending") return null;
+    // Replies leave in the order they were written: wait for an earlier one still pending.
+    const earlier = await tx.message.findFirst({
+      where: { conversationId: message.conversationId, direction: "outbound", isPrivate: false, deliveryStatus: "pending", createdAt: { lt: message.createdAt } },
+      select: { id: true },
+    });
+    return { message, earlier };
+  });
+  if (!loaded) return "skipped";
+  const { message, earlier } = loaded;
+  if (earlier) throw new RetryLater(`waiting for earlier reply ${earlier.id}`);
+
+  const { conversation } = message;
+  const channel = conversation.channel;
+  const sentIds = ((message.content as { externalIds?: string[] } | null)?.externalIds ?? []).slice();
+  const parts = renderReply(message.text ?? "");
+  const api = botApi(decryptToken(channel), deps.timeoutSeconds ?? 30);
+  let chatId = conversation.externalChatId;
+  const isGroup = chatId.startsWith("-");
+
+  const fail = async (reason: string, blocked = false) => {
+    await withTenant(appDb, job.tenantId, async (tx) => {
+      const failed = await tx.message.update({ where: { id: message.id }, data: { deliveryStatus: "failed", deliveryError: reason } });
+      if (blocked) await tx.contact.update({ where: { id: conversation.contactId }, data: { blockedAt: new Date() } });
+      await recordEvent(tx, { tenantId: job.tenantId, type: "message.updated", conversationId: conversation.id, payload: { message: failed } });
+    });
+    metrics().outboundSends.inc({ result: blocked ? "blocked" : "failed" });
+    log.warn({ messageId: message.id, reason }, "reply not delivered");
+    return "failed" as const;
+  };
+
+  for (let index = sentIds.length; index < parts.length; ) {
+    await takeSlot(deps.limits.perBot, `bot:${channel.id}`);
+    await takeSlot(isGroup ? deps.limits.perGroup : deps.limits.perChat, `chat:${channel.id}:${chatId}`);
+    try {
+      const sent = await api.sendMessage(chatId, parts[index]!, {
+        parse_mode: "HTML",
+        ...(conversation.externalThreadId ? { message_thread_id: Number(conversation.externalThreadId) } : {}),
+        ...(index === 0 && message.replyTo?.externalId && /^\d+$/.test(message.replyTo.externalId)
+          ? { reply_parameters: { message_id: Number(message.replyTo.externalId), allow_sending_without_reply: true } }
+          : {}),
+      });
+      sentIds.push(String(sent.message_id));
+      index++;
+      // Record each part at once, so a crash after it does not send it again.
+      await withTenant(appDb, job.tenantId, (tx) =>
+        tx.message.update({ where: { id: message.id }, data: { content: { ...((message.content as object) ?? {}), externalIds: sentIds } } }),
+      );
+    } catch (error) {
+      if (error instanceof GrammyError) {
+        const retryAfter = error.parameters.retry_after;
+        if (error.error_code === 429 && retryAfter !== undefined) {
+          metrics().outboundSends.inc({ result: "retried" });
+          if (retryAfter > MAX_INLINE_WAIT_SECONDS) throw new RetryLater(`Telegram asked to wait ${retryAfter} s`);
+          await sleep(retryAfter * 1000);
+          continue;
+        }
+        if (error.error_code === 403) return fail(`Telegram refused: ${error.description}`, /blocked|deactivated/i.test(error.description));
+        const migrateTo = error.parameters.migrate_to_chat_id;
+        if (error.error_code === 400 && migrateTo) {
+          const from = chatId;
+          chatId = String(migrateTo);
+          await withTenant(appDb, job.tenantId, async (tx) => {
+            await tx.conversation.updateMany({ where: { channelId: channel.id, externalChatId: from }, data: { externalChatId: chatId } });
+            await tx.contactIdentity.updateMany({ where: { channelId: channel.id, externalId: `chat:${from}` }, data: { externalId: `chat:${chatId}` } });
+          });
+          continue;
+        }
+        if (error.error_code >= 400 && error.error_code < 500) return fail(describeTelegramError(error));
+      }
+      // 5xx, timeouts and network errors: the queue retries with backoff, up to a limit.
+      metrics().outboundSends.inc({ result: "retried" });
+      if (attempt.number >= attempt.max) return fail(`${describeTelegramError(error)} after ${attempt.number} attempts`);
+      if (!(error instanceof GrammyError) && !(error instanceof HttpError)) throw error;
+      throw new RetryLater(describeTelegramError(error));
+    }
+  }
+
+  await withTenant(appDb, job.tenantId, async (tx) => {
+    const sent = await tx.message.update({
+      where: { id: message.id },
+      data: { deliveryStatus: "sent", deliveryError: null, externalId: sentIds[0], content: { ...((message.content as object) ?? {}), externalIds: sentIds } },
+    });
+    await recordEvent(tx, { tenantId: job.tenantId, type: "message.updated", conversationId: conversation.id, payload: { message: sent } });
+  });
+  metrics().outboundSends.inc({ result: "sent" });
+  metrics().deliveryLatency.observe((Date.now() - message.createdAt.getTime()) / 1000);
+  return "sent";
+}

@@ -1,0 +1,99 @@
+import type { DbClient } from "@/server/db/client";
+import { AppError } from "@/server/errors";
+import { enqueue } from "@/server/jobs/queue";
+import { recordEvent } from "@/server/services/events/record-event";
+import { previewOf } from "./preview";
+import type { Actor } from "@/server/services/audit/record-audit";
+
+export const DELIVER_TASK = "telegram.deliver";
+export const DELIVERY_MAX_ATTEMPTS = 10;
+
+/** One queue per chat: graphile-worker runs a queue's jobs one at a time, in order. */
+export function deliveryQueue(channelId: string, chatId: string): string {
+  return `tg:${channelId}:${chatId}`;
+}
+
+export async function enqueueDelivery(db: DbClient, message: { id: string; tenantId: string }, conversation: { channelId: string; externalChatId: string }) {
+  await enqueue(db, {
+    task: DELIVER_TASK,
+    payload: { tenantId: message.tenantId, messageId: message.id },
+    queue: deliveryQueue(conversation.channelId, conversation.externalChatId),
+    key: `deliver:${message.id}`,
+    maxAttempts: DELIVERY_MAX_ATTEMPTS,
+  });
+}
+
+/**
+ * An agent's reply (or private note) in one transaction with its delivery job:
+ * both commit or neither does. A retried send with the same client message id
+ * returns the first message instead of storing a second. Notes never leave the product.
+ */
+export async function sendMessage(
+  db: DbClient,
+  input: { tenantId: string; conversationId: string; text: string; isPrivate: boolean; clientMessageId?: string; replyToId?: string; actor: Actor },
+) {
+  const conversation = await db.conversation.findUnique({ where: { id: input.conversationId }, include: { contact: true, channel: true } });
+  if (!conversation) throw new AppError("NOT_FOUND", "no such conversation");
+  if (input.clientMessageId) {
+    const existing = await db.message.findUnique({ where: { conversationId_clientMessageId: { conversationId: conversation.id, clientMessageId: input.clientMessageId } } });
+    if (existing) return existing;
+  }
+  if (!input.isPrivate) {
+    if (conversation.contact.blockedAt) throw new AppError("CONFLICT", "the customer has blocked the bot, so replies cannot reach them; you can still add a private note");
+    if (conversation.channel.status === "disconnected") throw new AppError("CONFLICT", "this conversation's channel is disconnected; reconnect it to reply");
+  }
+  if (input.replyToId) {
+    const target = await db.message.findFirst({ where: { id: input.replyToId, conversationId: conversation.id }, select: { id: true } });
+    if (!target) throw new AppError("NOT_FOUND", "the message to reply to is not in this conversation");
+  }
+  const message = await db.message.create({
+    data: {
+      tenantId: input.tenantId,
+      conversationId: conversation.id,
+      direction: "outbound",
+      senderType: input.actor.userId ? "agent" : "bot",
+      senderUserId: input.actor.userId,
+      isPrivate: input.isPrivate,
+      text: input.text,
+      // A note is complete once stored; a reply waits for the worker.
+      deliveryStatus: input.isPrivate ? "sent" : "pending",
+      clientMessageId: input.clientMessageId,
+      replyToId: input.replyToId,
+    },
+  });
+  if (!input.isPrivate) {
+    await db.conversation.update({
+      where: { id: conversation.id },
+      data: { lastMessageAt: message.createdAt, lastMessagePreview: previewOf({ text: input.text, attachments: [] }) },
+    });
+    await enqueueDelivery(db, message, conversation);
+  }
+  await recordEvent(db, { tenantId: input.tenantId, type: "message.created", conversationId: conversation.id, payload: { message } });
+  return message;
+}
+
+/** Puts a failed reply back in line for delivery. */
+export async function retryMessage(db: DbClient, input: { tenantId: string; messageId: string }) {
+  const message = await db.message.findUnique({ where: { id: input.messageId }, include: { conversation: true } });
+  if (!message) throw new AppError("NOT_FOUND", "no such message");
+  if (message.direction !== "outbound" || message.isPrivate || message.deliveryStatus !== "failed") {
+    throw new AppError("CONFLICT", "only a reply that failed to deliver can be retried");
+  }
+  const updated = await db.message.update({ where: { id: message.id }, data: { deliveryStatus: "pending", deliveryError: null } });
+  await enqueueDelivery(db, updated, message.conversation);
+  await recordEvent(db, { tenantId: input.tenantId, type: "message.updated", conversationId: message.conversationId, payload: { message: updated } });
+  return updated;
+}
+
+export async function listMessages(db: DbClient, input: { conversationId: string; before?: string; limit: number }) {
+  const conversation = await db.conversation.findUnique({ where: { id: input.conversationId }, select: { id: true } });
+  if (!conversation) throw new AppError("NOT_FOUND", "no such conversation");
+  const rows = await db.message.findMany({
+    where: { conversationId: conversation.id },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: input.limit + 1,
+    ...(input.before ? { cursor: { id: input.before }, skip: 1 } : {}),
+  });
+  const page = rows.slice(0, input.limit);
+  return { messages: page.reverse(), olderCursor: rows.length > input.limit ? page[0]!.id : null };
+}

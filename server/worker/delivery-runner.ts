@@ -1,0 +1,48 @@
+import { Logger as WorkerLogger, run, type Runner } from "graphile-worker";
+import type { AppDb } from "@/server/db/client";
+import type { Logger } from "@/server/logger";
+import { deliverMessage, RetryLater, type SendLimits } from "@/server/channels/telegram/deliver-message";
+import { DELIVER_TASK } from "@/server/services/messages/send-message";
+
+/**
+ * The worker's job runner: graphile-worker claims each job in one process
+ * (SKIP LOCKED), runs a chat's jobs in order, and retries failures with
+ * exponential backoff. It connects as the tables' owner (its own schema); the
+ * task's reads and writes go through the tenant-scoped app client.
+ */
+export async function startDeliveryRunner(options: {
+  connectionString: string;
+  appDb: AppDb;
+  limits: SendLimits;
+  log: Logger;
+  concurrency?: number;
+}): Promise<Runner> {
+  const { log } = options;
+  const logger = new WorkerLogger((scope) => (level, message, meta) => {
+    if (level === "error") log.error({ scope, ...meta }, message);
+    else if (level === "warning") log.warn({ scope, ...meta }, message);
+    else log.debug({ scope }, message);
+  });
+  return run({
+    connectionString: options.connectionString,
+    concurrency: options.concurrency ?? 5,
+    noHandleSignals: true,
+    pollInterval: 1000,
+    logger,
+    taskList: {
+      [DELIVER_TASK]: async (payload, helpers) => {
+        const job = payload as { tenantId: string; messageId: string };
+        try {
+          const result = await deliverMessage({ appDb: options.appDb, limits: options.limits, log }, job, {
+            number: helpers.job.attempts,
+            max: helpers.job.max_attempts,
+          });
+          log.info({ messageId: job.messageId, result, attempt: helpers.job.attempts }, "delivery job done");
+        } catch (error) {
+          if (error instanceof RetryLater) log.info({ messageId: job.messageId, reason: error.message }, "delivery will be retried");
+          throw error;
+        }
+      },
+    },
+  });
+}
