@@ -4,21 +4,24 @@ import { bootstrap } from "@/server/runtime/bootstrap";
 import { listen } from "@/server/runtime/listen";
 import { onShutdown } from "@/server/runtime/shutdown";
 import { createTelegramSendLimits } from "@/server/security/rate-limit";
+import { startPolling } from "@/server/channels/telegram/poller";
+import { getSystemDb } from "@/server/db/client";
 import { startDeliveryRunner } from "./delivery-runner";
 
-// The job runner: delivers replies to Telegram (and, in later work, polls and purges).
+// The job runner: delivers replies to Telegram and polls the channels in polling mode.
 // GET /health on WORKER_PORT answers while the database does.
 runMain(async () => {
   const { config, log, db } = await bootstrap("worker");
   const databaseUrl = process.env.DATABASE_URL!;
   const limits = createTelegramSendLimits({ redisUrl: config.REDIS_URL, databaseUrl });
   const runner = await startDeliveryRunner({ connectionString: databaseUrl, appDb: db, limits, log });
+  const poller = startPolling({ databaseUrl, systemDb: getSystemDb(), appDb: db, log });
   const server = createHealthServer("worker", db);
   await listen(server, config.WORKER_PORT, "WORKER_PORT", "127.0.0.1");
   log.info({ port: config.WORKER_PORT }, "worker listening");
   onShutdown(log, async () => {
     // Stop claiming jobs and let running ones finish; unfinished ones are released to another worker.
-    await runner.stop();
+    await Promise.all([runner.stop(), poller.stop()]);
     await new Promise((resolve) => server.close(resolve));
     await limits.close();
     await db.$disconnect();

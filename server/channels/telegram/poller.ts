@@ -1,0 +1,99 @@
+import pg from "pg";
+import type { AppDb, SystemDb } from "@/server/db/client";
+import { withTenant } from "@/server/db/tenant-scope";
+import type { Logger } from "@/server/logger";
+import { metrics } from "@/server/metrics/registry";
+import { allowedUpdates, botApi, decryptToken, describeTelegramError, GrammyError } from "./bot-api";
+import { ingestUpdate } from "./ingest-update";
+import { updateSchema } from "./normalize-update";
+
+/** Seconds Telegram holds a getUpdates call open when there is nothing new. */
+const LONG_POLL_SECONDS = 25;
+
+type Poll = { stop: () => void; done: Promise<void> };
+
+/**
+ * Polling mode, for machines Telegram cannot reach: long-polls getUpdates for
+ * every active polling channel. Each channel's poller holds a PostgreSQL
+ * advisory lock on its own connection, so with any number of workers exactly one
+ * polls a channel; if that worker dies its connection closes, the lock is
+ * released and another worker takes over. The offset is saved after each update,
+ * and ingest is idempotent, so a takeover repeats nothing.
+ */
+export function startPolling(options: { databaseUrl: string; systemDb: SystemDb; appDb: AppDb; log: Logger; scanIntervalMs?: number }) {
+  const { systemDb, appDb, log } = options;
+  const polls = new Map<string, Poll>();
+  let stopped = false;
+
+  async function pollChannel(channelId: string, signal: AbortSignal): Promise<void> {
+    const lock = new pg.Client({ connectionString: options.databaseUrl });
+    lock.on("error", () => undefined);
+    await lock.connect();
+    try {
+      const { rows } = await lock.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext($1)) AS locked", [`telegram-poll:${channelId}`]);
+      if (!rows[0]?.locked) return; // another worker polls this channel
+      log.info({ channelId }, "polling Telegram");
+      while (!signal.aborted) {
+        const channel = await systemDb.channel.findUnique({ where: { id: channelId } });
+        if (!channel || channel.status === "disconnected" || channel.mode !== "polling") return;
+        const api = botApi(decryptToken(channel), LONG_POLL_SECONDS + 15);
+        let updates;
+        try {
+          updates = await api.getUpdates(
+            { offset: channel.pollingOffset === null ? undefined : Number(channel.pollingOffset), timeout: LONG_POLL_SECONDS, allowed_updates: [...allowedUpdates] },
+            // grammY types the signal with its polyfill's AbortSignal; the platform's is what it uses.
+            signal as unknown as Parameters<typeof api.getUpdates>[1],
+          );
+        } catch (error) {
+          if (signal.aborted) return;
+          const reason = describeTelegramError(error);
+          await systemDb.channel.update({
+            where: { id: channelId },
+            data: { lastError: reason, lastErrorAt: new Date(), ...(error instanceof GrammyError && error.error_code === 401 ? { status: "error" } : {}) },
+          });
+          log.warn({ channelId, reason }, "getUpdates failed; retrying in 5 s");
+          await new Promise((resolve) => setTimeout(resolve, 5000));
+          continue;
+        }
+        for (const raw of updates) {
+          const parsed = updateSchema.safeParse(raw);
+          if (parsed.success) {
+            const result = await withTenant(appDb, channel.tenantId, (tx) => ingestUpdate(tx, { tenantId: channel.tenantId, channelId }, parsed.data));
+            metrics().webhookUpdates.inc({ result });
+          } else {
+            metrics().webhookUpdates.inc({ result: "parse_error" });
+          }
+          await systemDb.channel.update({ where: { id: channelId }, data: { pollingOffset: BigInt(raw.update_id + 1), lastError: null } });
+        }
+      }
+    } finally {
+      await lock.end().catch(() => undefined);
+    }
+  }
+
+  async function scan(): Promise<void> {
+    const channels = await systemDb.channel.findMany({ where: { type: "telegram", mode: "polling", status: "active" }, select: { id: true } });
+    for (const { id } of channels) {
+      if (polls.has(id) || stopped) continue;
+      const controller = new AbortController();
+      const done = pollChannel(id, controller.signal)
+        .catch((error: unknown) => log.error({ err: error, channelId: id }, "poller stopped"))
+        .finally(() => polls.delete(id));
+      polls.set(id, { stop: () => controller.abort(), done });
+    }
+  }
+
+  const timer = setInterval(() => void scan().catch((error: unknown) => log.error({ err: error }, "poll scan failed")), options.scanIntervalMs ?? 5000);
+  void scan().catch((error: unknown) => log.error({ err: error }, "poll scan failed"));
+
+  return {
+    /** Channels this process is polling right now (holding their lock). */
+    polling: () => [...polls.keys()],
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      for (const poll of polls.values()) poll.stop();
+      await Promise.all([...polls.values()].map((poll) => poll.done));
+    },
+  };
+}
