@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { membershipIn } from "@/server/auth/memberships";
+import { principalFromHeaders } from "@/server/auth/principal";
+import type { AppDb, SystemDb } from "@/server/db/client";
+import { withTenant } from "@/server/db/tenant-scope";
+import type { Logger } from "@/server/logger";
+import { apiRoot, botApi, decryptToken, describeTelegramError } from "./bot-api";
+import type { Attachment } from "./normalize-update";
+
+const json = (status: number, error: string) => Response.json({ error }, { status, headers: { "cache-control": "no-store" } });
+
+/**
+ * GET /api/t/<slug>/files/<messageId>/<index>: a message's attachment, streamed
+ * from Telegram (getFile, then the download). The bot token is in Telegram's file
+ * URL, so the browser only ever sees this route, which checks who is asking:
+ * a member of the workspace (session cookie) or its API key with conversations:read.
+ */
+export async function proxyAttachment(
+  request: Request,
+  params: { slug: string; messageId: string; index: string },
+  deps: { appDb: AppDb; systemDb: SystemDb; log: Logger },
+): Promise<Response> {
+  const { principal } = await principalFromHeaders(deps.systemDb, request.headers);
+  if (!principal) return json(401, "sign in or pass an API key");
+  let tenantId: string | undefined;
+  if (principal.kind === "user") tenantId = (await membershipIn(deps.systemDb, principal.userId, params.slug))?.tenant.id;
+  else if (principal.scopes.includes("conversations:read")) {
+    const tenant = await deps.systemDb.tenant.findUnique({ where: { slug: params.slug }, select: { id: true } });
+    tenantId = tenant?.id === principal.tenantId ? tenant.id : undefined;
+  }
+  const index = Number(params.index);
+  if (!tenantId || !z.uuid().safeParse(params.messageId).success || !Number.isInteger(index) || index < 0) return json(404, "not found");
+
+  const found = await withTenant(deps.appDb, tenantId, async (tx) => {
+    const message = await tx.message.findUnique({ where: { id: params.messageId }, include: { conversation: { include: { channel: true } } } });
+    const attachment = (message?.attachments as Attachment[] | undefined)?.[index];
+    return message && attachment ? { attachment, channel: message.conversation.channel } : null;
+  });
+  if (!found) return json(404, "not found");
+
+  const token = decryptToken(found.channel);
+  let file;
+  try {
+    file = await botApi(token, 15).getFile(found.attachment.fileId);
+  } catch (error) {
+    deps.log.warn({ messageId: params.messageId, reason: describeTelegramError(error) }, "attachment not available");
+    return json(502, `the file is not available from Telegram (${describeTelegramError(error)})`);
+  }
+  if (!file.file_path) return json(502, "Telegram gave no download for this file (over 20 MB?)");
+  const upstream = await fetch(`${apiRoot()}/file/bot${token}/${file.file_path}`).catch(() => null);
+  if (!upstream?.ok || !upstream.body) return json(502, "the file could not be downloaded from Telegram");
+  const name = found.attachment.fileName ?? file.file_path.split("/").pop() ?? "file";
+  return new Response(upstream.body, {
+    headers: {
+      "content-type": found.attachment.mimeType ?? upstream.headers.get("content-type") ?? "application/octet-stream",
+      ...(upstream.headers.get("content-length") ? { "content-length": upstream.headers.get("content-length")! } : {}),
+      "content-disposition": `${found.attachment.kind === "document" ? "attachment" : "inline"}; filename*=UTF-8''${encodeURIComponent(name)}`,
+      "cache-control": "private, max-age=3600",
+      "x-content-type-options": "nosniff",
+    },
+  });
+}
