@@ -39,6 +39,7 @@ export const envSchema = z
     PORT: z.preprocess(emptyAsUnset, port(3000)),
     REALTIME_PORT: z.preprocess(emptyAsUnset, port(3001)),
     WORKER_PORT: z.preprocess(emptyAsUnset, port(3002)),
+    TELEGRAM_EMULATOR_PORT: z.preprocess(emptyAsUnset, port(3003)),
     PUBLIC_URL: z.preprocess(
       emptyAsUnset,
       url(["http:", "https:"], "https://support.example.com")

@@ -1,6 +1,6 @@
 import pino, { type Logger } from "pino";
 
-export type ProcessName = "start" | "web" | "realtime" | "worker" | "admin" | "test";
+export type ProcessName = "start" | "web" | "realtime" | "worker" | "telegram" | "admin" | "test";
 
 /**
  * Paths that may hold a secret, in any log object: they are replaced before the

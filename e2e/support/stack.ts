@@ -14,6 +14,8 @@ const root = path.resolve(import.meta.dirname, "../..");
 
 export type Stack = {
   baseUrl: string;
+  /** The demo bot's Telegram (the emulator npm start runs outside production). */
+  telegramUrl: string;
   env: Record<string, string>;
   demoPassword: string;
   admin: (args: string[]) => string;
@@ -30,6 +32,7 @@ export async function startStack(): Promise<Stack> {
     PORT: String(await freePort()),
     REALTIME_PORT: String(await freePort()),
     WORKER_PORT: String(await freePort()),
+    TELEGRAM_EMULATOR_PORT: String(await freePort()),
     EMBEDDED_POSTGRES_PORT: String(await freePort()),
     LOG_FORMAT: "json",
   };
@@ -62,6 +65,7 @@ export async function startStack(): Promise<Stack> {
   const secrets = JSON.parse(readFileSync(path.join(env.DATA_DIR!, "secrets.json"), "utf8")) as { demoOwnerPassword: string };
   return {
     baseUrl: `http://localhost:${env.PORT}`,
+    telegramUrl: `http://127.0.0.1:${env.TELEGRAM_EMULATOR_PORT}`,
     env,
     demoPassword: secrets.demoOwnerPassword,
     // The CLI joins the stack's running embedded database through the same data folder.

@@ -55,6 +55,8 @@ export class TelegramEmulator {
   private timers = new Set<NodeJS.Timeout>();
   private stopped = false;
   readonly options: Required<EmulatorOptions>;
+  /** What customers wrote, for the chat page. */
+  readonly customerLog: { token: string; chatId: number; messageId: number; text: string; at: number }[] = [];
   /** How often a bot was answered 429 because it sent too fast (not counting scripted faults). */
   rateLimitedResponses = 0;
   /** Every webhook delivery attempt, for tests. */
@@ -117,8 +119,12 @@ export class TelegramEmulator {
 
   /** A customer writes to the bot. `content` holds text or media fields of a Telegram Message. */
   customerMessage(token: string, input: { chat: Chat; from: User; content: Json; threadId?: number; mediaGroupId?: string; replyTo?: number }): Update {
+    const messageId = this.messageId(input.chat.id);
+    if (typeof input.content.text === "string") {
+      this.customerLog.push({ token, chatId: input.chat.id, messageId, text: input.content.text, at: Date.now() });
+    }
     const message = {
-      message_id: this.messageId(input.chat.id),
+      message_id: messageId,
       date: Math.floor(Date.now() / 1000),
       chat: input.chat,
       from: input.from,
@@ -250,6 +256,7 @@ export class TelegramEmulator {
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://emulator");
+    if (url.pathname === "/" || url.pathname.startsWith("/control/")) return this.control(req, res, url);
     const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
     if (file) return this.download(res, file[1]!, decodeURIComponent(file[2]!));
     const call = /^\/bot([^/]+)\/(\w+)$/.exec(url.pathname);
@@ -381,6 +388,31 @@ export class TelegramEmulator {
     }
   }
 
+  /** The chat page and its small API: act as a customer of a bot in the browser. */
+  private async control(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (url.pathname === "/") {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(chatPage);
+      return;
+    }
+    if (url.pathname === "/control/health") return this.reply(res, 200, { ok: true });
+    if (url.pathname === "/control/bots") return this.reply(res, 200, [...this.bots.values()].map((bot) => ({ username: bot.username, id: bot.id })));
+    const chat = /^\/control\/bots\/(\w+)\/chats\/(\d+)(\/messages|\/block)?$/.exec(url.pathname);
+    const bot = chat ? [...this.bots.values()].find((candidate) => candidate.username === chat[1]) : undefined;
+    if (!chat || !bot) return this.reply(res, 404, { error: "no such bot or chat" });
+    const chatId = Number(chat[2]);
+    if (req.method === "GET") {
+      const fromCustomer = this.customerLog.filter((m) => m.token === bot.token && m.chatId === chatId).map((m) => ({ from: "customer", text: m.text, at: m.at }));
+      const fromBot = bot.sent.filter((m) => m.chat_id === chatId).map((m) => ({ from: "bot", text: m.text ?? m.caption ?? "(file)", at: m.at }));
+      return this.reply(res, 200, { blocked: bot.blockedBy.has(chatId), messages: [...fromCustomer, ...fromBot].sort((a, b) => a.at - b.at) });
+    }
+    const body = (await readParams(req, url)) as { name?: string; text?: string; blocked?: boolean };
+    const name = String(body.name ?? "Customer").slice(0, 64) || "Customer";
+    const user: User = { id: chatId, is_bot: false, first_name: name, language_code: "en" };
+    if (chat[3] === "/block") this.customerBlocks(bot.token, user, body.blocked !== false);
+    else if (body.text) this.customerMessage(bot.token, { chat: { id: chatId, type: "private", first_name: name }, from: user, content: { text: String(body.text).slice(0, 4096) } });
+    return this.reply(res, 200, { ok: true });
+  }
+
   private deleteWebhook(bot: Bot): true {
     bot.webhook = undefined;
     bot.inFlight.clear();
@@ -435,3 +467,56 @@ async function readParams(req: IncomingMessage, url: URL): Promise<Json> {
   }
   return params;
 }
+
+const chatPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Telegram emulator — customer chat</title>
+<style>
+  body{font-family:system-ui,sans-serif;margin:0;background:#e6ebee;color:#111;display:flex;justify-content:center}
+  main{width:min(520px,100%);min-height:100vh;display:flex;flex-direction:column;background:#fff}
+  header{padding:12px 16px;background:#517da2;color:#fff} header small{opacity:.8}
+  .row{display:flex;gap:8px;padding:8px 16px;border-bottom:1px solid #eee;font-size:14px;align-items:center}
+  #log{flex:1;overflow:auto;padding:16px;display:flex;flex-direction:column;gap:6px;background:#dfe8ef}
+  .m{max-width:80%;padding:6px 10px;border-radius:10px;white-space:pre-wrap;word-break:break-word}
+  .customer{align-self:flex-end;background:#effdde} .bot{align-self:flex-start;background:#fff}
+  form{display:flex;gap:8px;padding:12px 16px;border-top:1px solid #ddd}
+  input,select,button{font:inherit;padding:6px 10px} #text{flex:1}
+</style></head>
+<body><main>
+<header><strong>Telegram emulator</strong><br><small>Chat with a bot as a customer; replies from the inbox appear here.</small></header>
+<div class="row"><label>Bot <select id="bot"></select></label><label>You <input id="name" value="Alex Customer" size="14"></label><label>Chat id <input id="chat" size="10"></label></div>
+<div id="log" aria-live="polite"></div>
+<form id="form"><input id="text" placeholder="Write a message…" autocomplete="off" aria-label="Message"><button>Send</button></form>
+</main>
+<script>
+const $ = (id) => document.getElementById(id);
+$("chat").value = localStorage.chatId || String(200000000 + Math.floor(Math.random() * 1e6));
+$("chat").onchange = () => (localStorage.chatId = $("chat").value);
+localStorage.chatId = $("chat").value;
+const esc = (t) => t.replace(/[&<>]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c]);
+// Bots send Telegram HTML; show it as the Telegram app would (only its simple tags).
+const html = (t) => t.replace(/&lt;|&gt;|&amp;/g, (e) => ({ "&lt;": "<", "&gt;": ">", "&amp;": "&" })[e]);
+async function bots() {
+  const list = await (await fetch("/control/bots")).json();
+  $("bot").innerHTML = list.map((b) => "<option>" + esc(b.username) + "</option>").join("");
+}
+async function refresh() {
+  if (!$("bot").value) return;
+  const r = await fetch("/control/bots/" + $("bot").value + "/chats/" + $("chat").value);
+  if (!r.ok) return;
+  const { messages } = await r.json();
+  $("log").innerHTML = messages.map((m) => '<div class="m ' + m.from + '">' + (m.from === "bot" ? esc(html(m.text)) : esc(m.text)) + "</div>").join("");
+}
+$("form").onsubmit = async (e) => {
+  e.preventDefault();
+  const text = $("text").value.trim();
+  if (!text) return;
+  $("text").value = "";
+  await fetch("/control/bots/" + $("bot").value + "/chats/" + $("chat").value + "/messages", {
+    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: $("name").value, text }),
+  });
+  refresh();
+};
+bots().then(refresh);
+setInterval(refresh, 1000);
+</script></body></html>`;

@@ -6,8 +6,9 @@ import { hashPassword } from "@/server/security/password";
 export const DEMO_TENANT_SLUG = "demo";
 export const DEMO_OWNER_EMAIL = "owner@demo.example";
 
-/** A token the Telegram emulator accepts; no real bot has it. */
-const DEMO_BOT_TOKEN = "100000001:demo-emulator-token";
+/** The demo bot lives in the local Telegram emulator (npm run dev:telegram); no real bot has this token. */
+export const DEMO_BOT_TOKEN = "100000001:demo-emulator-token-not-a-real-telegram-bot";
+export const DEMO_BOT_USERNAME = "demo_support_bot";
 
 /**
  * A demo workspace so a newcomer sees a working inbox on first start: a tenant,
@@ -16,7 +17,7 @@ const DEMO_BOT_TOKEN = "100000001:demo-emulator-token";
  */
 export async function seedDemo(
   db: SystemDb,
-  options: { ownerPassword: string; encryptionKey: string },
+  options: { ownerPassword: string; encryptionKey: string; emulatorUrl?: string },
 ): Promise<{ created: boolean; tenantId: string }> {
   const existing = await db.tenant.findUnique({ where: { slug: DEMO_TENANT_SLUG } });
   if (existing) return { created: false, tenantId: existing.id };
@@ -27,7 +28,7 @@ export async function seedDemo(
   const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000);
 
   try {
-    return await insertDemo(db, passwordHash, token, at);
+    return await insertDemo(db, passwordHash, token, at, options.emulatorUrl);
   } catch (error) {
     // Another process seeded it between our check and our insert.
     if (!isUniqueViolation(error)) throw error;
@@ -36,7 +37,7 @@ export async function seedDemo(
   }
 }
 
-function insertDemo(db: SystemDb, passwordHash: string, token: ReturnType<typeof seal>, at: (minutesAgo: number) => Date) {
+function insertDemo(db: SystemDb, passwordHash: string, token: ReturnType<typeof seal>, at: (minutesAgo: number) => Date, emulatorUrl?: string) {
   return db.$transaction(async (tx) => {
     const tenant = await tx.tenant.create({
       data: { slug: DEMO_TENANT_SLUG, name: "Demo Company", settings: { create: {} } },
@@ -53,10 +54,12 @@ function insertDemo(db: SystemDb, passwordHash: string, token: ReturnType<typeof
         type: "telegram",
         name: "Demo bot",
         mode: "polling",
+        status: "active",
+        apiRoot: emulatorUrl,
         tokenCiphertext: token.ciphertext,
         tokenKeyId: token.keyId,
         botId: 100000001n,
-        botUsername: "demo_support_bot",
+        botUsername: DEMO_BOT_USERNAME,
         webhookSecret: crypto.randomUUID().replaceAll("-", ""),
       },
     });

@@ -21,9 +21,17 @@ import { createLogSink, type LogSink } from "./log-sink";
  * stops all of them — and the embedded database — before exiting.
  */
 
-type ProcName = "web" | "realtime" | "worker";
+type ProcName = "telegram" | "web" | "realtime" | "worker";
+type ProcSpec = { name: ProcName; entry: string; health: (config: Config) => string };
 
-const processes: { name: ProcName; entry: string; health: (config: Config) => string }[] = [
+/** Outside production, the demo bot's Telegram: the emulator with its customer chat page. */
+const emulatorProcess: ProcSpec = {
+  name: "telegram",
+  entry: "e2e/telegram-emulator/main.ts",
+  health: (c) => `http://127.0.0.1:${c.TELEGRAM_EMULATOR_PORT}/control/health`,
+};
+
+const coreProcesses: ProcSpec[] = [
   { name: "web", entry: "server/web/main.ts", health: (c) => `http://127.0.0.1:${c.PORT}/api/health` },
   { name: "realtime", entry: "server/realtime/main.ts", health: (c) => `http://127.0.0.1:${c.REALTIME_PORT}/health` },
   { name: "worker", entry: "server/worker/main.ts", health: (c) => `http://127.0.0.1:${c.WORKER_PORT}/health` },
@@ -59,16 +67,22 @@ function takeStartLock(dataDir: string): () => void {
 }
 
 async function assertPortsFree(config: Config): Promise<void> {
-  const wanted = [
+  const wanted: [string, number][] = [
     ["PORT", config.PORT],
     ["REALTIME_PORT", config.REALTIME_PORT],
     ["WORKER_PORT", config.WORKER_PORT],
-  ] as const;
+    ...(withEmulator(config) ? [["TELEGRAM_EMULATOR_PORT", config.TELEGRAM_EMULATOR_PORT] as [string, number]] : []),
+  ];
   const taken: string[] = [];
   for (const [variable, port] of wanted) {
     if (!(await isPortFree(port, "0.0.0.0"))) taken.push(`port ${port} is in use; free it or set ${variable} to a free port`);
   }
   if (taken.length > 0) throw new StartupError(taken);
+}
+
+/** The demo (and its emulator) exist outside production, for the single-machine default. */
+function withEmulator(config: Config): boolean {
+  return config.NODE_ENV !== "production" && config.local !== undefined;
 }
 
 async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -105,6 +119,7 @@ function printReady(log: Logger, config: Config, pretty: boolean, demo: boolean)
           `  Workspace  ${DEMO_TENANT_SLUG}`,
         ]
       : []),
+    ...(signIn ? [`  Customer   http://localhost:${config.TELEGRAM_EMULATOR_PORT}   (chat with the demo bot as a customer)`] : []),
     "  Stop       Ctrl-C",
     "",
   ];
@@ -154,11 +169,16 @@ runMain(async () => {
     database = await openDatabase(config, { log, embedded: "own" });
     log.info({ database: redactUrl(database.url), embedded: database.ownsEmbedded }, "database ready");
 
-    const seedDemoData = config.NODE_ENV !== "production" && config.local !== undefined;
+    const seedDemoData = withEmulator(config);
+    const processes = seedDemoData ? [emulatorProcess, ...coreProcesses] : coreProcesses;
     if (seedDemoData) {
       const db = createSystemDb(database.url, { max: 2 });
       try {
-        const seeded = await seedDemo(db, { ownerPassword: config.local!.demoOwnerPassword, encryptionKey: config.ENCRYPTION_KEY });
+        const seeded = await seedDemo(db, {
+          ownerPassword: config.local!.demoOwnerPassword,
+          encryptionKey: config.ENCRYPTION_KEY,
+          emulatorUrl: `http://127.0.0.1:${config.TELEGRAM_EMULATOR_PORT}`,
+        });
         log.info({ tenant: DEMO_TENANT_SLUG, created: seeded.created }, seeded.created ? "demo workspace created" : "demo workspace present");
       } finally {
         await db.$disconnect();

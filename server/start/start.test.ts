@@ -25,13 +25,14 @@ type Run = {
   exited: Promise<number | null>;
 };
 
-type Ports = { PORT: string; REALTIME_PORT: string; WORKER_PORT: string; EMBEDDED_POSTGRES_PORT: string };
+type Ports = { PORT: string; REALTIME_PORT: string; WORKER_PORT: string; TELEGRAM_EMULATOR_PORT: string; EMBEDDED_POSTGRES_PORT: string };
 
 async function ports(): Promise<Ports> {
   return {
     PORT: String(await freePort()),
     REALTIME_PORT: String(await freePort()),
     WORKER_PORT: String(await freePort()),
+    TELEGRAM_EMULATOR_PORT: String(await freePort()),
     EMBEDDED_POSTGRES_PORT: String(await freePort()),
   };
 }
@@ -103,7 +104,7 @@ async function waitGone(pids: number[], timeoutMs = 15_000): Promise<number[]> {
 }
 
 function childPids(run: Run): number[] {
-  const pids = run.lines.filter((line) => ["web", "realtime", "worker"].includes(line.proc as string)).map((line) => line.pid).filter((pid): pid is number => typeof pid === "number");
+  const pids = run.lines.filter((line) => ["web", "realtime", "worker", "telegram"].includes(line.proc as string)).map((line) => line.pid).filter((pid): pid is number => typeof pid === "number");
   return [...new Set(pids)];
 }
 
@@ -146,6 +147,9 @@ describe("npm start on a fresh machine", () => {
       for (const port of [env.REALTIME_PORT, env.WORKER_PORT]) {
         expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
       }
+      // The demo bot's Telegram, with its customer chat page.
+      const chatPage = await fetch(`http://127.0.0.1:${env.TELEGRAM_EMULATOR_PORT}/`);
+      expect(await chatPage.text()).toContain("Telegram emulator");
       const page = await fetch(`http://127.0.0.1:${env.PORT}/`);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain("Support Chat");
@@ -157,7 +161,7 @@ describe("npm start on a fresh machine", () => {
 
       // Ctrl-C: everything stops, the database too, and nothing is left running.
       const pids = [...childPids(run), postmasterPid(dataDir)];
-      expect(pids).toHaveLength(4);
+      expect(pids).toHaveLength(5);
       pressCtrlC(run);
       expect(await run.exited).toBe(0);
       expect(await waitGone(pids)).toEqual([]);

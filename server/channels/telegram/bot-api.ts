@@ -1,6 +1,4 @@
 import { Api, GrammyError, HttpError } from "grammy";
-import type { SystemDb, DbClient } from "@/server/db/client";
-import { AppError } from "@/server/errors";
 import { open } from "@/server/security/secret-box";
 
 /** What the product asks Telegram to send to its webhook (or return from getUpdates). */
@@ -10,20 +8,25 @@ export function apiRoot(): string {
   return process.env.TELEGRAM_API_ROOT || "https://api.telegram.org";
 }
 
-/** grammY's client for one bot, at TELEGRAM_API_ROOT; a request never waits more than `timeoutSeconds`. */
-export function botApi(token: string, timeoutSeconds = 30): Api {
-  return new Api(token, { apiRoot: apiRoot(), timeoutSeconds });
+/** grammY's client for one bot, at TELEGRAM_API_ROOT (or `root`); a request never waits more than `timeoutSeconds`. */
+export function botApi(token: string, timeoutSeconds = 30, root = apiRoot()): Api {
+  return new Api(token, { apiRoot: root, timeoutSeconds });
+}
+
+type StoredChannel = { tokenCiphertext: string; tokenKeyId: string; apiRoot: string | null };
+
+/** The client of a stored channel, at its own Bot API address when it has one. */
+export function channelApi(channel: StoredChannel, timeoutSeconds = 30): Api {
+  return botApi(decryptToken(channel), timeoutSeconds, channel.apiRoot ?? apiRoot());
+}
+
+/** Where a channel's file downloads come from (the token is in it: server-side only). */
+export function channelFileUrl(channel: StoredChannel, filePath: string): string {
+  return `${channel.apiRoot ?? apiRoot()}/file/bot${decryptToken(channel)}/${filePath}`;
 }
 
 export function decryptToken(channel: { tokenCiphertext: string; tokenKeyId: string }): string {
   return open({ ciphertext: channel.tokenCiphertext, keyId: channel.tokenKeyId }, [process.env.ENCRYPTION_KEY ?? ""]);
-}
-
-/** A channel's API client; the token never leaves this module's callers. */
-export async function apiForChannel(db: DbClient | SystemDb, channelId: string, timeoutSeconds?: number) {
-  const channel = await db.channel.findUnique({ where: { id: channelId } });
-  if (!channel) throw new AppError("NOT_FOUND", "no such channel");
-  return { channel, api: botApi(decryptToken(channel), timeoutSeconds) };
 }
 
 /**

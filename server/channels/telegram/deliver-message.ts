@@ -5,7 +5,7 @@ import { withTenant } from "@/server/db/tenant-scope";
 import type { Logger } from "@/server/logger";
 import { metrics } from "@/server/metrics/registry";
 import { recordEvent } from "@/server/services/events/record-event";
-import { botApi, decryptToken, describeTelegramError, GrammyError, HttpError } from "./bot-api";
+import { channelApi, describeTelegramError, GrammyError, HttpError } from "./bot-api";
 import { renderReply } from "./render-text";
 
 /** A 429 asking us to wait longer than this goes back to the queue instead of holding a worker. */
@@ -62,7 +62,7 @@ export async function deliverMessage(
   const channel = conversation.channel;
   const sentIds = ((message.content as { externalIds?: string[] } | null)?.externalIds ?? []).slice();
   const parts = renderReply(message.text ?? "");
-  const api = botApi(decryptToken(channel), deps.timeoutSeconds ?? 30);
+  const api = channelApi(channel, deps.timeoutSeconds ?? 30);
   let chatId = conversation.externalChatId;
   const isGroup = chatId.startsWith("-");
 

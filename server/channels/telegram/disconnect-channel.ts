@@ -1,7 +1,7 @@
 import type { DbClient } from "@/server/db/client";
 import { AppError } from "@/server/errors";
 import { recordAudit, type Actor } from "@/server/services/audit/record-audit";
-import { botApi, decryptToken } from "./bot-api";
+import { channelApi } from "./bot-api";
 
 /**
  * Stops intake: the webhook is removed (best effort — a bot whose token was
@@ -12,7 +12,7 @@ export async function disconnectChannel(db: DbClient, input: { tenantId: string;
   const channel = await db.channel.findUnique({ where: { id: input.id } });
   if (!channel) throw new AppError("NOT_FOUND", "no such channel");
   if (channel.status === "disconnected") return channel;
-  await botApi(decryptToken(channel), 10)
+  await channelApi(channel, 10)
     .deleteWebhook()
     .catch(() => undefined);
   const updated = await db.channel.update({ where: { id: channel.id }, data: { status: "disconnected", disconnectedAt: new Date() } });

@@ -4,7 +4,7 @@ import { principalFromHeaders } from "@/server/auth/principal";
 import type { AppDb, SystemDb } from "@/server/db/client";
 import { withTenant } from "@/server/db/tenant-scope";
 import type { Logger } from "@/server/logger";
-import { apiRoot, botApi, decryptToken, describeTelegramError } from "./bot-api";
+import { channelApi, channelFileUrl, describeTelegramError } from "./bot-api";
 import type { Attachment } from "./normalize-update";
 
 const json = (status: number, error: string) => Response.json({ error }, { status, headers: { "cache-control": "no-store" } });
@@ -38,16 +38,15 @@ export async function proxyAttachment(
   });
   if (!found) return json(404, "not found");
 
-  const token = decryptToken(found.channel);
   let file;
   try {
-    file = await botApi(token, 15).getFile(found.attachment.fileId);
+    file = await channelApi(found.channel, 15).getFile(found.attachment.fileId);
   } catch (error) {
     deps.log.warn({ messageId: params.messageId, reason: describeTelegramError(error) }, "attachment not available");
     return json(502, `the file is not available from Telegram (${describeTelegramError(error)})`);
   }
   if (!file.file_path) return json(502, "Telegram gave no download for this file (over 20 MB?)");
-  const upstream = await fetch(`${apiRoot()}/file/bot${token}/${file.file_path}`).catch(() => null);
+  const upstream = await fetch(channelFileUrl(found.channel, file.file_path)).catch(() => null);
   if (!upstream?.ok || !upstream.body) return json(502, "the file could not be downloaded from Telegram");
   const name = found.attachment.fileName ?? file.file_path.split("/").pop() ?? "file";
   return new Response(upstream.body, {

@@ -1,5 +1,5 @@
 import type { DbClient } from "@/server/db/client";
-import { botApi, decryptToken, describeTelegramError } from "./bot-api";
+import { channelApi, describeTelegramError } from "./bot-api";
 
 export type ChannelHealth = { pendingUpdates: number; lastError: string | null; lastErrorAt: Date | null } | { unreachable: string };
 
@@ -15,7 +15,7 @@ export async function listChannels(db: DbClient) {
       let webhook: ChannelHealth | null = null;
       if (channel.mode === "webhook" && channel.status !== "disconnected") {
         try {
-          const info = await botApi(decryptToken(channel), 5).getWebhookInfo();
+          const info = await channelApi(channel, 5).getWebhookInfo();
           webhook = {
             pendingUpdates: info.pending_update_count,
             lastError: info.last_error_message ?? null,

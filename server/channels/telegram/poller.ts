@@ -3,7 +3,7 @@ import type { AppDb, SystemDb } from "@/server/db/client";
 import { withTenant } from "@/server/db/tenant-scope";
 import type { Logger } from "@/server/logger";
 import { metrics } from "@/server/metrics/registry";
-import { allowedUpdates, botApi, decryptToken, describeTelegramError, GrammyError } from "./bot-api";
+import { allowedUpdates, channelApi, describeTelegramError, GrammyError } from "./bot-api";
 import { ingestUpdate } from "./ingest-update";
 import { updateSchema } from "./normalize-update";
 
@@ -36,7 +36,7 @@ export function startPolling(options: { databaseUrl: string; systemDb: SystemDb;
       while (!signal.aborted) {
         const channel = await systemDb.channel.findUnique({ where: { id: channelId } });
         if (!channel || channel.status === "disconnected" || channel.mode !== "polling") return;
-        const api = botApi(decryptToken(channel), LONG_POLL_SECONDS + 15);
+        const api = channelApi(channel, LONG_POLL_SECONDS + 15);
         let updates;
         try {
           updates = await api.getUpdates(
