@@ -85,8 +85,9 @@ function insertDemo(db: SystemDb, passwordHash: string, token: ReturnType<typeof
     });
     await tx.message.createMany({
       data: [
-        { text: firstText, externalId: "1", createdAt: at(5) },
-        { text: lastText, externalId: "2", createdAt: at(2) },
+        // No Telegram message ids: the emulator's chats start counting from 1.
+        { text: firstText, createdAt: at(5) },
+        { text: lastText, createdAt: at(2) },
       ].map((message) => ({
         ...message,
         tenantId: tenant.id,
