@@ -69,9 +69,13 @@ export function createRateLimiters(store: Store, overrides: Partial<typeof limit
   };
 }
 
-/** Telegram's sending limits, counted across every worker: about 30 messages/s per bot, 1/s per chat, 20/min per group. */
+/**
+ * Telegram's sending limits, counted across every worker: about 30 messages/s per
+ * bot — 5 per 200 ms, so that no second, wherever it starts, holds more than 30 —
+ * 1/s per chat, and 20/min per group.
+ */
 export const telegramSendLimits = {
-  perBot: { points: 30, durationSeconds: 1 },
+  perBot: { points: 5, durationSeconds: 0.2 },
   perChat: { points: 1, durationSeconds: 1 },
   perGroup: { points: 20, durationSeconds: 60 },
 };

@@ -1,0 +1,18 @@
+import { runTelegramBench } from "./telegram";
+
+/** `npm run bench -- <scenario>`: runs a benchmark and prints its figures. */
+const scenarios: Record<string, () => Promise<void>> = { telegram: runTelegramBench };
+
+const name = process.argv[2] ?? "telegram";
+const scenario = scenarios[name];
+if (!scenario) {
+  process.stderr.write(`unknown benchmark "${name}"; choose one of: ${Object.keys(scenarios).join(", ")}\n`);
+  process.exit(1);
+}
+scenario().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

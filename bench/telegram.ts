@@ -1,0 +1,188 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import pg from "pg";
+import { TelegramEmulator } from "@/e2e/telegram-emulator/emulator";
+import { handleTelegramWebhook } from "@/server/channels/telegram/handle-webhook";
+import { createAppDb, createSystemDb } from "@/server/db/client";
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "@/server/db/embedded";
+import { migrate } from "@/server/db/migrate";
+import { withTenant } from "@/server/db/tenant-scope";
+import { installJobQueue } from "@/server/jobs/queue";
+import { createLogger } from "@/server/logger";
+import { createTelegramSendLimits } from "@/server/security/rate-limit";
+import { seal } from "@/server/security/secret-box";
+import { sendMessage } from "@/server/services/messages/send-message";
+import { freePort } from "@/server/test/free-port";
+import { startDeliveryRunner } from "@/server/worker/delivery-runner";
+
+/**
+ * Telegram intake and delivery under load, on one machine:
+ * - ingest: N updates from M chats into the webhook (each chat one at a time,
+ *   as Telegram sends them), every k-th one delivered twice;
+ * - delivery: K replies through the job queue and worker to the emulator, which
+ *   enforces Telegram's per-bot limit;
+ * - baseline: single-row insert transactions per second on the same database.
+ */
+
+type Scenario = { updates: number; chats: number; duplicateEvery: number; replies: number; replyChats: number; baselineSeconds: number };
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+};
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+async function baselineInserts(url: string, clients: number, seconds: number): Promise<number> {
+  const setup = new pg.Client({ connectionString: url });
+  await setup.connect();
+  await setup.query("CREATE TABLE IF NOT EXISTS bench_baseline (id bigserial primary key, body text not null)");
+  await setup.end();
+  let count = 0;
+  const deadline = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      while (Date.now() < deadline) {
+        await client.query("BEGIN");
+        await client.query("INSERT INTO bench_baseline (body) VALUES ($1)", ["x".repeat(100)]);
+        await client.query("COMMIT");
+        count++;
+      }
+      await client.end();
+    }),
+  );
+  return count / seconds;
+}
+
+export async function runTelegramBench(): Promise<void> {
+  const scenario = JSON.parse(readFileSync(path.join(import.meta.dirname, "telegram.json"), "utf8")) as Scenario;
+  const log = createLogger("test", "silent");
+  let cluster: EmbeddedPostgresHandle | undefined;
+  let dir: string | undefined;
+  let url = process.env.DATABASE_URL;
+  if (!url) {
+    dir = mkdtempSync(path.join(tmpdir(), "sc-bench-"));
+    chmodSync(dir, 0o711);
+    cluster = await startEmbeddedPostgres({ dir: path.join(dir, "postgres"), port: await freePort(), password: "bench-password-only", ephemeral: true });
+    url = cluster.url();
+  }
+  await migrate(url);
+  await installJobQueue(url);
+  process.env.ENCRYPTION_KEY ??= "ab".repeat(32);
+  const systemDb = createSystemDb(url, { max: 5 });
+  const appDb = createAppDb(url, { max: 20 });
+
+  const emulator = new TelegramEmulator({ retryBaseMs: 50 });
+  process.env.TELEGRAM_API_ROOT = await emulator.start();
+  const token = "777777:" + "B".repeat(35);
+  emulator.addBot(token, "bench_bot");
+  const tenant = await systemDb.tenant.create({ data: { slug: `bench-${Date.now()}`, name: "Bench", settings: { create: {} } } });
+  const sealed = seal(token, process.env.ENCRYPTION_KEY);
+  const channel = await systemDb.channel.create({
+    data: { tenantId: tenant.id, type: "telegram", name: "bench", mode: "webhook", status: "active", tokenCiphertext: sealed.ciphertext, tokenKeyId: sealed.keyId, webhookSecret: "bench-secret" },
+  });
+
+  const server = createServer(async (req, res) => {
+    const request = new Request(`http://localhost${req.url}`, { method: "POST", headers: req.headers as Record<string, string>, body: Readable.toWeb(req) as ReadableStream, duplex: "half" } as RequestInit);
+    const response = await handleTelegramWebhook(request, channel.id, { appDb, systemDb, log });
+    res.writeHead(response.status).end(await response.text());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const webhook = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/telegram/${channel.id}/webhook`;
+
+  // --- ingest -----------------------------------------------------------------------
+  const perChat = Math.ceil(scenario.updates / scenario.chats);
+  const acks: number[] = [];
+  let sent = 0;
+  let failures = 0;
+  const ingestStart = performance.now();
+  await Promise.all(
+    Array.from({ length: scenario.chats }, async (_, chatIndex) => {
+      const chatId = 100_000 + chatIndex;
+      for (let i = 0; i < perChat; i++) {
+        const updateId = chatIndex * perChat + i + 1;
+        const body = JSON.stringify({
+          update_id: updateId,
+          message: { message_id: i + 1, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: "private", first_name: "B" }, from: { id: chatId, is_bot: false, first_name: "B" }, text: `message ${i}` },
+        });
+        const copies = i % scenario.duplicateEvery === 0 ? 2 : 1;
+        for (let copy = 0; copy < copies; copy++) {
+          const started = performance.now();
+          const response = await fetch(webhook, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": "bench-secret" }, body });
+          await response.text();
+          acks.push(performance.now() - started);
+          sent++;
+          if (response.status !== 200) failures++;
+        }
+      }
+    }),
+  );
+  const ingestSeconds = (performance.now() - ingestStart) / 1000;
+  const uniqueUpdates = perChat * scenario.chats;
+  const stored = await systemDb.message.count({ where: { conversation: { channelId: channel.id }, direction: "inbound" } });
+
+  // --- delivery -----------------------------------------------------------------------
+  const limits = createTelegramSendLimits({ databaseUrl: url });
+  const runner = await startDeliveryRunner({ connectionString: url, appDb, limits, log, concurrency: 10 });
+  const conversations = await systemDb.conversation.findMany({ where: { channelId: channel.id }, take: scenario.replyChats, select: { id: true } });
+  const limitedBefore = emulator.rateLimitedResponses;
+  const sendStart = performance.now();
+  const replyIds: string[] = [];
+  for (let i = 0; i < scenario.replies; i++) {
+    const conversation = conversations[i % conversations.length]!;
+    const message = await withTenant(appDb, tenant.id, (tx) => sendMessage(tx, { tenantId: tenant.id, conversationId: conversation.id, text: `reply ${i}`, isPrivate: false, actor: {} }));
+    replyIds.push(message.id);
+  }
+  let pending = replyIds.length;
+  while (pending > 0) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    pending = await systemDb.message.count({ where: { id: { in: replyIds }, deliveryStatus: "pending" } });
+  }
+  const sendSeconds = (performance.now() - sendStart) / 1000;
+  const replies = await systemDb.message.findMany({ where: { id: { in: replyIds } }, select: { createdAt: true, updatedAt: true, deliveryStatus: true } });
+  const deliveryLatencies = replies.map((r) => r.updatedAt.getTime() - r.createdAt.getTime());
+  const delivered = emulator.sent(token).length;
+  await runner.stop();
+  await limits.close();
+
+  // --- baseline -----------------------------------------------------------------------
+  const baseline = await baselineInserts(url, scenario.chats > 10 ? 10 : scenario.chats, scenario.baselineSeconds);
+
+  const result = {
+    scenario,
+    ingest: {
+      requests: sent,
+      uniqueUpdates,
+      updatesPerSecond: round(sent / ingestSeconds),
+      ackP50Ms: round(percentile(acks, 50), 2),
+      ackP99Ms: round(percentile(acks, 99), 2),
+      non200: failures,
+      lost: uniqueUpdates - Math.min(stored, uniqueUpdates),
+      duplicated: Math.max(0, stored - uniqueUpdates),
+    },
+    delivery: {
+      replies: replyIds.length,
+      deliveredToTelegram: delivered,
+      failed: replies.filter((r) => r.deliveryStatus === "failed").length,
+      repliesPerSecond: round(replyIds.length / sendSeconds),
+      latencyP50Ms: percentile(deliveryLatencies, 50),
+      latencyP99Ms: percentile(deliveryLatencies, 99),
+      telegram429s: emulator.rateLimitedResponses - limitedBefore,
+    },
+    baseline: { singleRowInsertTransactionsPerSecond: round(baseline) },
+    memory: { rssMiB: round(process.memoryUsage().rss / 1048576) },
+  };
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+
+  server.close();
+  await emulator.stop();
+  await systemDb.$disconnect();
+  await appDb.$disconnect();
+  await cluster?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}
