@@ -82,6 +82,10 @@ export const envSchema = z
     ),
     SMTP_URL: z.preprocess(emptyAsUnset, url(["smtp:", "smtps:"], "smtps://user:password@mail.example.com:465").optional()),
     MAIL_FROM: z.preprocess(emptyAsUnset, z.string().trim().min(3).default("Support Chat <no-reply@localhost>")),
+    JOB_STALE_LOCK_SECONDS: z.preprocess(
+      emptyAsUnset,
+      z.string().regex(/^\d+$/, "must be a whole number of seconds").transform(Number).refine((n) => n >= 1, "must be at least 1").default(30),
+    ),
     LOG_LEVEL: z.preprocess(
       emptyAsUnset,
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

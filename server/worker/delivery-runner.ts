@@ -1,4 +1,4 @@
-import { Logger as WorkerLogger, run, type Runner } from "graphile-worker";
+import { Logger as WorkerLogger, run, type Runner, type WorkerEvents } from "graphile-worker";
 import type { AppDb } from "@/server/db/client";
 import type { Logger } from "@/server/logger";
 import { deliverMessage, RetryLater, type SendLimits } from "@/server/channels/telegram/deliver-message";
@@ -16,6 +16,7 @@ export async function startDeliveryRunner(options: {
   limits: SendLimits;
   log: Logger;
   concurrency?: number;
+  events?: WorkerEvents;
 }): Promise<Runner> {
   const { log } = options;
   const logger = new WorkerLogger((scope) => (level, message, meta) => {
@@ -28,6 +29,7 @@ export async function startDeliveryRunner(options: {
     concurrency: options.concurrency ?? 5,
     noHandleSignals: true,
     pollInterval: 1000,
+    events: options.events,
     logger,
     taskList: {
       [DELIVER_TASK]: async (payload, helpers) => {

@@ -7,6 +7,7 @@ import { createTelegramSendLimits } from "@/server/security/rate-limit";
 import { startPolling } from "@/server/channels/telegram/poller";
 import { getSystemDb } from "@/server/db/client";
 import { startDeliveryRunner } from "./delivery-runner";
+import { createPoolLiveness } from "./stale-locks";
 
 // The job runner: delivers replies to Telegram and polls the channels in polling mode.
 // GET /health on WORKER_PORT answers while the database does.
@@ -14,7 +15,9 @@ runMain(async () => {
   const { config, log, db } = await bootstrap("worker");
   const databaseUrl = process.env.DATABASE_URL!;
   const limits = createTelegramSendLimits({ redisUrl: config.REDIS_URL, databaseUrl });
-  const runner = await startDeliveryRunner({ connectionString: databaseUrl, appDb: db, limits, log });
+  const liveness = createPoolLiveness({ connectionString: databaseUrl, log, staleAfterSeconds: config.JOB_STALE_LOCK_SECONDS });
+  const runner = await startDeliveryRunner({ connectionString: databaseUrl, appDb: db, limits, log, events: liveness.events });
+  liveness.start();
   const poller = startPolling({ databaseUrl, systemDb: getSystemDb(), appDb: db, log });
   const server = createHealthServer("worker", db);
   await listen(server, config.WORKER_PORT, "WORKER_PORT", "127.0.0.1");
@@ -22,6 +25,7 @@ runMain(async () => {
   onShutdown(log, async () => {
     // Stop claiming jobs and let running ones finish; unfinished ones are released to another worker.
     await Promise.all([runner.stop(), poller.stop()]);
+    await liveness.stop();
     await new Promise((resolve) => server.close(resolve));
     await limits.close();
     await db.$disconnect();
