@@ -30,6 +30,7 @@ type Bot = {
   inFlight: Set<number>;
   nextUpdateId: number;
   sent: SentMessage[];
+  chatActions: { chat_id: number; action: string; message_thread_id?: number; at: number }[];
   blockedBy: Set<number>;
   faults: Fault[];
   sendTimes: number[];
@@ -89,7 +90,7 @@ export class TelegramEmulator {
   addBot(token = `${100000 + this.bots.size}:${randomBytes(12).toString("base64url")}`, username = `test_${this.bots.size}_bot`): Bot {
     const id = Number(token.split(":")[0]);
     const bot: Bot = {
-      token, id, username, pending: [], inFlight: new Set(), nextUpdateId: 1000, sent: [], blockedBy: new Set(), faults: [],
+      token, id, username, pending: [], inFlight: new Set(), nextUpdateId: 1000, sent: [], chatActions: [], blockedBy: new Set(), faults: [],
       sendTimes: [], chatSendTimes: new Map(), pollWaiters: [],
     };
     this.bots.set(token, bot);
@@ -336,6 +337,7 @@ export class TelegramEmulator {
         return { ok: bot.pending.slice(0, Number(p.limit ?? 100)) };
       }
       case "sendChatAction":
+        bot.chatActions.push({ chat_id: Number(p.chat_id), action: String(p.action), message_thread_id: p.message_thread_id === undefined ? undefined : Number(p.message_thread_id), at: Date.now() });
         return { ok: true };
       case "getFile": {
         const stored = this.files.get(String(p.file_id));

@@ -50,6 +50,7 @@ const attacks: Record<string, Attack> = {
   "channels.disconnect": { kind: "foreign id", input: (a) => ({ id: a.rows.channel.id }) },
   "messages.list": { kind: "foreign id", input: (a) => ({ conversationId: a.rows.conversation.id }) },
   "messages.send": { kind: "foreign id", input: (a) => ({ conversationId: a.rows.conversation.id, text: "injected" }) },
+  "messages.typing": { kind: "foreign id", input: (a) => ({ conversationId: a.rows.conversation.id }) },
   "messages.retry": { kind: "foreign id", input: (a) => ({ messageId: a.rows.message.id }) },
   "auditLog.list": { kind: "own tenant", input: (a) => ({ actorUserId: a.users.owner.id, cursor: a.rows.audit.id }) },
 };

@@ -21,7 +21,7 @@ import type { Actor } from "@/server/services/audit/record-audit";
 export type Context = {
   db: AppDb;
   systemDb: SystemDb;
-  limiters: Pick<RateLimiters, "apiKey">;
+  limiters: Pick<RateLimiters, "apiKey" | "typing">;
   headers: Headers;
   requestId: string;
   ip: string;

@@ -9,13 +9,14 @@ import { AppError } from "@/server/errors";
  * one database still count together.
  */
 
-export type LimitName = "signInByAccount" | "signInByIp" | "apiKey";
+export type LimitName = "signInByAccount" | "signInByIp" | "apiKey" | "typing";
 
 /** Points per window. Sign-in limits count failed attempts only. */
 export const limits: Record<LimitName, { points: number; durationSeconds: number }> = {
   signInByAccount: { points: 5, durationSeconds: 15 * 60 },
   signInByIp: { points: 50, durationSeconds: 60 * 60 },
   apiKey: { points: 600, durationSeconds: 60 },
+  typing: { points: 1, durationSeconds: 4 },
 };
 
 /** While the shared store is unreachable, each process limits on its own rather than failing requests. */
@@ -65,6 +66,7 @@ export function createRateLimiters(store: Store, overrides: Partial<typeof limit
     signInByAccount: factory.make("signInByAccount", config.signInByAccount),
     signInByIp: factory.make("signInByIp", config.signInByIp),
     apiKey: factory.make("apiKey", config.apiKey),
+    typing: factory.make("typing", config.typing),
     close: factory.close,
   };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { createTRPCRouter, scopedProcedure } from "@/server/api/trpc";
+import { sendTyping } from "@/server/channels/telegram/send-typing";
 import { listMessages, retryMessage, sendMessage } from "@/server/services/messages/send-message";
 
 export const messagesRouter = createTRPCRouter({
@@ -18,6 +19,11 @@ export const messagesRouter = createTRPCRouter({
       }),
     )
     .mutation(({ ctx, input }) => sendMessage(ctx.db, { tenantId: ctx.tenantId, ...input, actor: ctx.actor })),
+
+  /** Call while the agent types; shows "typing…" in Telegram, throttled per conversation. */
+  typing: scopedProcedure("messages:write")
+    .input(z.object({ conversationId: z.uuid() }))
+    .mutation(({ ctx, input }) => sendTyping(ctx.db, ctx.limiters.typing, input)),
 
   retry: scopedProcedure("messages:write")
     .input(z.object({ messageId: z.uuid() }))

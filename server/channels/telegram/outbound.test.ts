@@ -176,6 +176,16 @@ describe("replies to Telegram", () => {
   });
 });
 
+describe("typing", () => {
+  it("shows typing… in the customer's chat, at most once per 4 s per conversation", async () => {
+    const { conversation, chatId } = await conversationWithCustomer();
+    const results = [];
+    for (let i = 0; i < 3; i++) results.push(await agent().messages.typing({ conversationId: conversation.id }));
+    expect(results.map((r) => r.sent)).toEqual([true, false, false]);
+    expect(telegram.emulator.bot(token).chatActions.filter((a) => a.chat_id === chatId)).toEqual([expect.objectContaining({ action: "typing" })]);
+  });
+});
+
 describe("the delivery job, run directly", () => {
   const deps = () => ({ appDb: database.appDb, limits, log, timeoutSeconds: 1 });
 
