@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { SystemDb } from "@/server/db/client";
 
 /**
  * One Prometheus registry per process (kept on globalThis: Next.js bundles
@@ -30,7 +31,39 @@ function createMetrics() {
   };
 }
 
-const globalForMetrics = globalThis as unknown as { supportChatMetrics?: ReturnType<typeof createMetrics> };
+const globalForMetrics = globalThis as unknown as { supportChatMetrics?: ReturnType<typeof createMetrics>; supportChatQueueGauges?: boolean };
+
+/**
+ * Job queue depth and age, read from the database when scraped (any process
+ * sees the whole queue, so one scrape target is enough).
+ */
+export function registerQueueMetrics(db: SystemDb): void {
+  if (globalForMetrics.supportChatQueueGauges) return;
+  globalForMetrics.supportChatQueueGauges = true;
+  const { registry } = metrics();
+  const read = async () => {
+    const [row] = await db.$queryRaw<{ ready: bigint; oldest: number | null }[]>`
+      SELECT count(*) AS ready, extract(epoch FROM now() - min(run_at))::float8 AS oldest
+      FROM graphile_worker._private_jobs WHERE locked_at IS NULL AND run_at <= now()`;
+    return { ready: Number(row?.ready ?? 0), oldest: row?.oldest ?? 0 };
+  };
+  new Gauge({
+    name: "job_queue_ready_jobs",
+    help: "Jobs waiting to run now (outbound deliveries)",
+    registers: [registry],
+    async collect() {
+      this.set((await read()).ready);
+    },
+  });
+  new Gauge({
+    name: "job_queue_oldest_ready_seconds",
+    help: "How long the oldest ready job has waited (queue lag)",
+    registers: [registry],
+    async collect() {
+      this.set((await read()).oldest);
+    },
+  });
+}
 
 export function metrics() {
   globalForMetrics.supportChatMetrics ??= createMetrics();

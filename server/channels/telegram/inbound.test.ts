@@ -287,6 +287,21 @@ describe("the webhook endpoint", () => {
   });
 });
 
+describe("metrics", () => {
+  it("GET /api/metrics exposes the webhook, outbound and queue series with values", async () => {
+    process.env.DATABASE_URL = database.url;
+    const { GET } = await import("@/app/api/metrics/route");
+    const text = await (await GET()).text();
+    expect(text).toMatch(/telegram_webhook_updates_total\{result="ok"\} [1-9]/);
+    expect(text).toMatch(/telegram_webhook_updates_total\{result="duplicate"\} [1-9]/);
+    expect(text).toMatch(/telegram_webhook_updates_total\{result="unauthorized"\} [1-9]/);
+    expect(text).toContain("telegram_outbound_sends_total");
+    expect(text).toMatch(/job_queue_ready_jobs \d+/);
+    expect(text).toMatch(/job_queue_oldest_ready_seconds \d+/);
+    expect(text).toContain("process_resident_memory_bytes");
+  });
+});
+
 describe("disconnecting", () => {
   it("removes the webhook and stops intake, keeping the history", async () => {
     const before = await database.db.message.count({ where: { conversation: { channelId } } });
