@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
+import busboy from "busboy";
 
 /**
  * A Telegram Bot API emulator: the subset of the Bot API the product uses,
@@ -381,7 +382,17 @@ export class TelegramEmulator {
             at: Date.now(),
           };
           bot.sent.push(message);
-          return { message_id: message.message_id, date: Math.floor(message.at / 1000), chat: { id: chatId, type: "private" }, ...(message.text ? { text: message.text } : {}) };
+          // An uploaded file gets a file_id, as on Telegram, so it can be fetched again.
+          const upload = p.photo ?? p.document;
+          const stored = upload instanceof File ? this.storeSent(upload) : undefined;
+          return {
+            message_id: message.message_id,
+            date: Math.floor(message.at / 1000),
+            chat: { id: chatId, type: "private" },
+            ...(message.text ? { text: message.text } : {}),
+            ...(method === "sendPhoto" ? { photo: [{ file_id: stored?.file_id ?? String(p.photo), file_unique_id: "u", width: 800, height: 600 }] } : {}),
+            ...(method === "sendDocument" ? { document: { file_id: stored?.file_id ?? String(p.document), file_unique_id: "u", file_name: message.file?.name } } : {}),
+          };
         });
         return { ok: method === "sendMediaGroup" ? results : results[0] };
       }
@@ -413,6 +424,12 @@ export class TelegramEmulator {
     if (chat[3] === "/block") this.customerBlocks(bot.token, user, body.blocked !== false);
     else if (body.text) this.customerMessage(bot.token, { chat: { id: chatId, type: "private", first_name: name }, from: user, content: { text: String(body.text).slice(0, 4096) } });
     return this.reply(res, 200, { ok: true });
+  }
+
+  private storeSent(file: File): { file_id: string } {
+    const fileId = `file-${randomBytes(8).toString("hex")}`;
+    void file.arrayBuffer().then((bytes) => this.files.set(fileId, { path: `sent/${fileId}-${file.name}`, bytes: Buffer.from(bytes), mime: file.type }));
+    return { file_id: fileId };
   }
 
   private deleteWebhook(bot: Bot): true {
@@ -457,13 +474,46 @@ function fileInfo(value: unknown): SentMessage["file"] {
   return undefined;
 }
 
+/** Multipart as grammY sends it (file uploads), parsed with busboy: fields as strings, files as File. */
+function readMultipart(req: IncomingMessage): Promise<Json> {
+  return new Promise((resolve, reject) => {
+    const fields: Json = {};
+    const pending: Promise<void>[] = [];
+    const parser = busboy({ headers: req.headers });
+    parser.on("field", (name, value) => (fields[name] = value));
+    parser.on("file", (name, stream, info) => {
+      const chunks: Buffer[] = [];
+      pending.push(
+        new Promise((done) => {
+          stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+          stream.on("end", () => {
+            fields[name] = new File([Buffer.concat(chunks)], info.filename ?? "file", { type: info.mimeType });
+            done();
+          });
+        }),
+      );
+    });
+    parser.on("error", reject);
+    parser.on("close", () => void Promise.all(pending).then(() => resolve(fields)));
+    req.pipe(parser);
+  });
+}
+
 async function readParams(req: IncomingMessage, url: URL): Promise<Json> {
   const params: Json = Object.fromEntries(url.searchParams);
   if (req.method !== "POST") return params;
   const type = req.headers["content-type"] ?? "";
+  if (type.includes("multipart/form-data")) {
+    const fields = { ...params, ...(await readMultipart(req)) };
+    // Bot API clients name an uploaded file with "attach://<part name>".
+    for (const [key, value] of Object.entries(fields)) {
+      if (typeof value === "string" && value.startsWith("attach://")) fields[key] = fields[value.slice("attach://".length)];
+    }
+    return fields;
+  }
   const request = new Request(url, { method: "POST", headers: req.headers as Record<string, string>, body: Readable.toWeb(req) as ReadableStream, duplex: "half" } as RequestInit);
   if (type.includes("application/json")) return { ...params, ...((await request.json()) as Json) };
-  if (type.includes("multipart/form-data") || type.includes("application/x-www-form-urlencoded")) {
+  if (type.includes("application/x-www-form-urlencoded")) {
     const form = await request.formData();
     for (const [key, value] of form.entries()) params[key] = value;
   }

@@ -25,6 +25,7 @@ export const tenantOwnedModels = new Set<string>([
   "Template",
   "TemplateVariant",
   "AuditLog",
+  "Upload",
 ]);
 
 // One store per process: Next.js bundles each route separately, so a module-level

@@ -66,6 +66,9 @@ export async function createTenantFixture(db: SystemDb, slug: string) {
     },
   });
   const audit = await db.auditLog.create({ data: { tenantId: tenant.id, action: "member.invited", actorUserId: owner.id } });
+  const upload = await db.upload.create({
+    data: { tenantId: tenant.id, fileName: `${slug}.txt`, mimeType: "text/plain", size: 5, bytes: new Uint8Array(Buffer.from("hello")) },
+  });
 
   const as = (role: Role): Principal => ({ kind: "user", userId: { owner, admin, agent }[role].id });
   const asKey = (created: typeof fullKey): Principal => ({
@@ -79,7 +82,7 @@ export async function createTenantFixture(db: SystemDb, slug: string) {
     users: { owner, admin, agent },
     memberships,
     keys: { full: fullKey, read: readKey },
-    rows: { channel, contact, identity, conversation, message, event, template, variant, invitation, audit },
+    rows: { channel, contact, identity, conversation, message, event, template, variant, invitation, audit, upload },
     invitationToken,
     as,
     asKey,

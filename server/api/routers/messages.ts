@@ -12,13 +12,26 @@ export const messagesRouter = createTRPCRouter({
     .input(
       z.object({
         conversationId: z.uuid(),
-        text: z.string().trim().min(1, "write something first").max(20_000, "at most 20,000 characters"),
+        text: z.string().trim().max(20_000, "at most 20,000 characters").optional(),
+        // Ids from POST /api/t/<slug>/uploads; each is sent as a photo or a document.
+        attachments: z.array(z.object({ uploadId: z.uuid() })).max(10, "at most 10 files per reply").default([]),
         isPrivate: z.boolean().default(false),
         clientMessageId: z.string().min(1).max(100).optional(),
         replyToId: z.uuid().optional(),
       }),
     )
-    .mutation(({ ctx, input }) => sendMessage(ctx.db, { tenantId: ctx.tenantId, ...input, actor: ctx.actor })),
+    .mutation(({ ctx, input }) =>
+      sendMessage(ctx.db, {
+        tenantId: ctx.tenantId,
+        conversationId: input.conversationId,
+        text: input.text,
+        uploadIds: input.attachments.map((attachment) => attachment.uploadId),
+        isPrivate: input.isPrivate,
+        clientMessageId: input.clientMessageId,
+        replyToId: input.replyToId,
+        actor: ctx.actor,
+      }),
+    ),
 
   /** Call while the agent types; shows "typing…" in Telegram, throttled per conversation. */
   typing: scopedProcedure("messages:write")

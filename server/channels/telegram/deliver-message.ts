@@ -6,7 +6,10 @@ import type { Logger } from "@/server/logger";
 import { metrics } from "@/server/metrics/registry";
 import { recordEvent } from "@/server/services/events/record-event";
 import { channelApi, describeTelegramError, GrammyError, HttpError } from "./bot-api";
+import { InputFile } from "grammy";
 import { renderReply } from "./render-text";
+
+type OutboundAttachment = { kind: "photo" | "document"; uploadId: string; fileName: string; fileId?: string; externalId?: string };
 
 /** A 429 asking us to wait longer than this goes back to the queue instead of holding a worker. */
 const MAX_INLINE_WAIT_SECONDS = 30;
@@ -77,22 +80,47 @@ export async function deliverMessage(
     return "failed" as const;
   };
 
-  for (let index = sentIds.length; index < parts.length; ) {
+  const attachments = (message.attachments as OutboundAttachment[]).map((attachment) => ({ ...attachment }));
+  const threadOptions = conversation.externalThreadId ? { message_thread_id: Number(conversation.externalThreadId) } : {};
+  const replyOptions = (first: boolean) =>
+    first && message.replyTo?.externalId && /^\d+$/.test(message.replyTo.externalId)
+      ? { reply_parameters: { message_id: Number(message.replyTo.externalId), allow_sending_without_reply: true } }
+      : {};
+  // Text parts first, then each file; every step is recorded when Telegram accepts it.
+  const steps = parts.length + attachments.length;
+  const done = (index: number) => (index < parts.length ? index < sentIds.length : Boolean(attachments[index - parts.length]!.externalId));
+
+  for (let index = 0; index < steps; ) {
+    if (done(index)) {
+      index++;
+      continue;
+    }
     await takeSlot(deps.limits.perBot, `bot:${channel.id}`);
     await takeSlot(isGroup ? deps.limits.perGroup : deps.limits.perChat, `chat:${channel.id}:${chatId}`);
     try {
-      const sent = await api.sendMessage(chatId, parts[index]!, {
-        parse_mode: "HTML",
-        ...(conversation.externalThreadId ? { message_thread_id: Number(conversation.externalThreadId) } : {}),
-        ...(index === 0 && message.replyTo?.externalId && /^\d+$/.test(message.replyTo.externalId)
-          ? { reply_parameters: { message_id: Number(message.replyTo.externalId), allow_sending_without_reply: true } }
-          : {}),
-      });
-      sentIds.push(String(sent.message_id));
+      if (index < parts.length) {
+        const sent = await api.sendMessage(chatId, parts[index]!, { parse_mode: "HTML", ...threadOptions, ...replyOptions(index === 0) });
+        sentIds.push(String(sent.message_id));
+      } else {
+        const attachment = attachments[index - parts.length]!;
+        const upload = await withTenant(appDb, job.tenantId, (tx) => tx.upload.findUnique({ where: { id: attachment.uploadId } }));
+        if (!upload) return fail(`the attached file ${attachment.fileName} is gone`);
+        const file = new InputFile(new Uint8Array(upload.bytes), upload.fileName);
+        const options = { ...threadOptions, ...replyOptions(index === 0) };
+        if (attachment.kind === "photo") {
+          const sent = await api.sendPhoto(chatId, file, options);
+          attachment.externalId = String(sent.message_id);
+          attachment.fileId = sent.photo.at(-1)?.file_id;
+        } else {
+          const sent = await api.sendDocument(chatId, file, options);
+          attachment.externalId = String(sent.message_id);
+          attachment.fileId = sent.document.file_id;
+        }
+      }
       index++;
-      // Record each part at once, so a crash after it does not send it again.
+      // Record each step at once, so a crash after it does not send it again.
       await withTenant(appDb, job.tenantId, (tx) =>
-        tx.message.update({ where: { id: message.id }, data: { content: { ...((message.content as object) ?? {}), externalIds: sentIds } } }),
+        tx.message.update({ where: { id: message.id }, data: { attachments, content: { ...((message.content as object) ?? {}), externalIds: sentIds } } }),
       );
     } catch (error) {
       if (error instanceof GrammyError) {
@@ -127,7 +155,13 @@ export async function deliverMessage(
   await withTenant(appDb, job.tenantId, async (tx) => {
     const sent = await tx.message.update({
       where: { id: message.id },
-      data: { deliveryStatus: "sent", deliveryError: null, externalId: sentIds[0], content: { ...((message.content as object) ?? {}), externalIds: sentIds } },
+      data: {
+        deliveryStatus: "sent",
+        deliveryError: null,
+        externalId: sentIds[0] ?? attachments[0]?.externalId,
+        attachments,
+        content: { ...((message.content as object) ?? {}), externalIds: sentIds },
+      },
     });
     await recordEvent(tx, { tenantId: job.tenantId, type: "message.updated", conversationId: conversation.id, payload: { message: sent } });
   });

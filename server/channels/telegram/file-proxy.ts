@@ -1,11 +1,13 @@
 import { z } from "zod";
-import { membershipIn } from "@/server/auth/memberships";
-import { principalFromHeaders } from "@/server/auth/principal";
+import { tenantForRequest } from "@/server/auth/tenant-for-request";
 import type { AppDb, SystemDb } from "@/server/db/client";
 import { withTenant } from "@/server/db/tenant-scope";
 import type { Logger } from "@/server/logger";
 import { channelApi, channelFileUrl, describeTelegramError } from "./bot-api";
 import type { Attachment } from "./normalize-update";
+
+/** Inbound attachments carry Telegram's file id; an agent's carry our upload id (and the file id once sent). */
+type StoredAttachment = Omit<Attachment, "fileId"> & { fileId?: string; uploadId?: string };
 
 const json = (status: number, error: string) => Response.json({ error }, { status, headers: { "cache-control": "no-store" } });
 
@@ -20,27 +22,37 @@ export async function proxyAttachment(
   params: { slug: string; messageId: string; index: string },
   deps: { appDb: AppDb; systemDb: SystemDb; log: Logger },
 ): Promise<Response> {
-  const { principal } = await principalFromHeaders(deps.systemDb, request.headers);
-  if (!principal) return json(401, "sign in or pass an API key");
-  let tenantId: string | undefined;
-  if (principal.kind === "user") tenantId = (await membershipIn(deps.systemDb, principal.userId, params.slug))?.tenant.id;
-  else if (principal.scopes.includes("conversations:read")) {
-    const tenant = await deps.systemDb.tenant.findUnique({ where: { slug: params.slug }, select: { id: true } });
-    tenantId = tenant?.id === principal.tenantId ? tenant.id : undefined;
-  }
+  const access = await tenantForRequest(deps.systemDb, request.headers, params.slug, "conversations:read");
+  if ("status" in access) return json(access.status, access.status === 401 ? "sign in or pass an API key" : "not found");
+  const { tenantId } = access;
   const index = Number(params.index);
-  if (!tenantId || !z.uuid().safeParse(params.messageId).success || !Number.isInteger(index) || index < 0) return json(404, "not found");
+  if (!z.uuid().safeParse(params.messageId).success || !Number.isInteger(index) || index < 0) return json(404, "not found");
 
   const found = await withTenant(deps.appDb, tenantId, async (tx) => {
     const message = await tx.message.findUnique({ where: { id: params.messageId }, include: { conversation: { include: { channel: true } } } });
-    const attachment = (message?.attachments as Attachment[] | undefined)?.[index];
-    return message && attachment ? { attachment, channel: message.conversation.channel } : null;
+    const attachment = (message?.attachments as StoredAttachment[] | undefined)?.[index];
+    if (!message || !attachment) return null;
+    // A file an agent attached is served from our own copy.
+    const upload = attachment.uploadId ? await tx.upload.findUnique({ where: { id: attachment.uploadId } }) : null;
+    return { attachment, channel: message.conversation.channel, upload };
   });
   if (!found) return json(404, "not found");
+  if (found.upload) {
+    return new Response(new Uint8Array(found.upload.bytes), {
+      headers: {
+        "content-type": found.upload.mimeType,
+        "content-length": String(found.upload.size),
+        "content-disposition": `${found.attachment.kind === "document" ? "attachment" : "inline"}; filename*=UTF-8''${encodeURIComponent(found.upload.fileName)}`,
+        "cache-control": "private, max-age=3600",
+        "x-content-type-options": "nosniff",
+      },
+    });
+  }
+  if (!found.attachment.fileId) return json(404, "not found");
 
   let file;
   try {
-    file = await channelApi(found.channel, 15).getFile(found.attachment.fileId);
+    file = await channelApi(found.channel, 15).getFile(found.attachment.fileId!);
   } catch (error) {
     deps.log.warn({ messageId: params.messageId, reason: describeTelegramError(error) }, "attachment not available");
     return json(502, `the file is not available from Telegram (${describeTelegramError(error)})`);

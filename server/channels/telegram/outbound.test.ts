@@ -8,6 +8,7 @@ import { startTelegram } from "@/server/test/telegram";
 import { callerFor } from "@/server/test/trpc";
 import { startDeliveryRunner } from "@/server/worker/delivery-runner";
 import { deliverMessage, RetryLater } from "./deliver-message";
+import { proxyAttachment } from "./file-proxy";
 
 let database: TestDatabase;
 let t: TenantFixture;
@@ -173,6 +174,69 @@ describe("replies to Telegram", () => {
     for (const id of ids) expect((await settled(id, 60_000)).deliveryStatus).toBe("sent");
     expect(telegram.emulator.sent(token).length - before).toBe(36);
     expect(telegram.emulator.rateLimitedResponses).toBe(limitedBefore);
+  });
+});
+
+describe("files in replies", () => {
+  const png = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex");
+
+  async function upload(name: string, type: string, bytes: Buffer, headers: Record<string, string>, slug = "outbound") {
+    process.env.DATABASE_URL = database.url;
+    const { POST } = await import("@/app/api/t/[slug]/uploads/route");
+    const form = new FormData();
+    form.set("file", new File([new Uint8Array(bytes)], name, { type }));
+    return POST(new Request(`http://localhost/api/t/${slug}/uploads`, { method: "POST", headers, body: form }), { params: Promise.resolve({ slug }) });
+  }
+
+  it("uploads photos and documents, sends them after the text, and serves them back to the inbox", async () => {
+    const auth = { authorization: `Bearer ${t.keys.full.key}` };
+    const photo = await upload("parcel.png", "image/png", png, auth);
+    expect(photo.status).toBe(201);
+    const photoId = ((await photo.json()) as { id: string }).id;
+    const doc = (await (await upload("label.pdf", "application/pdf", Buffer.from("%PDF-1.4"), auth)).json()) as { id: string };
+    const { conversation, chatId } = await conversationWithCustomer();
+    const sent = await agent().messages.send({ conversationId: conversation.id, text: "Here is your label", attachments: [{ uploadId: photoId }, { uploadId: doc.id }] });
+    const delivered = await settled(sent.id);
+    expect(delivered.deliveryStatus).toBe("sent");
+    const received = telegram.emulator.sent(token, chatId);
+    expect(received.map((m) => [m.method, m.text ?? m.file?.name])).toEqual([
+      ["sendMessage", "Here is your label"],
+      ["sendPhoto", "parcel.png"],
+      ["sendDocument", "label.pdf"],
+    ]);
+    const attachments = delivered.attachments as { kind: string; fileId?: string; externalId?: string }[];
+    expect(attachments.map((a) => a.kind)).toEqual(["photo", "document"]);
+    expect(attachments.every((a) => a.fileId && a.externalId)).toBe(true);
+    expect(delivered.text).toBe("Here is your label");
+    const served = await proxyAttachment(
+      new Request(`http://localhost/api/t/outbound/files/${sent.id}/0`, { headers: auth }),
+      { slug: "outbound", messageId: sent.id, index: "0" },
+      { appDb: database.appDb, systemDb: database.db, log },
+    );
+    expect(served.headers.get("content-type")).toBe("image/png");
+    expect(Buffer.from(await served.arrayBuffer())).toEqual(png);
+  });
+
+  it("a file alone is a reply too; a reply needs text or a file", async () => {
+    const { conversation, chatId } = await conversationWithCustomer();
+    const only = (await (await upload("only.png", "image/png", png, { authorization: `Bearer ${t.keys.full.key}` })).json()) as { id: string };
+    const sent = await agent().messages.send({ conversationId: conversation.id, attachments: [{ uploadId: only.id }] });
+    expect((await settled(sent.id)).deliveryStatus).toBe("sent");
+    expect(telegram.emulator.sent(token, chatId).map((m) => m.method)).toEqual(["sendPhoto"]);
+    await expect(agent().messages.send({ conversationId: conversation.id, text: "  " })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+
+  it("refuses another workspace's upload, strangers, keys without messages:write, empty and oversized files", async () => {
+    const other = await createTenantFixture(database.db, "other-uploads");
+    const { conversation } = await conversationWithCustomer();
+    await expect(agent().messages.send({ conversationId: conversation.id, text: "x", attachments: [{ uploadId: other.rows.upload.id }] })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await upload("a.png", "image/png", png, {})).status).toBe(401);
+    expect((await upload("a.png", "image/png", png, { authorization: `Bearer ${t.keys.read.key}` })).status).toBe(404);
+    expect((await upload("a.png", "image/png", png, { authorization: `Bearer ${other.keys.full.key}` })).status).toBe(404);
+    expect((await upload("empty.txt", "text/plain", Buffer.alloc(0), { authorization: `Bearer ${t.keys.full.key}` })).status).toBe(400);
+    const big = await upload("big.bin", "application/octet-stream", Buffer.alloc(10 * 1024 * 1024 + 1), { authorization: `Bearer ${t.keys.full.key}` });
+    expect(big.status).toBeGreaterThanOrEqual(400);
+    expect(big.status).toBeLessThan(500);
   });
 });
 

@@ -30,7 +30,16 @@ export async function enqueueDelivery(db: DbClient, message: { id: string; tenan
  */
 export async function sendMessage(
   db: DbClient,
-  input: { tenantId: string; conversationId: string; text: string; isPrivate: boolean; clientMessageId?: string; replyToId?: string; actor: Actor },
+  input: {
+    tenantId: string;
+    conversationId: string;
+    text?: string;
+    uploadIds?: string[];
+    isPrivate: boolean;
+    clientMessageId?: string;
+    replyToId?: string;
+    actor: Actor;
+  },
 ) {
   const conversation = await db.conversation.findUnique({ where: { id: input.conversationId }, include: { contact: true, channel: true } });
   if (!conversation) throw new AppError("NOT_FOUND", "no such conversation");
@@ -46,6 +55,18 @@ export async function sendMessage(
     const target = await db.message.findFirst({ where: { id: input.replyToId, conversationId: conversation.id }, select: { id: true } });
     if (!target) throw new AppError("NOT_FOUND", "the message to reply to is not in this conversation");
   }
+  const uploadIds = input.uploadIds ?? [];
+  const uploads = uploadIds.length
+    ? await db.upload.findMany({ where: { id: { in: uploadIds } }, select: { id: true, fileName: true, mimeType: true, size: true } })
+    : [];
+  if (uploads.length !== new Set(uploadIds).size) throw new AppError("NOT_FOUND", "an attached file was not found; upload it again");
+  const attachments = uploadIds.map((id) => {
+    const upload = uploads.find((candidate) => candidate.id === id)!;
+    // Telegram shows JPEG, PNG and WebP as photos; everything else goes as a document.
+    const kind = /^image\/(jpeg|png|webp)$/.test(upload.mimeType) ? "photo" : "document";
+    return { kind, uploadId: upload.id, fileName: upload.fileName, mimeType: upload.mimeType, size: upload.size };
+  });
+  if (!input.text && attachments.length === 0) throw new AppError("BAD_REQUEST", "write something or attach a file");
   const message = await db.message.create({
     data: {
       tenantId: input.tenantId,
@@ -54,7 +75,8 @@ export async function sendMessage(
       senderType: input.actor.userId ? "agent" : "bot",
       senderUserId: input.actor.userId,
       isPrivate: input.isPrivate,
-      text: input.text,
+      text: input.text || null,
+      attachments,
       // A note is complete once stored; a reply waits for the worker.
       deliveryStatus: input.isPrivate ? "sent" : "pending",
       clientMessageId: input.clientMessageId,
@@ -64,7 +86,7 @@ export async function sendMessage(
   if (!input.isPrivate) {
     await db.conversation.update({
       where: { id: conversation.id },
-      data: { lastMessageAt: message.createdAt, lastMessagePreview: previewOf({ text: input.text, attachments: [] }) },
+      data: { lastMessageAt: message.createdAt, lastMessagePreview: previewOf({ text: input.text ?? null, attachments }) },
     });
     await enqueueDelivery(db, message, conversation);
   }
