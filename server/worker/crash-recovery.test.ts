@@ -1,15 +1,13 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { projectRoot } from "@/server/config/data-dir";
-import { childEnv } from "@/server/test/child-env";
 import { createTestDatabase, type TestDatabase } from "@/server/test/database";
 import { createTenantFixture, type TenantFixture } from "@/server/test/fixtures";
-import { freePort } from "@/server/test/free-port";
 import { startTelegram } from "@/server/test/telegram";
 import { callerFor } from "@/server/test/trpc";
+import { startWorkerProcess } from "@/server/test/worker-process";
 
 /**
  * The real worker process killed outright in the middle of a delivery, then
@@ -43,22 +41,8 @@ function admin() {
   return callerFor(database, t.as("admin"), { tenantSlug: "crashes" });
 }
 
-async function startWorker(): Promise<ChildProcess> {
-  const worker = spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, "server/worker/main.ts")], {
-    cwd: projectRoot,
-    env: childEnv({
-      PATH: process.env.PATH,
-      DATABASE_URL: database.url,
-      DATA_DIR: dataDir,
-      WORKER_PORT: String(await freePort()),
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      ENCRYPTION_KEY: process.env.ENCRYPTION_KEY,
-      JOB_STALE_LOCK_SECONDS: "1",
-      LOG_LEVEL: "warn",
-    }),
-    stdio: "ignore",
-  });
-  return worker;
+function startWorker(): Promise<ChildProcess> {
+  return startWorkerProcess({ databaseUrl: database.url, dataDir, telegramApiRoot: telegram.apiRoot, extra: { JOB_STALE_LOCK_SECONDS: "1", LOG_LEVEL: "warn" } });
 }
 
 async function until(check: () => Promise<boolean>, timeoutMs = 30_000) {

@@ -1,15 +1,12 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { projectRoot } from "@/server/config/data-dir";
-import { childEnv } from "@/server/test/child-env";
 import { createTestDatabase, type TestDatabase } from "@/server/test/database";
 import { createTenantFixture, type TenantFixture } from "@/server/test/fixtures";
-import { freePort } from "@/server/test/free-port";
 import { startTelegram } from "@/server/test/telegram";
 import { callerFor } from "@/server/test/trpc";
+import { startWorkerProcess } from "@/server/test/worker-process";
 
 /**
  * The real worker process, at debug level, through polling, deliveries and each
@@ -49,21 +46,7 @@ describe("bot token secrecy", () => {
     const admin = callerFor(database, t.as("admin"), { tenantSlug: "secrecy" });
     const { id: channelId } = await admin.channels.connectTelegram({ token, mode: "polling" });
     const output: string[] = [];
-    const worker = spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, "server/worker/main.ts")], {
-      cwd: projectRoot,
-      env: childEnv({
-        PATH: process.env.PATH,
-        DATABASE_URL: database.url,
-        DATA_DIR: dataDir,
-        WORKER_PORT: String(await freePort()),
-        TELEGRAM_API_ROOT: telegram.apiRoot,
-        ENCRYPTION_KEY: process.env.ENCRYPTION_KEY,
-        LOG_LEVEL: "trace",
-      }),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    worker.stdout!.on("data", (chunk: Buffer) => output.push(chunk.toString("utf8")));
-    worker.stderr!.on("data", (chunk: Buffer) => output.push(chunk.toString("utf8")));
+    const worker = await startWorkerProcess({ databaseUrl: database.url, dataDir, telegramApiRoot: telegram.apiRoot, extra: { LOG_LEVEL: "trace" }, output });
     try {
       const chat = { id: 9901, type: "private" as const, first_name: "Quinn" };
       telegram.emulator.customerMessage(token, { chat, from: { id: 9901, is_bot: false, first_name: "Quinn" }, content: { text: "hello" } });
