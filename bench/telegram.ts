@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -7,6 +8,7 @@ import { Readable } from "node:stream";
 import pg from "pg";
 import { TelegramEmulator } from "@/e2e/telegram-emulator/emulator";
 import { handleTelegramWebhook } from "@/server/channels/telegram/handle-webhook";
+import { createAppPool } from "@/server/db/app-pool";
 import { createAppDb, createSystemDb } from "@/server/db/client";
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "@/server/db/embedded";
 import { migrate } from "@/server/db/migrate";
@@ -76,6 +78,7 @@ export async function runTelegramBench(): Promise<void> {
   process.env.ENCRYPTION_KEY ??= "ab".repeat(32);
   const systemDb = createSystemDb(url, { max: 5 });
   const appDb = createAppDb(url, { max: 20 });
+  const appPool = createAppPool(url, 20);
 
   const emulator = new TelegramEmulator({ retryBaseMs: 50 });
   process.env.TELEGRAM_API_ROOT = await emulator.start();
@@ -89,7 +92,7 @@ export async function runTelegramBench(): Promise<void> {
 
   const server = createServer(async (req, res) => {
     const request = new Request(`http://localhost${req.url}`, { method: "POST", headers: req.headers as Record<string, string>, body: Readable.toWeb(req) as ReadableStream, duplex: "half" } as RequestInit);
-    const response = await handleTelegramWebhook(request, channel.id, { appDb, systemDb, log });
+    const response = await handleTelegramWebhook(request, channel.id, { pool: appPool, systemDb, log });
     res.writeHead(response.status).end(await response.text());
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -97,32 +100,22 @@ export async function runTelegramBench(): Promise<void> {
 
   // --- ingest -----------------------------------------------------------------------
   const perChat = Math.ceil(scenario.updates / scenario.chats);
-  const acks: number[] = [];
-  let sent = 0;
-  let failures = 0;
-  const ingestStart = performance.now();
-  await Promise.all(
-    Array.from({ length: scenario.chats }, async (_, chatIndex) => {
-      const chatId = 100_000 + chatIndex;
-      for (let i = 0; i < perChat; i++) {
-        const updateId = chatIndex * perChat + i + 1;
-        const body = JSON.stringify({
-          update_id: updateId,
-          message: { message_id: i + 1, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: "private", first_name: "B" }, from: { id: chatId, is_bot: false, first_name: "B" }, text: `message ${i}` },
-        });
-        const copies = i % scenario.duplicateEvery === 0 ? 2 : 1;
-        for (let copy = 0; copy < copies; copy++) {
-          const started = performance.now();
-          const response = await fetch(webhook, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": "bench-secret" }, body });
-          await response.text();
-          acks.push(performance.now() - started);
-          sent++;
-          if (response.status !== 200) failures++;
-        }
-      }
-    }),
-  );
-  const ingestSeconds = (performance.now() - ingestStart) / 1000;
+  // The server runs in this process, so the generator must not block it: spawn, not spawnSync.
+  const output = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, [
+      "--import",
+      "tsx",
+      path.join(import.meta.dirname, "telegram-load.ts"),
+      JSON.stringify({ webhook, secret: "bench-secret", chats: scenario.chats, perChat, duplicateEvery: scenario.duplicateEvery }),
+    ]);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    child.on("close", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`the load generator failed: ${stderr}`))));
+  });
+  const { acks, failures, seconds: ingestSeconds } = JSON.parse(output) as { acks: number[]; failures: number; seconds: number };
+  const sent = acks.length;
   const uniqueUpdates = perChat * scenario.chats;
   const stored = await systemDb.message.count({ where: { conversation: { channelId: channel.id }, direction: "inbound" } });
 
@@ -183,6 +176,7 @@ export async function runTelegramBench(): Promise<void> {
   await emulator.stop();
   await systemDb.$disconnect();
   await appDb.$disconnect();
+  await appPool.end();
   await cluster?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
+import { createAppPool } from "@/server/db/app-pool";
 import { createAppDb, createSystemDb, type AppDb, type SystemDb } from "@/server/db/client";
 
 export type TestDatabase = {
@@ -10,6 +11,8 @@ export type TestDatabase = {
   db: SystemDb;
   /** The application's client, as requests use it (app role, tenant-scoped). */
   appDb: AppDb;
+  /** The app role over plain node-postgres (Telegram intake). */
+  appPool: pg.Pool;
   drop: () => Promise<void>;
 };
 
@@ -49,14 +52,17 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
   const url = withDatabase(inject("pgAdminUrl"), name);
   const db = createSystemDb(url, { max: 5 });
   const appDb = createAppDb(url, { max: 5 });
+  const appPool = createAppPool(url, 5);
   return {
     name,
     url,
     db,
     appDb,
+    appPool,
     drop: async () => {
       await db.$disconnect();
       await appDb.$disconnect();
+      await appPool.end();
       await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     },
   };

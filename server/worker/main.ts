@@ -5,6 +5,7 @@ import { listen } from "@/server/runtime/listen";
 import { onShutdown } from "@/server/runtime/shutdown";
 import { createTelegramSendLimits } from "@/server/security/rate-limit";
 import { startPolling } from "@/server/channels/telegram/poller";
+import { getAppPool } from "@/server/db/app-pool";
 import { getSystemDb } from "@/server/db/client";
 import { startDeliveryRunner } from "./delivery-runner";
 import { createPoolLiveness } from "./stale-locks";
@@ -18,7 +19,7 @@ runMain(async () => {
   const liveness = createPoolLiveness({ connectionString: databaseUrl, log, staleAfterSeconds: config.JOB_STALE_LOCK_SECONDS });
   const runner = await startDeliveryRunner({ connectionString: databaseUrl, appDb: db, limits, log, events: liveness.events });
   liveness.start();
-  const poller = startPolling({ databaseUrl, systemDb: getSystemDb(), appDb: db, log });
+  const poller = startPolling({ databaseUrl, systemDb: getSystemDb(), pool: getAppPool(), log });
   const server = createHealthServer("worker", db);
   await listen(server, config.WORKER_PORT, "WORKER_PORT", "127.0.0.1");
   log.info({ port: config.WORKER_PORT }, "worker listening");

@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import type { AppDb, SystemDb } from "@/server/db/client";
-import { withTenant } from "@/server/db/tenant-scope";
+import type pg from "pg";
+import { withTenantSql } from "@/server/db/app-pool";
+import type { SystemDb } from "@/server/db/client";
 import type { Logger } from "@/server/logger";
 import { metrics } from "@/server/metrics/registry";
 import { ingestUpdate } from "./ingest-update";
@@ -27,7 +28,7 @@ function sameSecret(given: string | null, expected: string): boolean {
 export async function handleTelegramWebhook(
   request: Request,
   channelId: string,
-  deps: { appDb: AppDb; systemDb: SystemDb; log: Logger },
+  deps: { pool: pg.Pool; systemDb: SystemDb; log: Logger },
 ): Promise<Response> {
   const counter = metrics().webhookUpdates;
   if (!z.uuid().safeParse(channelId).success) return Response.json({ error: "not found" }, { status: 404 });
@@ -63,8 +64,8 @@ export async function handleTelegramWebhook(
     return Response.json({ ok: true, ignored: "unparseable" });
   }
   try {
-    const result = await withTenant(deps.appDb, channel.tenantId, (tx) =>
-      ingestUpdate(tx, { tenantId: channel.tenantId, channelId: channel.id }, parsed.data),
+    const result = await withTenantSql(deps.pool, channel.tenantId, (client) =>
+      ingestUpdate(client, { tenantId: channel.tenantId, channelId: channel.id }, parsed.data),
     );
     counter.inc({ result });
     return Response.json({ ok: true, result });

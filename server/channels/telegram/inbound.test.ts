@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAppDb, createSystemDb } from "@/server/db/client";
+import { createAppPool } from "@/server/db/app-pool";
+import { createSystemDb } from "@/server/db/client";
 import { createLogger } from "@/server/logger";
 import { metrics } from "@/server/metrics/registry";
 import { createTestDatabase, type TestDatabase } from "@/server/test/database";
@@ -219,7 +220,7 @@ describe("inbound updates", () => {
 
 describe("the webhook endpoint", () => {
   const log = createLogger("test", "silent");
-  const post = (secret: string | null, body: string, deps = { appDb: database.appDb, systemDb: database.db, log }, id = channelId) =>
+  const post = (secret: string | null, body: string, deps = { pool: database.appPool, systemDb: database.db, log }, id = channelId) =>
     handleTelegramWebhook(
       new Request(`http://localhost/api/telegram/${id}/webhook`, { method: "POST", headers: secret ? { "x-telegram-bot-api-secret-token": secret } : {}, body }),
       id,
@@ -260,13 +261,13 @@ describe("the webhook endpoint", () => {
 
   it("answers 503 with Retry-After while the database is down, and the retry then succeeds", async () => {
     const deadPort = await freePort();
-    const down = { appDb: createAppDb(`postgres://x:y@127.0.0.1:${deadPort}/x`), systemDb: database.db, log };
+    const down = { pool: createAppPool(`postgres://x:y@127.0.0.1:${deadPort}/x`), systemDb: database.db, log };
     const response = await post(await secret(), update(4), down);
     expect(response.status).toBe(503);
     expect(response.headers.get("retry-after")).toBe("5");
     const allDown = { ...down, systemDb: createSystemDb(`postgres://x:y@127.0.0.1:${deadPort}/x`) };
     expect((await post(await secret(), update(4), allDown)).status).toBe(503);
-    await down.appDb.$disconnect();
+    await down.pool.end();
     await allDown.systemDb.$disconnect();
     expect((await post(await secret(), update(4))).status).toBe(200);
     expect(await database.db.message.count({ where: { conversation: { externalChatId: "5100" }, externalId: "904" } })).toBe(1);

@@ -1,6 +1,6 @@
 import pg from "pg";
-import type { AppDb, SystemDb } from "@/server/db/client";
-import { withTenant } from "@/server/db/tenant-scope";
+import { withTenantSql } from "@/server/db/app-pool";
+import type { SystemDb } from "@/server/db/client";
 import type { Logger } from "@/server/logger";
 import { metrics } from "@/server/metrics/registry";
 import { allowedUpdates, channelApi, describeTelegramError, GrammyError } from "./bot-api";
@@ -20,8 +20,8 @@ type Poll = { stop: () => void; done: Promise<void> };
  * released and another worker takes over. The offset is saved after each update,
  * and ingest is idempotent, so a takeover repeats nothing.
  */
-export function startPolling(options: { databaseUrl: string; systemDb: SystemDb; appDb: AppDb; log: Logger; scanIntervalMs?: number }) {
-  const { systemDb, appDb, log } = options;
+export function startPolling(options: { databaseUrl: string; systemDb: SystemDb; pool: pg.Pool; log: Logger; scanIntervalMs?: number }) {
+  const { systemDb, pool, log } = options;
   const polls = new Map<string, Poll>();
   let stopped = false;
 
@@ -58,7 +58,7 @@ export function startPolling(options: { databaseUrl: string; systemDb: SystemDb;
         for (const raw of updates) {
           const parsed = updateSchema.safeParse(raw);
           if (parsed.success) {
-            const result = await withTenant(appDb, channel.tenantId, (tx) => ingestUpdate(tx, { tenantId: channel.tenantId, channelId }, parsed.data));
+            const result = await withTenantSql(pool, channel.tenantId, (client) => ingestUpdate(client, { tenantId: channel.tenantId, channelId }, parsed.data));
             metrics().webhookUpdates.inc({ result });
           } else {
             metrics().webhookUpdates.inc({ result: "parse_error" });

@@ -47,7 +47,7 @@ describe("polling mode", () => {
     const token = telegram.emulator.addBot("700003:" + "D".repeat(35), "polled_bot").token;
     const { id: channelId } = await admin().channels.connectTelegram({ token, mode: "polling" });
     expect(telegram.emulator.bot(token).webhook).toBeUndefined();
-    const poller = startPolling({ databaseUrl: database.url, systemDb: database.db, appDb: database.appDb, log, scanIntervalMs: 200 });
+    const poller = startPolling({ databaseUrl: database.url, systemDb: database.db, pool: database.appPool, log, scanIntervalMs: 200 });
     try {
       const customer = { id: 8001, is_bot: false as const, first_name: "Polly" };
       telegram.emulator.customerMessage(token, { chat: { id: 8001, type: "private", first_name: "Polly" }, from: customer, content: { text: "anyone there?" } });
@@ -65,9 +65,9 @@ describe("polling mode", () => {
   it("with two workers, exactly one polls a channel; every update is stored once; the other takes over when it stops", async () => {
     const token = telegram.emulator.addBot("700004:" + "E".repeat(35), "shared_bot").token;
     const { id: channelId } = await admin().channels.connectTelegram({ token, mode: "polling" });
-    const first = startPolling({ databaseUrl: database.url, systemDb: database.db, appDb: database.appDb, log, scanIntervalMs: 100 });
+    const first = startPolling({ databaseUrl: database.url, systemDb: database.db, pool: database.appPool, log, scanIntervalMs: 100 });
     await until(async () => first.polling(), (ids) => ids.includes(channelId));
-    const second = startPolling({ databaseUrl: database.url, systemDb: database.db, appDb: database.appDb, log, scanIntervalMs: 100 });
+    const second = startPolling({ databaseUrl: database.url, systemDb: database.db, pool: database.appPool, log, scanIntervalMs: 100 });
     try {
       const chat = { id: 8002, type: "private" as const, first_name: "Sam" };
       const from = { id: 8002, is_bot: false as const, first_name: "Sam" };

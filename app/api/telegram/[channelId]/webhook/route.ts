@@ -1,5 +1,6 @@
 import { handleTelegramWebhook } from "@/server/channels/telegram/handle-webhook";
-import { getDb, getSystemDb } from "@/server/db/client";
+import { getAppPool } from "@/server/db/app-pool";
+import { getSystemDb } from "@/server/db/client";
 import { createLogger } from "@/server/logger";
 
 export const dynamic = "force-dynamic";
@@ -8,5 +9,5 @@ const log = createLogger("web");
 
 export async function POST(request: Request, { params }: { params: Promise<{ channelId: string }> }) {
   const { channelId } = await params;
-  return handleTelegramWebhook(request, channelId, { appDb: getDb(), systemDb: getSystemDb(), log });
+  return handleTelegramWebhook(request, channelId, { pool: getAppPool(), systemDb: getSystemDb(), log });
 }
