@@ -8,7 +8,7 @@ import { Readable } from "node:stream";
 import pg from "pg";
 import { TelegramEmulator } from "@/e2e/telegram-emulator/emulator";
 import { handleTelegramWebhook } from "@/server/channels/telegram/handle-webhook";
-import { createAppPool } from "@/server/db/app-pool";
+import { createAppPool, createSystemPool } from "@/server/db/app-pool";
 import { createAppDb, createSystemDb } from "@/server/db/client";
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "@/server/db/embedded";
 import { migrate } from "@/server/db/migrate";
@@ -79,6 +79,7 @@ export async function runTelegramBench(): Promise<void> {
   const systemDb = createSystemDb(url, { max: 5 });
   const appDb = createAppDb(url, { max: 20 });
   const appPool = createAppPool(url, 20);
+  const systemPool = createSystemPool(url, 5);
 
   const emulator = new TelegramEmulator({ retryBaseMs: 50 });
   process.env.TELEGRAM_API_ROOT = await emulator.start();
@@ -92,7 +93,7 @@ export async function runTelegramBench(): Promise<void> {
 
   const server = createServer(async (req, res) => {
     const request = new Request(`http://localhost${req.url}`, { method: "POST", headers: req.headers as Record<string, string>, body: Readable.toWeb(req) as ReadableStream, duplex: "half" } as RequestInit);
-    const response = await handleTelegramWebhook(request, channel.id, { pool: appPool, systemDb, log });
+    const response = await handleTelegramWebhook(request, channel.id, { pool: appPool, systemPool, log });
     res.writeHead(response.status).end(await response.text());
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -177,6 +178,7 @@ export async function runTelegramBench(): Promise<void> {
   await systemDb.$disconnect();
   await appDb.$disconnect();
   await appPool.end();
+  await systemPool.end();
   await cluster?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 }

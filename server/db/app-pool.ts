@@ -7,13 +7,39 @@ import { APP_ROLE } from "./client";
  * throughput: Telegram intake. Row-level security applies exactly as for the
  * Prisma app client; `withTenantSql` sets the tenant for one transaction.
  */
+/**
+ * Prisma keeps DateTime in `timestamp(3)` columns as UTC. node-postgres would read
+ * them as local time and write Dates in the local zone, so this pool works in UTC
+ * both ways, whatever the machine's time zone.
+ */
+const TIMESTAMP_WITHOUT_TIME_ZONE = 1114;
+const utcTypes = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    oid === TIMESTAMP_WITHOUT_TIME_ZONE && format !== "binary"
+      ? (value: string) => new Date(`${value.replace(" ", "T")}Z`)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
 export function createAppPool(connectionString: string, max = 10): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max, options: `-c role=${APP_ROLE}` });
+  const pool = new pg.Pool({ connectionString, max, options: `-c role=${APP_ROLE} -c TimeZone=UTC`, types: utcTypes });
   pool.on("error", () => undefined); // an idle connection the server dropped; the next query reconnects
   return pool;
 }
 
-const globalForPool = globalThis as unknown as { supportChatAppPool?: pg.Pool };
+/** The owner's role, for the lookups that precede knowing the tenant (a webhook's channel). */
+export function createSystemPool(connectionString: string, max = 3): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max, options: "-c TimeZone=UTC", types: utcTypes });
+  pool.on("error", () => undefined);
+  return pool;
+}
+
+const globalForPool = globalThis as unknown as { supportChatAppPool?: pg.Pool; supportChatSystemPool?: pg.Pool };
+
+export function getSystemPool(): pg.Pool {
+  if (!process.env.DATABASE_URL) throw new Error("DATABASE_URL is not set in this process");
+  globalForPool.supportChatSystemPool ??= createSystemPool(process.env.DATABASE_URL);
+  return globalForPool.supportChatSystemPool;
+}
 
 export function getAppPool(): pg.Pool {
   if (!process.env.DATABASE_URL) throw new Error("DATABASE_URL is not set in this process");
@@ -21,11 +47,14 @@ export function getAppPool(): pg.Pool {
   return globalForPool.supportChatAppPool;
 }
 
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export async function withTenantSql<T>(pool: pg.Pool, tenantId: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  // Inlined (after checking it is a uuid) so BEGIN and the setting take one round trip.
+  if (!uuidPattern.test(tenantId)) throw new Error("tenant id is not a uuid");
   const client = await pool.connect();
   try {
-    await client.query("BEGIN");
-    await client.query("SELECT set_config('app.tenant_id', $1, true)", [tenantId]);
+    await client.query(`BEGIN; SELECT set_config('app.tenant_id', '${tenantId}', true)`);
     const result = await fn(client);
     await client.query("COMMIT");
     return result;

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
-import { createAppPool } from "@/server/db/app-pool";
+import { createAppPool, createSystemPool } from "@/server/db/app-pool";
 import { createAppDb, createSystemDb, type AppDb, type SystemDb } from "@/server/db/client";
 
 export type TestDatabase = {
@@ -13,6 +13,8 @@ export type TestDatabase = {
   appDb: AppDb;
   /** The app role over plain node-postgres (Telegram intake). */
   appPool: pg.Pool;
+  /** The owner over plain node-postgres (the webhook's channel lookup). */
+  systemPool: pg.Pool;
   drop: () => Promise<void>;
 };
 
@@ -53,16 +55,19 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
   const db = createSystemDb(url, { max: 5 });
   const appDb = createAppDb(url, { max: 5 });
   const appPool = createAppPool(url, 5);
+  const systemPool = createSystemPool(url, 2);
   return {
     name,
     url,
     db,
     appDb,
     appPool,
+    systemPool,
     drop: async () => {
       await db.$disconnect();
       await appDb.$disconnect();
       await appPool.end();
+      await systemPool.end();
       await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     },
   };

@@ -18,7 +18,7 @@ export async function startTelegram(database: TestDatabase, options: Constructor
     const url = new URL(req.url ?? "/", "http://localhost");
     const channelId = /^\/api\/telegram\/([^/]+)\/webhook$/.exec(url.pathname)?.[1] ?? "";
     const request = new Request(url, { method: req.method, headers: req.headers as Record<string, string>, body: Readable.toWeb(req) as ReadableStream, duplex: "half" } as RequestInit);
-    const response = await handleTelegramWebhook(request, channelId, { pool: database.appPool, systemDb: database.db, log });
+    const response = await handleTelegramWebhook(request, channelId, { pool: database.appPool, systemPool: database.systemPool, log });
     res.writeHead(response.status, Object.fromEntries(response.headers)).end(Buffer.from(await response.arrayBuffer()));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -2,7 +2,6 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import type pg from "pg";
 import { withTenantSql } from "@/server/db/app-pool";
-import type { SystemDb } from "@/server/db/client";
 import type { Logger } from "@/server/logger";
 import { metrics } from "@/server/metrics/registry";
 import { ingestUpdate } from "./ingest-update";
@@ -28,13 +27,18 @@ function sameSecret(given: string | null, expected: string): boolean {
 export async function handleTelegramWebhook(
   request: Request,
   channelId: string,
-  deps: { pool: pg.Pool; systemDb: SystemDb; log: Logger },
+  deps: { pool: pg.Pool; systemPool: pg.Pool; log: Logger },
 ): Promise<Response> {
   const counter = metrics().webhookUpdates;
   if (!z.uuid().safeParse(channelId).success) return Response.json({ error: "not found" }, { status: 404 });
   let channel;
   try {
-    channel = await deps.systemDb.channel.findUnique({ where: { id: channelId }, select: { id: true, tenantId: true, webhookSecret: true, status: true } });
+    // The tenant is not known until the channel is found, so this lookup uses the owner's connection.
+    const { rows } = await deps.systemPool.query<{ id: string; tenantId: string; webhookSecret: string; status: string }>(
+      `SELECT id, "tenantId", "webhookSecret", status FROM "Channel" WHERE id = $1`,
+      [channelId],
+    );
+    channel = rows[0];
   } catch (error) {
     deps.log.error({ err: error, channelId }, "webhook: database unavailable");
     counter.inc({ result: "error" });

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAppPool } from "@/server/db/app-pool";
-import { createSystemDb } from "@/server/db/client";
+import { createAppPool, createSystemPool } from "@/server/db/app-pool";
 import { createLogger } from "@/server/logger";
 import { metrics } from "@/server/metrics/registry";
 import { createTestDatabase, type TestDatabase } from "@/server/test/database";
@@ -218,9 +217,30 @@ describe("inbound updates", () => {
   });
 });
 
+describe("times", () => {
+  it("are stored in UTC whatever the machine's time zone, as the rest of the product reads them", async () => {
+    const zone = process.env.TZ;
+    process.env.TZ = "Asia/Tokyo";
+    try {
+      const sentAt = new Date("2026-01-02T03:04:05.000Z");
+      telegram.emulator.pushUpdate(token, {
+        message: { message_id: 77, date: sentAt.getTime() / 1000, chat: { id: 5200, type: "private", first_name: "Tz" }, from: { id: 5200, is_bot: false, first_name: "Tz" }, text: "what time is it" },
+      });
+      await telegram.drained(token);
+      const [message] = await messagesOfChat(5200);
+      expect(message!.createdAt.toISOString()).toBe(sentAt.toISOString());
+      const event = await database.db.event.findFirstOrThrow({ where: { conversationId: message!.conversationId, type: "message.created" } });
+      expect((event.payload as { message: { createdAt: string } }).message.createdAt).toBe(sentAt.toISOString());
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+});
+
 describe("the webhook endpoint", () => {
   const log = createLogger("test", "silent");
-  const post = (secret: string | null, body: string, deps = { pool: database.appPool, systemDb: database.db, log }, id = channelId) =>
+  const post = (secret: string | null, body: string, deps = { pool: database.appPool, systemPool: database.systemPool, log }, id = channelId) =>
     handleTelegramWebhook(
       new Request(`http://localhost/api/telegram/${id}/webhook`, { method: "POST", headers: secret ? { "x-telegram-bot-api-secret-token": secret } : {}, body }),
       id,
@@ -261,14 +281,14 @@ describe("the webhook endpoint", () => {
 
   it("answers 503 with Retry-After while the database is down, and the retry then succeeds", async () => {
     const deadPort = await freePort();
-    const down = { pool: createAppPool(`postgres://x:y@127.0.0.1:${deadPort}/x`), systemDb: database.db, log };
+    const down = { pool: createAppPool(`postgres://x:y@127.0.0.1:${deadPort}/x`), systemPool: database.systemPool, log };
     const response = await post(await secret(), update(4), down);
     expect(response.status).toBe(503);
     expect(response.headers.get("retry-after")).toBe("5");
-    const allDown = { ...down, systemDb: createSystemDb(`postgres://x:y@127.0.0.1:${deadPort}/x`) };
+    const allDown = { ...down, systemPool: createSystemPool(`postgres://x:y@127.0.0.1:${deadPort}/x`) };
     expect((await post(await secret(), update(4), allDown)).status).toBe(503);
     await down.pool.end();
-    await allDown.systemDb.$disconnect();
+    await allDown.systemPool.end();
     expect((await post(await secret(), update(4))).status).toBe(200);
     expect(await database.db.message.count({ where: { conversation: { externalChatId: "5100" }, externalId: "904" } })).toBe(1);
   });

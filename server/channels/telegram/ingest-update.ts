@@ -7,6 +7,12 @@ import { normalizeUpdate, type Attachment, type InboundChat, type MessageContent
 export type IngestResult = "ok" | "duplicate" | "ignored";
 
 type Scope = { tenantId: string; channelId: string };
+
+/**
+ * Times go in as UTC text: node-postgres would send a Date in the machine's zone,
+ * and a `timestamp` column drops the offset (Prisma reads these columns as UTC).
+ */
+const utc = (date: Date) => date.toISOString();
 type Row = Record<string, unknown>;
 
 /**
@@ -22,15 +28,15 @@ type Row = Record<string, unknown>;
  * a tenth of that (see the README's Telegram section for the figures).
  */
 export async function ingestUpdate(db: pg.ClientBase, scope: Scope, update: TelegramUpdate): Promise<IngestResult> {
+  const normalized = normalizeUpdate(update);
+  // The hot path (a customer's message) records the update and looks up its contact and conversation in one statement.
+  if (normalized.kind === "message") return takeMessage(db, scope, update.update_id, normalized);
   const inserted = await db.query(
     `INSERT INTO "ProcessedUpdate" ("channelId", "updateId", "tenantId") VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
     [scope.channelId, update.update_id, scope.tenantId],
   );
   if (inserted.rowCount === 0) return "duplicate";
-  const normalized = normalizeUpdate(update);
   switch (normalized.kind) {
-    case "message":
-      return takeMessage(db, scope, normalized);
     case "edit":
       return takeEdit(db, scope, normalized);
     case "blocked":
@@ -53,16 +59,14 @@ async function recordEvent(db: pg.ClientBase, scope: Scope, type: EventType, con
 }
 
 /** A person in a private chat, or the group itself: whoever the conversation is with. */
-async function contactFor(db: pg.ClientBase, scope: Scope, chat: InboundChat, sender: Sender): Promise<Row> {
+const identityOf = (chat: InboundChat, sender: Sender) => (chat.type === "private" ? sender.id : `chat:${chat.id}`);
+
+/** `known` is the contact the lookup found for this chat, if any. */
+async function contactFor(db: pg.ClientBase, scope: Scope, chat: InboundChat, sender: Sender, known: Row | null): Promise<Row> {
   const isPrivate = chat.type === "private";
-  const externalId = isPrivate ? sender.id : `chat:${chat.id}`;
+  const externalId = identityOf(chat, sender);
   const name = isPrivate ? sender.name : chat.title;
   const username = isPrivate ? (sender.username ?? null) : null;
-  const { rows } = await db.query(
-    `SELECT c.* FROM "ContactIdentity" i JOIN "Contact" c ON c.id = i."contactId" WHERE i."channelId" = $1 AND i."externalId" = $2`,
-    [scope.channelId, externalId],
-  );
-  const known = rows[0];
   if (known) {
     if (known.name !== name || (username && known.username !== username)) {
       const updated = await db.query(`UPDATE "Contact" SET name = $2, username = COALESCE($3, username), "updatedAt" = now() WHERE id = $1 RETURNING *`, [known.id, name, username]);
@@ -86,11 +90,11 @@ async function contactFor(db: pg.ClientBase, scope: Scope, chat: InboundChat, se
 }
 
 /** The chat's live conversation, or per the tenant's rule the resolved one reopened, or a new one. */
-async function conversationFor(db: pg.ClientBase, scope: Scope, chat: InboundChat, contactId: string): Promise<{ conversation: Row; created: boolean }> {
+/** `live` is the chat's open conversation the lookup found, if any. */
+async function conversationFor(db: pg.ClientBase, scope: Scope, chat: InboundChat, contactId: string, live: Row | null): Promise<{ conversation: Row; created: boolean }> {
+  if (live) return { conversation: live, created: false };
   const key = [scope.channelId, chat.id, chat.threadId ?? null];
   const sameChat = `"channelId" = $1 AND "externalChatId" = $2 AND "externalThreadId" IS NOT DISTINCT FROM $3`;
-  const live = await db.query(`SELECT * FROM "Conversation" WHERE ${sameChat} AND status <> 'resolved' ORDER BY "createdAt" DESC LIMIT 1`, key);
-  if (live.rows[0]) return { conversation: live.rows[0], created: false };
   const resolved = await db.query(`SELECT * FROM "Conversation" WHERE ${sameChat} AND status = 'resolved' ORDER BY "updatedAt" DESC LIMIT 1`, key);
   if (resolved.rows[0]) {
     const settings = await db.query(`SELECT values #>> '{conversationRules,afterResolved}' AS rule FROM "TenantSettings" WHERE "tenantId" = $1`, [scope.tenantId]);
@@ -122,9 +126,23 @@ function externalIdsOf(message: Row): string[] {
   return known ?? (message.externalId ? [message.externalId as string] : []);
 }
 
-async function takeMessage(db: pg.ClientBase, scope: Scope, update: Extract<NormalizedUpdate, { kind: "message" }>): Promise<IngestResult> {
-  const contact = await contactFor(db, scope, update.chat, update.sender);
-  const { conversation, created } = await conversationFor(db, scope, update.chat, contact.id as string);
+async function takeMessage(db: pg.ClientBase, scope: Scope, updateId: number, update: Extract<NormalizedUpdate, { kind: "message" }>): Promise<IngestResult> {
+  const first = await db.query<{ fresh: number; contact: Row | null; live: Row | null }>(
+    `WITH processed AS (
+       INSERT INTO "ProcessedUpdate" ("channelId", "updateId", "tenantId") VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1
+     ), contact AS (
+       SELECT c.* FROM "ContactIdentity" i JOIN "Contact" c ON c.id = i."contactId" WHERE i."channelId" = $1 AND i."externalId" = $4
+     ), live AS (
+       SELECT * FROM "Conversation" WHERE "channelId" = $1 AND "externalChatId" = $5 AND "externalThreadId" IS NOT DISTINCT FROM $6
+         AND status <> 'resolved' ORDER BY "createdAt" DESC LIMIT 1
+     )
+     SELECT (SELECT count(*) FROM processed)::int AS fresh, (SELECT to_jsonb(contact) FROM contact) AS contact, (SELECT to_jsonb(live) FROM live) AS live`,
+    [scope.channelId, updateId, scope.tenantId, identityOf(update.chat, update.sender), update.chat.id, update.chat.threadId ?? null],
+  );
+  const { fresh, contact: knownContact, live } = first.rows[0]!;
+  if (fresh === 0) return "duplicate";
+  const contact = await contactFor(db, scope, update.chat, update.sender, knownContact);
+  const { conversation, created } = await conversationFor(db, scope, update.chat, contact.id as string, live);
   const conversationId = conversation.id as string;
 
   // An album arrives as one update per item; they become one message.
@@ -149,11 +167,21 @@ async function takeMessage(db: pg.ClientBase, scope: Scope, update: Extract<Norm
   const replyTo = update.replyToExternalId
     ? (await db.query(`SELECT id FROM "Message" WHERE "conversationId" = $1 AND "externalId" = $2 LIMIT 1`, [conversationId, update.replyToExternalId])).rows[0]
     : undefined;
-  // The business key (conversation, direction, Telegram message id) is unique: a re-sent message inserts nothing.
+  // The business key (conversation, direction, Telegram message id) is unique: a re-sent message inserts
+  // nothing, and then the conversation is not touched either.
   const inserted = await db.query(
-    `INSERT INTO "Message" (id, "tenantId", "conversationId", direction, "senderType", text, attachments, content, "deliveryStatus", "externalId", "replyToId", "createdAt", "updatedAt")
-     VALUES ($1, $2, $3, 'inbound', 'contact', $4, $5, $6, 'received', $7, $8, $9, now())
-     ON CONFLICT ("conversationId", direction, "externalId") DO NOTHING RETURNING *`,
+    `WITH message AS (
+       INSERT INTO "Message" (id, "tenantId", "conversationId", direction, "senderType", text, attachments, content, "deliveryStatus", "externalId", "replyToId", "createdAt", "updatedAt")
+       VALUES ($1, $2, $3, 'inbound', 'contact', $4, $5, $6, 'received', $7, $8, $9, now())
+       ON CONFLICT ("conversationId", direction, "externalId") DO NOTHING RETURNING *
+     ), conversation AS (
+       UPDATE "Conversation" c SET "lastMessageAt" = message."createdAt", "lastMessagePreview" = $10, "unreadCount" = c."unreadCount" + 1, "updatedAt" = now()
+       FROM message WHERE c.id = $3
+       RETURNING c.*
+     )
+     SELECT message.*, conversation."lastMessageAt" AS "conversationLastMessageAt", conversation."lastMessagePreview" AS "conversationPreview",
+       conversation."unreadCount" AS "conversationUnreadCount", conversation.status AS "conversationStatus"
+     FROM message, conversation`,
     [
       randomUUID(),
       scope.tenantId,
@@ -163,21 +191,20 @@ async function takeMessage(db: pg.ClientBase, scope: Scope, update: Extract<Norm
       Object.keys(update.content).length ? JSON.stringify(update.content) : null,
       update.externalId,
       replyTo?.id ?? null,
-      update.sentAt.getTime() > Date.now() ? new Date() : update.sentAt,
+      utc(update.sentAt.getTime() > Date.now() ? new Date() : update.sentAt),
+      previewOf(update),
     ],
   );
-  const message = inserted.rows[0];
-  if (!message) return "duplicate";
-  const updated = await db.query(
-    `UPDATE "Conversation" SET "lastMessageAt" = $2, "lastMessagePreview" = $3, "unreadCount" = "unreadCount" + 1, "updatedAt" = now() WHERE id = $1 RETURNING *`,
-    [conversationId, message.createdAt, previewOf(update)],
-  );
-  const summary = updated.rows[0]!;
-  if (created) await recordEvent(db, scope, "conversation.created", conversationId, { conversation: { ...summary, contact } });
-  await recordEvent(db, scope, "message.created", conversationId, {
-    message,
-    conversation: { id: conversationId, lastMessageAt: summary.lastMessageAt, lastMessagePreview: summary.lastMessagePreview, unreadCount: summary.unreadCount },
-  });
+  const row = inserted.rows[0] as Row | undefined;
+  if (!row) return "duplicate";
+  const { conversationLastMessageAt, conversationPreview, conversationUnreadCount, conversationStatus, ...message } = row;
+  const summary = { id: conversationId, lastMessageAt: conversationLastMessageAt, lastMessagePreview: conversationPreview, unreadCount: conversationUnreadCount };
+  if (created) {
+    await recordEvent(db, scope, "conversation.created", conversationId, {
+      conversation: { ...conversation, ...summary, status: conversationStatus, contact: { id: contact.id, name: contact.name, username: contact.username } },
+    });
+  }
+  await recordEvent(db, scope, "message.created", conversationId, { message, conversation: summary });
   return "ok";
 }
 
@@ -197,7 +224,7 @@ async function takeEdit(db: pg.ClientBase, scope: Scope, update: Extract<Normali
     message.id,
     update.text,
     JSON.stringify(history),
-    update.editedAt,
+    utc(update.editedAt),
   ]);
   await recordEvent(db, scope, "message.updated", message.conversationId as string, { message: edited.rows[0] });
   return "ok";
@@ -207,7 +234,7 @@ async function takeBlock(db: pg.ClientBase, scope: Scope, sender: Sender, blocke
   const { rows } = await db.query(
     `UPDATE "Contact" SET "blockedAt" = $3, "updatedAt" = now()
      WHERE id = (SELECT "contactId" FROM "ContactIdentity" WHERE "channelId" = $1 AND "externalId" = $2) RETURNING id, "blockedAt"`,
-    [scope.channelId, sender.id, blocked ? new Date() : null],
+    [scope.channelId, sender.id, blocked ? utc(new Date()) : null],
   );
   if (!rows[0]) return "ignored";
   await recordEvent(db, scope, "contact.updated", null, { contact: rows[0] });

@@ -23,6 +23,8 @@ type Poll = { stop: () => void; done: Promise<void> };
 export function startPolling(options: { databaseUrl: string; systemDb: SystemDb; pool: pg.Pool; log: Logger; scanIntervalMs?: number }) {
   const { systemDb, pool, log } = options;
   const polls = new Map<string, Poll>();
+  /** Channels whose lock this process holds, i.e. that it is polling. */
+  const held = new Set<string>();
   let stopped = false;
 
   async function pollChannel(channelId: string, signal: AbortSignal): Promise<void> {
@@ -32,6 +34,7 @@ export function startPolling(options: { databaseUrl: string; systemDb: SystemDb;
     try {
       const { rows } = await lock.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext($1)) AS locked", [`telegram-poll:${channelId}`]);
       if (!rows[0]?.locked) return; // another worker polls this channel
+      held.add(channelId);
       log.info({ channelId }, "polling Telegram");
       while (!signal.aborted) {
         const channel = await systemDb.channel.findUnique({ where: { id: channelId } });
@@ -67,6 +70,7 @@ export function startPolling(options: { databaseUrl: string; systemDb: SystemDb;
         }
       }
     } finally {
+      held.delete(channelId);
       await lock.end().catch(() => undefined);
     }
   }
@@ -88,7 +92,7 @@ export function startPolling(options: { databaseUrl: string; systemDb: SystemDb;
 
   return {
     /** Channels this process is polling right now (holding their lock). */
-    polling: () => [...polls.keys()],
+    polling: () => [...held],
     async stop() {
       stopped = true;
       clearInterval(timer);

@@ -1,6 +1,5 @@
 import { handleTelegramWebhook } from "@/server/channels/telegram/handle-webhook";
-import { getAppPool } from "@/server/db/app-pool";
-import { getSystemDb } from "@/server/db/client";
+import { getAppPool, getSystemPool } from "@/server/db/app-pool";
 import { createLogger } from "@/server/logger";
 
 export const dynamic = "force-dynamic";
@@ -9,5 +8,5 @@ const log = createLogger("web");
 
 export async function POST(request: Request, { params }: { params: Promise<{ channelId: string }> }) {
   const { channelId } = await params;
-  return handleTelegramWebhook(request, channelId, { pool: getAppPool(), systemDb: getSystemDb(), log });
+  return handleTelegramWebhook(request, channelId, { pool: getAppPool(), systemPool: getSystemPool(), log });
 }
