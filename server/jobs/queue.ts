@@ -12,10 +12,13 @@ const silentLogger = new Logger(() => () => undefined);
 
 /** Creates or upgrades graphile-worker's schema and lets the app role enqueue jobs. */
 export async function installJobQueue(connectionString: string): Promise<void> {
-  await runMigrations({ connectionString, logger: silentLogger });
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {
+    // Every process installs at start; catalog changes (GRANT, CREATE OR REPLACE) made by two
+    // sessions at once fail with "tuple concurrently updated", so they take turns.
+    await client.query("SELECT pg_advisory_lock(hashtext('support-chat:job-queue'))");
+    await runMigrations({ connectionString, logger: silentLogger });
     // graphile-worker guards its tables with row-level security, so the app role
     // gets one narrow door instead of table rights: a function that runs as the owner.
     await client.query(`
@@ -25,6 +28,7 @@ export async function installJobQueue(connectionString: string): Promise<void> {
       REVOKE ALL ON FUNCTION public.app_add_job(text, json, text, timestamptz, int, text) FROM PUBLIC;
       GRANT EXECUTE ON FUNCTION public.app_add_job(text, json, text, timestamptz, int, text) TO ${APP_ROLE};`);
   } finally {
+    await client.query("SELECT pg_advisory_unlock(hashtext('support-chat:job-queue'))").catch(() => undefined);
     await client.end();
   }
 }
