@@ -134,3 +134,8 @@ export function telegramMode(env: Pick<Env, "TELEGRAM_MODE" | "PUBLIC_URL">): "w
 export function publicUrl(env: Pick<Env, "PUBLIC_URL" | "PORT">): string {
   return env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
 }
+
+/** The same, read from a process's (already validated) environment. */
+export function processPublicUrl(source: EnvVars = process.env): string {
+  return publicUrl({ PUBLIC_URL: source.PUBLIC_URL || undefined, PORT: Number(source.PORT || 3000) });
+}

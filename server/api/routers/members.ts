@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { publicUrl } from "@/lib/env";
+import { processPublicUrl } from "@/lib/env";
 import { emailSchema, roleSchema } from "@/lib/validation";
 import { adminProcedure, createTRPCRouter, scopedProcedure } from "@/server/api/trpc";
 import { inviteMember } from "@/server/services/invitations/invite-member";
@@ -19,7 +19,7 @@ export const membersRouter = createTRPCRouter({
       role: input.role,
       actorRole: ctx.role,
       actor: ctx.actor,
-      publicUrl: publicUrl({ PUBLIC_URL: process.env.PUBLIC_URL, PORT: Number(process.env.PORT ?? 3000) }),
+      publicUrl: processPublicUrl(),
       mail: { SMTP_URL: process.env.SMTP_URL || undefined, MAIL_FROM: process.env.MAIL_FROM ?? "Support Chat <no-reply@localhost>" },
     }),
   ),

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { publicUrl, telegramMode } from "@/lib/env";
+import { processPublicUrl, telegramMode } from "@/lib/env";
 import type { DbClient, SystemDb } from "@/server/db/client";
 import { AppError } from "@/server/errors";
 import { seal } from "@/server/security/secret-box";
@@ -9,7 +9,7 @@ import { allowedUpdates, botApi, describeTelegramError, GrammyError } from "./bo
 export const telegramTokenPattern = /^\d{5,16}:[A-Za-z0-9_-]{30,64}$/;
 
 export function webhookUrl(channelId: string): string {
-  return `${publicUrl({ PUBLIC_URL: process.env.PUBLIC_URL, PORT: Number(process.env.PORT ?? 3000) })}/api/telegram/${channelId}/webhook`;
+  return `${processPublicUrl()}/api/telegram/${channelId}/webhook`;
 }
 
 export function defaultMode(): "webhook" | "polling" {

@@ -38,15 +38,8 @@ export async function proxyAttachment(
   });
   if (!found) return json(404, "not found");
   if (found.upload) {
-    return new Response(new Uint8Array(found.upload.bytes), {
-      headers: {
-        "content-type": found.upload.mimeType,
-        "content-length": String(found.upload.size),
-        "content-disposition": `${found.attachment.kind === "document" ? "attachment" : "inline"}; filename*=UTF-8''${encodeURIComponent(found.upload.fileName)}`,
-        "cache-control": "private, max-age=3600",
-        "x-content-type-options": "nosniff",
-      },
-    });
+    const { bytes, mimeType, size, fileName } = found.upload;
+    return fileResponse(new Uint8Array(bytes), { type: mimeType, length: String(size), name: fileName, inline: found.attachment.kind !== "document" });
   }
   if (!found.attachment.fileId) return json(404, "not found");
 
@@ -60,12 +53,21 @@ export async function proxyAttachment(
   if (!file.file_path) return json(502, "Telegram gave no download for this file (over 20 MB?)");
   const upstream = await fetch(channelFileUrl(found.channel, file.file_path)).catch(() => null);
   if (!upstream?.ok || !upstream.body) return json(502, "the file could not be downloaded from Telegram");
-  const name = found.attachment.fileName ?? file.file_path.split("/").pop() ?? "file";
-  return new Response(upstream.body, {
+  return fileResponse(upstream.body, {
+    type: found.attachment.mimeType ?? upstream.headers.get("content-type") ?? "application/octet-stream",
+    length: upstream.headers.get("content-length"),
+    name: found.attachment.fileName ?? file.file_path.split("/").pop() ?? "file",
+    inline: found.attachment.kind !== "document",
+  });
+}
+
+/** Documents download; photos, voice and the like show in the page. Never sniffed, cached only by the browser. */
+function fileResponse(body: BodyInit, file: { type: string; length: string | null; name: string; inline: boolean }): Response {
+  return new Response(body, {
     headers: {
-      "content-type": found.attachment.mimeType ?? upstream.headers.get("content-type") ?? "application/octet-stream",
-      ...(upstream.headers.get("content-length") ? { "content-length": upstream.headers.get("content-length")! } : {}),
-      "content-disposition": `${found.attachment.kind === "document" ? "attachment" : "inline"}; filename*=UTF-8''${encodeURIComponent(name)}`,
+      "content-type": file.type,
+      ...(file.length ? { "content-length": file.length } : {}),
+      "content-disposition": `${file.inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeURIComponent(file.name)}`,
       "cache-control": "private, max-age=3600",
       "x-content-type-options": "nosniff",
     },
