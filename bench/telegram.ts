@@ -4,10 +4,9 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Readable } from "node:stream";
 import pg from "pg";
 import { TelegramEmulator } from "@/e2e/telegram-emulator/emulator";
-import { handleTelegramWebhook } from "@/server/channels/telegram/handle-webhook";
+import { serveTelegramWebhook } from "@/server/channels/telegram/handle-webhook";
 import { createAppPool, createSystemPool } from "@/server/db/app-pool";
 import { createAppDb, createSystemDb } from "@/server/db/client";
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "@/server/db/embedded";
@@ -24,19 +23,55 @@ import { startDeliveryRunner } from "@/server/worker/delivery-runner";
 /**
  * Telegram intake and delivery under load, on one machine:
  * - ingest: N updates from M chats into the webhook (each chat one at a time,
- *   as Telegram sends them), every k-th one delivered twice;
+ *   as Telegram sends them, the next as soon as the last is acknowledged), every
+ *   k-th one delivered twice: the throughput;
+ * - steady ingest: the same chats at a steady total rate: the ack times a
+ *   webhook sees under load that is not saturating the machine;
  * - delivery: K replies through the job queue and worker to the emulator, which
  *   enforces Telegram's per-bot limit;
  * - baseline: single-row insert transactions per second on the same database.
  */
 
-type Scenario = { updates: number; chats: number; duplicateEvery: number; replies: number; replyChats: number; baselineSeconds: number };
+type Scenario = {
+  updates: number;
+  chats: number;
+  duplicateEvery: number;
+  steadyRate: number;
+  steadySeconds: number;
+  replies: number;
+  replyChats: number;
+  baselineSeconds: number;
+};
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 };
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** CPU time the whole machine spent busy (server, generator and PostgreSQL together), where Linux tells. */
+function machineCpu(): { busyMs: number } | null {
+  try {
+    const [user, nice, system, , , irq, softirq] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return { busyMs: (user! + nice! + system! + irq! + softirq!) * 10 };
+  } catch {
+    return null;
+  }
+}
+
+type LoadOptions = { webhook: string; secret: string; chats: number; perChat: number; duplicateEvery: number; firstUpdateId: number; ratePerSecond?: number };
+
+/** Runs the load generator in its own process (the server runs in this one, so spawn, not spawnSync). */
+function runLoad(options: LoadOptions): Promise<{ acks: number[]; failures: number; seconds: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "telegram-load.ts"), JSON.stringify(options)]);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(stdout)) : reject(new Error(`the load generator failed: ${stderr}`))));
+  });
+}
 
 async function baselineInserts(url: string, clients: number, seconds: number): Promise<number> {
   const setup = new pg.Client({ connectionString: url });
@@ -78,8 +113,8 @@ export async function runTelegramBench(): Promise<void> {
   process.env.ENCRYPTION_KEY ??= "ab".repeat(32);
   const systemDb = createSystemDb(url, { max: 5 });
   const appDb = createAppDb(url, { max: 20 });
-  const appPool = createAppPool(url, 20);
-  const systemPool = createSystemPool(url, 5);
+  const appPool = createAppPool(url);
+  const systemPool = createSystemPool(url);
 
   const emulator = new TelegramEmulator({ retryBaseMs: 50 });
   process.env.TELEGRAM_API_ROOT = await emulator.start();
@@ -91,33 +126,24 @@ export async function runTelegramBench(): Promise<void> {
     data: { tenantId: tenant.id, type: "telegram", name: "bench", mode: "webhook", status: "active", tokenCiphertext: sealed.ciphertext, tokenKeyId: sealed.keyId, webhookSecret: "bench-secret" },
   });
 
-  const server = createServer(async (req, res) => {
-    const request = new Request(`http://localhost${req.url}`, { method: "POST", headers: req.headers as Record<string, string>, body: Readable.toWeb(req) as ReadableStream, duplex: "half" } as RequestInit);
-    const response = await handleTelegramWebhook(request, channel.id, { pool: appPool, systemPool, log });
-    res.writeHead(response.status).end(await response.text());
+  // The web process's own webhook path (served ahead of Next.js), with the pool sizes it uses.
+  const server = createServer((req, res) => {
+    if (!serveTelegramWebhook(req, res, { pool: appPool, systemPool, log })) res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const webhook = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/telegram/${channel.id}/webhook`;
 
-  // --- ingest -----------------------------------------------------------------------
+  // --- ingest: throughput, then ack times at a steady rate --------------------------------
+  const load = (options: { perChat: number; firstUpdateId: number; ratePerSecond?: number }) =>
+    runLoad({ webhook, secret: "bench-secret", chats: scenario.chats, duplicateEvery: scenario.duplicateEvery, ...options });
+  const machineBefore = machineCpu();
   const perChat = Math.ceil(scenario.updates / scenario.chats);
-  // The server runs in this process, so the generator must not block it: spawn, not spawnSync.
-  const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, [
-      "--import",
-      "tsx",
-      path.join(import.meta.dirname, "telegram-load.ts"),
-      JSON.stringify({ webhook, secret: "bench-secret", chats: scenario.chats, perChat, duplicateEvery: scenario.duplicateEvery }),
-    ]);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    child.on("close", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`the load generator failed: ${stderr}`))));
-  });
-  const { acks, failures, seconds: ingestSeconds } = JSON.parse(output) as { acks: number[]; failures: number; seconds: number };
+  const { acks, failures, seconds: ingestSeconds } = await load({ perChat, firstUpdateId: 1 });
+  const machineAfter = machineCpu();
+  const steadyPerChat = Math.ceil((scenario.steadyRate * scenario.steadySeconds) / scenario.chats);
+  const steady = await load({ perChat: steadyPerChat, firstUpdateId: 1 + perChat * scenario.chats, ratePerSecond: scenario.steadyRate });
   const sent = acks.length;
-  const uniqueUpdates = perChat * scenario.chats;
+  const uniqueUpdates = (perChat + steadyPerChat) * scenario.chats;
   const stored = await systemDb.message.count({ where: { conversation: { channelId: channel.id }, direction: "inbound" } });
 
   // --- delivery -----------------------------------------------------------------------
@@ -151,11 +177,19 @@ export async function runTelegramBench(): Promise<void> {
     scenario,
     ingest: {
       requests: sent,
-      uniqueUpdates,
       updatesPerSecond: round(sent / ingestSeconds),
       ackP50Ms: round(percentile(acks, 50), 2),
       ackP99Ms: round(percentile(acks, 99), 2),
-      non200: failures,
+      machineCpuMsPerUpdate: machineBefore && machineAfter ? round((machineAfter.busyMs - machineBefore.busyMs) / sent, 2) : null,
+      steady: {
+        offeredPerSecond: scenario.steadyRate,
+        requests: steady.acks.length,
+        achievedPerSecond: round(steady.acks.length / steady.seconds),
+        ackP50Ms: round(percentile(steady.acks, 50), 2),
+        ackP99Ms: round(percentile(steady.acks, 99), 2),
+      },
+      uniqueUpdates,
+      non200: failures + steady.failures,
       lost: uniqueUpdates - Math.min(stored, uniqueUpdates),
       duplicated: Math.max(0, stored - uniqueUpdates),
     },

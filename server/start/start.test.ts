@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
@@ -150,6 +151,10 @@ describe("npm start on a fresh machine", () => {
       // The demo bot's Telegram, with its customer chat page.
       const chatPage = await fetch(`http://127.0.0.1:${env.TELEGRAM_EMULATOR_PORT}/`);
       expect(await chatPage.text()).toContain("Telegram emulator");
+      // Webhooks are answered by the web process itself, ahead of Next.js.
+      const webhook = await fetch(`http://127.0.0.1:${env.PORT}/api/telegram/${randomUUID()}/webhook`, { method: "POST", body: "{}" });
+      expect(webhook.status).toBe(404);
+      expect(await webhook.json()).toEqual({ error: "not found" });
       const page = await fetch(`http://127.0.0.1:${env.PORT}/`);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain("Support Chat");

@@ -1,8 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Readable } from "node:stream";
 import { TelegramEmulator } from "@/e2e/telegram-emulator/emulator";
-import { handleTelegramWebhook } from "@/server/channels/telegram/handle-webhook";
+import { serveTelegramWebhook } from "@/server/channels/telegram/handle-webhook";
 import { createLogger } from "@/server/logger";
 import type { TestDatabase } from "./database";
 
@@ -14,12 +13,10 @@ export async function startTelegram(database: TestDatabase, options: Constructor
   const emulator = new TelegramEmulator({ retryBaseMs: 50, retryMaxMs: 500, ...options });
   const apiRoot = await emulator.start();
   const log = createLogger("test", "silent");
-  const server: Server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const channelId = /^\/api\/telegram\/([^/]+)\/webhook$/.exec(url.pathname)?.[1] ?? "";
-    const request = new Request(url, { method: req.method, headers: req.headers as Record<string, string>, body: Readable.toWeb(req) as ReadableStream, duplex: "half" } as RequestInit);
-    const response = await handleTelegramWebhook(request, channelId, { pool: database.appPool, systemPool: database.systemPool, log });
-    res.writeHead(response.status, Object.fromEntries(response.headers)).end(Buffer.from(await response.arrayBuffer()));
+  const deps = { pool: database.appPool, systemPool: database.systemPool, log };
+  // The web process's own webhook path (it serves webhooks ahead of Next.js).
+  const server: Server = createServer((req, res) => {
+    if (!serveTelegramWebhook(req, res, deps)) res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

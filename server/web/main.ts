@@ -1,6 +1,8 @@
 import { createServer } from "node:http";
 import next from "next";
 import { publicUrl } from "@/lib/env";
+import { serveTelegramWebhook } from "@/server/channels/telegram/handle-webhook";
+import { getAppPool, getSystemPool } from "@/server/db/app-pool";
 import { projectRoot } from "@/server/config/data-dir";
 import { runMain } from "@/server/config/fail";
 import { bootstrap } from "@/server/runtime/bootstrap";
@@ -20,11 +22,13 @@ runMain(async () => {
   const app = next({ dev: false, dir: projectRoot, port: config.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
+  const webhookDeps = { pool: getAppPool(), systemPool: getSystemPool(), log };
   process.env.NEXTAUTH_URL ??= publicUrl(config);
   const server = createServer((req, res) => {
     // Rate limits and the audit log key on the client's address; without a trusted
     // proxy in front, a client-sent X-Forwarded-For must not choose it.
     if (!config.TRUST_PROXY) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "unknown";
+    if (serveTelegramWebhook(req, res, webhookDeps)) return;
     handle(req, res).catch((error: unknown) => {
       log.error({ err: error, url: req.url }, "request failed");
       if (!res.headersSent) res.writeHead(500).end();
@@ -35,6 +39,7 @@ runMain(async () => {
   onShutdown(log, async () => {
     await new Promise((resolve) => server.close(resolve));
     await app.close();
+    await Promise.all([webhookDeps.pool.end(), webhookDeps.systemPool.end()]);
     await db.$disconnect();
   });
 });

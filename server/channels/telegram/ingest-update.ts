@@ -15,6 +15,21 @@ type Scope = { tenantId: string; channelId: string };
 const utc = (date: Date) => date.toISOString();
 type Row = Record<string, unknown>;
 
+const statementNames = new Map<string, string>();
+/**
+ * Runs a statement as a named prepared statement: PostgreSQL parses and plans it
+ * once per connection instead of on every update, which is most of intake's
+ * database time.
+ */
+function prepared<R extends pg.QueryResultRow = Row>(db: pg.ClientBase, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `ingest_${statementNames.size}`;
+    statementNames.set(text, name);
+  }
+  return db.query<R>({ name, text, values });
+}
+
 /**
  * Takes one Telegram update into the inbox, idempotently, in the caller's
  * transaction (withTenantSql: the app role, bound to the channel's tenant, so
@@ -31,7 +46,7 @@ export async function ingestUpdate(db: pg.ClientBase, scope: Scope, update: Tele
   const normalized = normalizeUpdate(update);
   // The hot path (a customer's message) records the update and looks up its contact and conversation in one statement.
   if (normalized.kind === "message") return takeMessage(db, scope, update.update_id, normalized);
-  const inserted = await db.query(
+  const inserted = await prepared(db, 
     `INSERT INTO "ProcessedUpdate" ("channelId", "updateId", "tenantId") VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
     [scope.channelId, update.update_id, scope.tenantId],
   );
@@ -50,7 +65,7 @@ export async function ingestUpdate(db: pg.ClientBase, scope: Scope, update: Tele
 }
 
 async function recordEvent(db: pg.ClientBase, scope: Scope, type: EventType, conversationId: string | null, payload: Row): Promise<void> {
-  await db.query(`INSERT INTO "Event" ("tenantId", type, "conversationId", payload) VALUES ($1, $2, $3, $4)`, [
+  await prepared(db, `INSERT INTO "Event" ("tenantId", type, "conversationId", payload) VALUES ($1, $2, $3, $4)`, [
     scope.tenantId,
     type,
     conversationId,
@@ -69,16 +84,16 @@ async function contactFor(db: pg.ClientBase, scope: Scope, chat: InboundChat, se
   const username = isPrivate ? (sender.username ?? null) : null;
   if (known) {
     if (known.name !== name || (username && known.username !== username)) {
-      const updated = await db.query(`UPDATE "Contact" SET name = $2, username = COALESCE($3, username), "updatedAt" = now() WHERE id = $1 RETURNING *`, [known.id, name, username]);
+      const updated = await prepared(db, `UPDATE "Contact" SET name = $2, username = COALESCE($3, username), "updatedAt" = now() WHERE id = $1 RETURNING *`, [known.id, name, username]);
       return updated.rows[0]!;
     }
     return known;
   }
-  const contact = await db.query(
+  const contact = await prepared(db, 
     `INSERT INTO "Contact" (id, "tenantId", name, username, locale, labels, "updatedAt") VALUES ($1, $2, $3, $4, $5, '{}', now()) RETURNING *`,
     [randomUUID(), scope.tenantId, name, username, isPrivate ? (sender.language ?? null) : null],
   );
-  await db.query(`INSERT INTO "ContactIdentity" (id, "tenantId", "contactId", "channelId", "externalId", username) VALUES ($1, $2, $3, $4, $5, $6)`, [
+  await prepared(db, `INSERT INTO "ContactIdentity" (id, "tenantId", "contactId", "channelId", "externalId", username) VALUES ($1, $2, $3, $4, $5, $6)`, [
     randomUUID(),
     scope.tenantId,
     contact.rows[0]!.id,
@@ -95,11 +110,11 @@ async function conversationFor(db: pg.ClientBase, scope: Scope, chat: InboundCha
   if (live) return { conversation: live, created: false };
   const key = [scope.channelId, chat.id, chat.threadId ?? null];
   const sameChat = `"channelId" = $1 AND "externalChatId" = $2 AND "externalThreadId" IS NOT DISTINCT FROM $3`;
-  const resolved = await db.query(`SELECT * FROM "Conversation" WHERE ${sameChat} AND status = 'resolved' ORDER BY "updatedAt" DESC LIMIT 1`, key);
+  const resolved = await prepared(db, `SELECT * FROM "Conversation" WHERE ${sameChat} AND status = 'resolved' ORDER BY "updatedAt" DESC LIMIT 1`, key);
   if (resolved.rows[0]) {
-    const settings = await db.query(`SELECT values #>> '{conversationRules,afterResolved}' AS rule FROM "TenantSettings" WHERE "tenantId" = $1`, [scope.tenantId]);
+    const settings = await prepared(db, `SELECT values #>> '{conversationRules,afterResolved}' AS rule FROM "TenantSettings" WHERE "tenantId" = $1`, [scope.tenantId]);
     if (settings.rows[0]?.rule !== "new") {
-      const reopened = await db.query(
+      const reopened = await prepared(db, 
         `UPDATE "Conversation" SET status = 'open', "resolvedAt" = NULL, "snoozedUntil" = NULL, "updatedAt" = now() WHERE id = $1 RETURNING *`,
         [resolved.rows[0].id],
       );
@@ -113,7 +128,7 @@ async function conversationFor(db: pg.ClientBase, scope: Scope, chat: InboundCha
       return { conversation, created: false };
     }
   }
-  const created = await db.query(
+  const created = await prepared(db, 
     `INSERT INTO "Conversation" (id, "tenantId", "channelId", "contactId", "externalChatId", "externalThreadId", status, labels, "updatedAt")
      VALUES ($1, $2, $3, $4, $5, $6, 'open', '{}', now()) RETURNING *`,
     [randomUUID(), scope.tenantId, scope.channelId, contactId, chat.id, chat.threadId ?? null],
@@ -127,7 +142,7 @@ function externalIdsOf(message: Row): string[] {
 }
 
 async function takeMessage(db: pg.ClientBase, scope: Scope, updateId: number, update: Extract<NormalizedUpdate, { kind: "message" }>): Promise<IngestResult> {
-  const first = await db.query<{ fresh: number; contact: Row | null; live: Row | null }>(
+  const first = await prepared<{ fresh: number; contact: Row | null; live: Row | null }>(db, 
     `WITH processed AS (
        INSERT INTO "ProcessedUpdate" ("channelId", "updateId", "tenantId") VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1
      ), contact AS (
@@ -147,7 +162,7 @@ async function takeMessage(db: pg.ClientBase, scope: Scope, updateId: number, up
 
   // An album arrives as one update per item; they become one message.
   if (update.content.mediaGroupId) {
-    const { rows } = await db.query(
+    const { rows } = await prepared(db, 
       `SELECT * FROM "Message" WHERE "conversationId" = $1 AND direction = 'inbound' AND content ->> 'mediaGroupId' = $2 LIMIT 1`,
       [conversationId, update.content.mediaGroupId],
     );
@@ -155,7 +170,7 @@ async function takeMessage(db: pg.ClientBase, scope: Scope, updateId: number, up
     if (album) {
       if (externalIdsOf(album).includes(update.externalId)) return "duplicate";
       const content = { ...(album.content as MessageContent), externalIds: [...externalIdsOf(album), update.externalId] };
-      const merged = await db.query(
+      const merged = await prepared(db, 
         `UPDATE "Message" SET attachments = $2, text = COALESCE(text, $3), content = $4, "updatedAt" = now() WHERE id = $1 RETURNING *`,
         [album.id, JSON.stringify([...(album.attachments as Attachment[]), ...update.attachments]), update.text, JSON.stringify(content)],
       );
@@ -165,11 +180,11 @@ async function takeMessage(db: pg.ClientBase, scope: Scope, updateId: number, up
   }
 
   const replyTo = update.replyToExternalId
-    ? (await db.query(`SELECT id FROM "Message" WHERE "conversationId" = $1 AND "externalId" = $2 LIMIT 1`, [conversationId, update.replyToExternalId])).rows[0]
+    ? (await prepared(db, `SELECT id FROM "Message" WHERE "conversationId" = $1 AND "externalId" = $2 LIMIT 1`, [conversationId, update.replyToExternalId])).rows[0]
     : undefined;
   // The business key (conversation, direction, Telegram message id) is unique: a re-sent message inserts
   // nothing, and then the conversation is not touched either.
-  const inserted = await db.query(
+  const inserted = await prepared(db, 
     `WITH message AS (
        INSERT INTO "Message" (id, "tenantId", "conversationId", direction, "senderType", text, attachments, content, "deliveryStatus", "externalId", "replyToId", "createdAt", "updatedAt")
        VALUES ($1, $2, $3, 'inbound', 'contact', $4, $5, $6, 'received', $7, $8, $9, now())
@@ -209,7 +224,7 @@ async function takeMessage(db: pg.ClientBase, scope: Scope, updateId: number, up
 }
 
 async function takeEdit(db: pg.ClientBase, scope: Scope, update: Extract<NormalizedUpdate, { kind: "edit" }>): Promise<IngestResult> {
-  const { rows } = await db.query(
+  const { rows } = await prepared(db, 
     `SELECT m.* FROM "Message" m JOIN "Conversation" c ON c.id = m."conversationId"
      WHERE c."channelId" = $1 AND c."externalChatId" = $2 AND m.direction = 'inbound'
        AND (m."externalId" = $3 OR m.content -> 'externalIds' ? $3)
@@ -220,7 +235,7 @@ async function takeEdit(db: pg.ClientBase, scope: Scope, update: Extract<Normali
   // Telegram also reports edits of fields we do not show; only a changed text is an edit here.
   if (!message || message.text === update.text) return "ignored";
   const history = [...(message.editHistory as unknown[]), { text: message.text, editedAt: ((message.editedAt ?? message.createdAt) as Date).toISOString() }];
-  const edited = await db.query(`UPDATE "Message" SET text = $2, "editHistory" = $3, "editedAt" = $4, "updatedAt" = now() WHERE id = $1 RETURNING *`, [
+  const edited = await prepared(db, `UPDATE "Message" SET text = $2, "editHistory" = $3, "editedAt" = $4, "updatedAt" = now() WHERE id = $1 RETURNING *`, [
     message.id,
     update.text,
     JSON.stringify(history),
@@ -231,7 +246,7 @@ async function takeEdit(db: pg.ClientBase, scope: Scope, update: Extract<Normali
 }
 
 async function takeBlock(db: pg.ClientBase, scope: Scope, sender: Sender, blocked: boolean): Promise<IngestResult> {
-  const { rows } = await db.query(
+  const { rows } = await prepared(db, 
     `UPDATE "Contact" SET "blockedAt" = $3, "updatedAt" = now()
      WHERE id = (SELECT "contactId" FROM "ContactIdentity" WHERE "channelId" = $1 AND "externalId" = $2) RETURNING id, "blockedAt"`,
     [scope.channelId, sender.id, blocked ? utc(new Date()) : null],
@@ -243,7 +258,7 @@ async function takeBlock(db: pg.ClientBase, scope: Scope, sender: Sender, blocke
 
 /** A group became a supergroup: its conversations and identity follow the new chat id. */
 async function takeMigration(db: pg.ClientBase, scope: Scope, chat: InboundChat, toChatId: string): Promise<IngestResult> {
-  await db.query(`UPDATE "Conversation" SET "externalChatId" = $3, "updatedAt" = now() WHERE "channelId" = $1 AND "externalChatId" = $2`, [scope.channelId, chat.id, toChatId]);
-  await db.query(`UPDATE "ContactIdentity" SET "externalId" = $3 WHERE "channelId" = $1 AND "externalId" = $2`, [scope.channelId, `chat:${chat.id}`, `chat:${toChatId}`]);
+  await prepared(db, `UPDATE "Conversation" SET "externalChatId" = $3, "updatedAt" = now() WHERE "channelId" = $1 AND "externalChatId" = $2`, [scope.channelId, chat.id, toChatId]);
+  await prepared(db, `UPDATE "ContactIdentity" SET "externalId" = $3 WHERE "channelId" = $1 AND "externalId" = $2`, [scope.channelId, `chat:${chat.id}`, `chat:${toChatId}`]);
   return "ok";
 }
