@@ -17,7 +17,7 @@ type Json = Record<string, unknown>;
 type Chat = { id: number; type: "private" | "group" | "supergroup"; title?: string; is_forum?: boolean; first_name?: string; username?: string };
 type User = { id: number; is_bot: false; first_name: string; last_name?: string; username?: string; language_code?: string };
 export type Update = { update_id: number } & Json;
-export type SentMessage = { method: string; chat_id: number; message_id: number; text?: string; caption?: string; parse_mode?: string; message_thread_id?: number; reply_to_message_id?: number; file?: { name: string; size: number; type: string }; media?: unknown; at: number };
+export type SentMessage = { method: string; chat_id: number; message_id: number; text?: string; caption?: string; parse_mode?: string; message_thread_id?: number; reply_to_message_id?: number; file?: { name: string; size: number; type: string }; media?: unknown; media_group_id?: string; at: number };
 type Fault = { method: string; kind: "429" | "403" | "500" | "slow" | "drop" | "migrate"; count: number; retryAfter?: number; delayMs?: number; migrateTo?: number };
 
 type Bot = {
@@ -32,6 +32,8 @@ type Bot = {
   nextUpdateId: number;
   sent: SentMessage[];
   chatActions: { chat_id: number; action: string; message_thread_id?: number; at: number }[];
+  /** Button presses sent to the bot, by callback id, and whether (and how) the bot answered them. */
+  callbacks: Map<string, { answered?: { text?: string; at: number } }>;
   blockedBy: Set<number>;
   faults: Fault[];
   sendTimes: number[];
@@ -91,7 +93,7 @@ export class TelegramEmulator {
   addBot(token = `${100000 + this.bots.size}:${randomBytes(12).toString("base64url")}`, username = `test_${this.bots.size}_bot`): Bot {
     const id = Number(token.split(":")[0]);
     const bot: Bot = {
-      token, id, username, pending: [], inFlight: new Set(), nextUpdateId: 1000, sent: [], chatActions: [], blockedBy: new Set(), faults: [],
+      token, id, username, pending: [], inFlight: new Set(), nextUpdateId: 1000, sent: [], chatActions: [], callbacks: new Map(), blockedBy: new Set(), faults: [],
       sendTimes: [], chatSendTimes: new Map(), pollWaiters: [],
     };
     this.bots.set(token, bot);
@@ -169,11 +171,14 @@ export class TelegramEmulator {
   }
 
   customerPressesButton(token: string, input: { chat: Chat; from: User; messageId: number; data: string; callbackId?: string }, updateId?: number): Update {
+    const id = input.callbackId ?? randomBytes(8).toString("hex");
+    const callbacks = this.bot(token).callbacks;
+    if (!callbacks.has(id)) callbacks.set(id, {});
     return this.pushUpdate(
       token,
       {
         callback_query: {
-          id: input.callbackId ?? randomBytes(8).toString("hex"),
+          id,
           from: input.from,
           chat_instance: String(input.chat.id),
           data: input.data,
@@ -340,6 +345,13 @@ export class TelegramEmulator {
       case "sendChatAction":
         bot.chatActions.push({ chat_id: Number(p.chat_id), action: String(p.action), message_thread_id: p.message_thread_id === undefined ? undefined : Number(p.message_thread_id), at: Date.now() });
         return { ok: true };
+      case "answerCallbackQuery": {
+        // The customer's app shows a spinner on the button until this arrives (or gives up).
+        const callback = bot.callbacks.get(String(p.callback_query_id));
+        if (!callback || callback.answered) return { error: { error_code: 400, description: "Bad Request: query is too old and response timeout expired or query ID is invalid" } };
+        callback.answered = { text: p.text === undefined ? undefined : String(p.text), at: Date.now() };
+        return { ok: true };
+      }
       case "getFile": {
         const stored = this.files.get(String(p.file_id));
         if (!stored) return { error: { error_code: 400, description: "Bad Request: invalid file_id" } };
@@ -366,32 +378,44 @@ export class TelegramEmulator {
         const limited = this.rateLimited(bot, chatId);
         if (limited) this.rateLimitedResponses++;
         if (limited) return { error: { error_code: 429, description: `Too Many Requests: retry after ${limited}`, parameters: { retry_after: limited } } };
-        const items = method === "sendMediaGroup" ? (parseList(p.media) ?? []) : [null];
+        // An album's items name their files as attach://<field>, each uploaded in its own multipart field.
+        type MediaItem = { type: string; media: unknown; caption?: string };
+        const items: (MediaItem | null)[] = method === "sendMediaGroup" ? ((parseList(p.media) as unknown as MediaItem[] | undefined) ?? []) : [null];
+        if (method === "sendMediaGroup") {
+          if (items.length < 2 || items.length > 10) return { error: { error_code: 400, description: "Bad Request: wrong number of media in the album: must be 2-10" } };
+          const kinds = new Set(items.map((item) => (item!.type === "document" ? "document" : "visual")));
+          if (kinds.size > 1) return { error: { error_code: 400, description: "Bad Request: documents can't be mixed with other media types" } };
+        }
+        const mediaGroupId = method === "sendMediaGroup" ? randomBytes(6).toString("hex") : undefined;
         const results = items.map((item) => {
+          const attached = (value: unknown) => (typeof value === "string" && value.startsWith("attach://") ? p[value.slice("attach://".length)] : value);
+          const upload = item ? attached(item.media) : (p.photo ?? p.document);
+          const kind = item ? item.type : method === "sendPhoto" ? "photo" : method === "sendDocument" ? "document" : "text";
           const message: SentMessage = {
             method,
             chat_id: chatId,
             message_id: this.messageId(chatId),
             text: p.text === undefined ? undefined : String(p.text),
-            caption: p.caption === undefined ? undefined : String(p.caption),
+            caption: item?.caption ?? (p.caption === undefined ? undefined : String(p.caption)),
             parse_mode: p.parse_mode === undefined ? undefined : String(p.parse_mode),
             message_thread_id: p.message_thread_id === undefined ? undefined : Number(p.message_thread_id),
             reply_to_message_id: replyTarget(p),
-            file: fileInfo(p.photo ?? p.document),
+            file: fileInfo(upload),
             media: item ?? undefined,
+            media_group_id: mediaGroupId,
             at: Date.now(),
           };
           bot.sent.push(message);
           // An uploaded file gets a file_id, as on Telegram, so it can be fetched again.
-          const upload = p.photo ?? p.document;
-          const stored = upload instanceof File ? this.storeSent(upload) : undefined;
+          const fileId = upload instanceof File ? this.storeSent(upload).file_id : String(upload);
           return {
             message_id: message.message_id,
             date: Math.floor(message.at / 1000),
             chat: { id: chatId, type: "private" },
             ...(message.text ? { text: message.text } : {}),
-            ...(method === "sendPhoto" ? { photo: [{ file_id: stored?.file_id ?? String(p.photo), file_unique_id: "u", width: 800, height: 600 }] } : {}),
-            ...(method === "sendDocument" ? { document: { file_id: stored?.file_id ?? String(p.document), file_unique_id: "u", file_name: message.file?.name } } : {}),
+            ...(mediaGroupId ? { media_group_id: mediaGroupId } : {}),
+            ...(kind === "photo" ? { photo: [{ file_id: fileId, file_unique_id: "u", width: 800, height: 600 }] } : {}),
+            ...(kind === "document" ? { document: { file_id: fileId, file_unique_id: "u", file_name: message.file?.name } } : {}),
           };
         });
         return { ok: method === "sendMediaGroup" ? results : results[0] };
@@ -409,21 +433,58 @@ export class TelegramEmulator {
     }
     if (url.pathname === "/control/health") return this.reply(res, 200, { ok: true });
     if (url.pathname === "/control/bots") return this.reply(res, 200, [...this.bots.values()].map((bot) => ({ username: bot.username, id: bot.id })));
-    const chat = /^\/control\/bots\/(\w+)\/chats\/(\d+)(\/messages|\/block)?$/.exec(url.pathname);
+    const chat = /^\/control\/bots\/(\w+)\/chats\/(\d+)(\/messages|\/edits|\/buttons|\/block)?$/.exec(url.pathname);
     const bot = chat ? [...this.bots.values()].find((candidate) => candidate.username === chat[1]) : undefined;
     if (!chat || !bot) return this.reply(res, 404, { error: "no such bot or chat" });
     const chatId = Number(chat[2]);
     if (req.method === "GET") {
-      const fromCustomer = this.customerLog.filter((m) => m.token === bot.token && m.chatId === chatId).map((m) => ({ from: "customer", text: m.text, at: m.at }));
-      const fromBot = bot.sent.filter((m) => m.chat_id === chatId).map((m) => ({ from: "bot", text: m.text ?? m.caption ?? "(file)", at: m.at }));
-      return this.reply(res, 200, { blocked: bot.blockedBy.has(chatId), messages: [...fromCustomer, ...fromBot].sort((a, b) => a.at - b.at) });
+      const fromCustomer = this.customerLog.filter((m) => m.token === bot.token && m.chatId === chatId).map((m) => ({ from: "customer", messageId: m.messageId, text: m.text, at: m.at }));
+      const fromBot = bot.sent
+        .filter((m) => m.chat_id === chatId)
+        .map((m) => ({ from: "bot", messageId: m.message_id, method: m.method, text: m.text ?? m.caption ?? (m.file ? `(file ${m.file.name})` : "(file)"), file: m.file, mediaGroupId: m.media_group_id, at: m.at }));
+      const callbacks = [...bot.callbacks].map(([id, callback]) => ({ id, answered: Boolean(callback.answered) }));
+      return this.reply(res, 200, { blocked: bot.blockedBy.has(chatId), messages: [...fromCustomer, ...fromBot].sort((a, b) => a.at - b.at), callbacks });
     }
-    const body = (await readParams(req, url)) as { name?: string; text?: string; blocked?: boolean };
+    const body = (await readParams(req, url)) as ControlBody;
     const name = String(body.name ?? "Customer").slice(0, 64) || "Customer";
     const user: User = { id: chatId, is_bot: false, first_name: name, language_code: "en" };
-    if (chat[3] === "/block") this.customerBlocks(bot.token, user, body.blocked !== false);
-    else if (body.text) this.customerMessage(bot.token, { chat: { id: chatId, type: "private", first_name: name }, from: user, content: { text: String(body.text).slice(0, 4096) } });
-    return this.reply(res, 200, { ok: true });
+    const privateChat: Chat = { id: chatId, type: "private", first_name: name };
+    const text = (value: unknown) => (typeof value === "string" ? value.slice(0, 4096) : undefined);
+    switch (chat[3]) {
+      case "/block":
+        this.customerBlocks(bot.token, user, body.blocked !== false && body.blocked !== "false");
+        return this.reply(res, 200, { ok: true });
+      case "/edits": {
+        if (!Number.isInteger(Number(body.messageId)) || text(body.text) === undefined) return this.reply(res, 400, { error: "messageId and text are required" });
+        this.customerEdit(bot.token, { chat: privateChat, from: user, messageId: Number(body.messageId), content: { text: text(body.text) } });
+        return this.reply(res, 200, { ok: true });
+      }
+      case "/buttons": {
+        if (!Number.isInteger(Number(body.messageId)) || typeof body.data !== "string") return this.reply(res, 400, { error: "messageId and data are required" });
+        const update = this.customerPressesButton(bot.token, { chat: privateChat, from: user, messageId: Number(body.messageId), data: body.data.slice(0, 64) });
+        return this.reply(res, 200, { ok: true, callbackId: (update.callback_query as { id: string }).id });
+      }
+      default: {
+        // Text, one file (photo or document, base64), or an album of 2-10 files.
+        const files = body.album ?? (body.photo ? [{ ...body.photo, kind: "photo" as const }] : body.document ? [{ ...body.document, kind: "document" as const }] : []);
+        if (!text(body.text) && files.length === 0) return this.reply(res, 400, { error: "send text, a photo, a document or an album" });
+        if (files.length > 10 || files.some((file) => typeof file.base64 !== "string" || typeof file.name !== "string")) {
+          return this.reply(res, 400, { error: "files need a name and base64 content; an album holds at most 10" });
+        }
+        const mediaGroupId = files.length > 1 ? randomBytes(6).toString("hex") : undefined;
+        const messageIds: number[] = [];
+        if (files.length === 0) {
+          messageIds.push((this.customerMessage(bot.token, { chat: privateChat, from: user, content: { text: text(body.text) } }).message as { message_id: number }).message_id);
+        }
+        files.forEach((file, i) => {
+          const stored = this.addFile(Buffer.from(file.base64, "base64"), file.name.slice(0, 128), file.mime ?? "application/octet-stream");
+          const caption = i === 0 && text(body.text) ? { caption: text(body.text) } : {};
+          const content = file.kind === "photo" ? { photo: [{ ...stored, width: 800, height: 600 }], ...caption } : { document: { ...stored, file_name: file.name.slice(0, 128), mime_type: file.mime }, ...caption };
+          messageIds.push((this.customerMessage(bot.token, { chat: privateChat, from: user, content, mediaGroupId }).message as { message_id: number }).message_id);
+        });
+        return this.reply(res, 200, { ok: true, messageIds });
+      }
+    }
   }
 
   private storeSent(file: File): { file_id: string } {
@@ -451,6 +512,18 @@ function chatOf(update: Update): number {
   const chat = (body?.chat ?? (body?.message as Json | undefined)?.chat ?? body?.from) as { id?: number } | undefined;
   return chat?.id ?? 0;
 }
+
+type ControlFile = { name: string; base64: string; mime?: string };
+type ControlBody = {
+  name?: string;
+  text?: string;
+  blocked?: boolean | string;
+  messageId?: number | string;
+  data?: string;
+  photo?: ControlFile;
+  document?: ControlFile;
+  album?: (ControlFile & { kind: "photo" | "document" })[];
+};
 
 function parseList(value: unknown): string[] | undefined {
   if (value === undefined) return undefined;

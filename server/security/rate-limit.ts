@@ -73,11 +73,12 @@ export function createRateLimiters(store: Store, overrides: Partial<typeof limit
 
 /**
  * Telegram's sending limits, counted across every worker: about 30 messages/s per
- * bot — 5 per 200 ms, so that no second, wherever it starts, holds more than 30 —
+ * bot — one per 35 ms, so that no second, wherever it starts, holds more than 29
+ * and the sends are spread evenly rather than bunched at a window's start —
  * 1/s per chat, and 20/min per group.
  */
 export const telegramSendLimits = {
-  perBot: { points: 5, durationSeconds: 0.2 },
+  perBot: { points: 1, durationSeconds: 0.035 },
   perChat: { points: 1, durationSeconds: 1 },
   perGroup: { points: 20, durationSeconds: 60 },
 };

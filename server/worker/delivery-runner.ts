@@ -2,6 +2,7 @@ import { Logger as WorkerLogger, run, type Runner, type WorkerEvents } from "gra
 import type { AppDb } from "@/server/db/client";
 import type { Logger } from "@/server/logger";
 import { deliverMessage, RetryLater, type SendLimits } from "@/server/channels/telegram/deliver-message";
+import { answerCallback, ANSWER_CALLBACK_TASK, type AnswerCallbackJob } from "@/server/channels/telegram/answer-callback";
 import { DELIVER_TASK } from "@/server/services/messages/send-message";
 
 /**
@@ -32,6 +33,10 @@ export async function startDeliveryRunner(options: {
     events: options.events,
     logger,
     taskList: {
+      [ANSWER_CALLBACK_TASK]: async (payload) => {
+        const result = await answerCallback({ appDb: options.appDb, log }, payload as AnswerCallbackJob);
+        log.debug({ result }, "button press answered");
+      },
       [DELIVER_TASK]: async (payload, helpers) => {
         const job = payload as { tenantId: string; messageId: string };
         try {

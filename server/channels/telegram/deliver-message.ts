@@ -31,9 +31,19 @@ async function takeSlot(limiter: RateLimiterAbstract, key: string): Promise<void
       return;
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
-      await sleep(error.msBeforeNext + 5);
+      await sleep(error.msBeforeNext + 1);
     }
   }
+}
+
+/** Attachment positions by what Telegram can send together: photos in one album, documents in another. */
+function fileGroups(attachments: OutboundAttachment[]): number[][] {
+  const byKind = new Map<string, number[]>();
+  attachments.forEach((attachment, i) => {
+    const kind = attachment.kind === "photo" ? "photo" : "document";
+    byKind.set(kind, [...(byKind.get(kind) ?? []), i]);
+  });
+  return [...byKind.values()];
 }
 
 /**
@@ -86,9 +96,11 @@ export async function deliverMessage(
     first && message.replyTo?.externalId && /^\d+$/.test(message.replyTo.externalId)
       ? { reply_parameters: { message_id: Number(message.replyTo.externalId), allow_sending_without_reply: true } }
       : {};
-  // Text parts first, then each file; every step is recorded when Telegram accepts it.
-  const steps = parts.length + attachments.length;
-  const done = (index: number) => (index < parts.length ? index < sentIds.length : Boolean(attachments[index - parts.length]!.externalId));
+  // Text parts first, then the files: several photos as one album, several documents as another
+  // (Telegram does not mix the two), a lone file on its own. Each step is recorded when Telegram accepts it.
+  const groups = fileGroups(attachments);
+  const steps = parts.length + groups.length;
+  const done = (index: number) => (index < parts.length ? index < sentIds.length : groups[index - parts.length]!.every((i) => attachments[i]!.externalId));
 
   for (let index = 0; index < steps; ) {
     if (done(index)) {
@@ -102,19 +114,34 @@ export async function deliverMessage(
         const sent = await api.sendMessage(chatId, parts[index]!, { parse_mode: "HTML", ...threadOptions, ...replyOptions(index === 0) });
         sentIds.push(String(sent.message_id));
       } else {
-        const attachment = attachments[index - parts.length]!;
-        const upload = await withTenant(appDb, job.tenantId, (tx) => tx.upload.findUnique({ where: { id: attachment.uploadId } }));
-        if (!upload) return fail(`the attached file ${attachment.fileName} is gone`);
-        const file = new InputFile(new Uint8Array(upload.bytes), upload.fileName);
+        const group = groups[index - parts.length]!.map((i) => attachments[i]!);
+        const ids = group.map((attachment) => attachment.uploadId);
+        const uploads = await withTenant(appDb, job.tenantId, (tx) => tx.upload.findMany({ where: { id: { in: ids } } }));
+        const missing = group.find((attachment) => !uploads.some((upload) => upload.id === attachment.uploadId));
+        if (missing) return fail(`the attached file ${missing.fileName} is gone`);
+        const fileOf = (attachment: OutboundAttachment) => {
+          const upload = uploads.find((candidate) => candidate.id === attachment.uploadId)!;
+          return new InputFile(new Uint8Array(upload.bytes), upload.fileName);
+        };
         const options = { ...threadOptions, ...replyOptions(index === 0) };
-        if (attachment.kind === "photo") {
-          const sent = await api.sendPhoto(chatId, file, options);
-          attachment.externalId = String(sent.message_id);
-          attachment.fileId = sent.photo.at(-1)?.file_id;
+        if (group.length > 1) {
+          // A group holds one kind (fileGroups), which is what Telegram's album types require.
+          const sent =
+            group[0]!.kind === "photo"
+              ? await api.sendMediaGroup(chatId, group.map((attachment) => ({ type: "photo" as const, media: fileOf(attachment) })), options)
+              : await api.sendMediaGroup(chatId, group.map((attachment) => ({ type: "document" as const, media: fileOf(attachment) })), options);
+          sent.forEach((item, k) => {
+            group[k]!.externalId = String(item.message_id);
+            group[k]!.fileId = "photo" in item && item.photo ? item.photo.at(-1)?.file_id : "document" in item && item.document ? item.document.file_id : undefined;
+          });
+        } else if (group[0]!.kind === "photo") {
+          const sent = await api.sendPhoto(chatId, fileOf(group[0]!), options);
+          group[0]!.externalId = String(sent.message_id);
+          group[0]!.fileId = sent.photo.at(-1)?.file_id;
         } else {
-          const sent = await api.sendDocument(chatId, file, options);
-          attachment.externalId = String(sent.message_id);
-          attachment.fileId = sent.document.file_id;
+          const sent = await api.sendDocument(chatId, fileOf(group[0]!), options);
+          group[0]!.externalId = String(sent.message_id);
+          group[0]!.fileId = sent.document.file_id;
         }
       }
       index++;

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { EventType } from "@/server/services/events/record-event";
 import { previewOf } from "@/server/services/messages/preview";
+import { ANSWER_CALLBACK_ATTEMPTS, ANSWER_CALLBACK_TASK, type AnswerCallbackJob } from "./answer-callback";
 import { normalizeUpdate, type Attachment, type InboundChat, type MessageContent, type NormalizedUpdate, type Sender, type TelegramUpdate } from "./normalize-update";
 
 export type IngestResult = "ok" | "duplicate" | "ignored";
@@ -220,6 +221,11 @@ async function takeMessage(db: pg.ClientBase, scope: Scope, updateId: number, up
     });
   }
   await recordEvent(db, scope, "message.created", conversationId, { message, conversation: summary });
+  if (update.callbackQueryId) {
+    // Answered by the worker after this commits: the customer's button stops spinning.
+    const job: AnswerCallbackJob = { tenantId: scope.tenantId, channelId: scope.channelId, callbackQueryId: update.callbackQueryId };
+    await prepared(db, `SELECT public.app_add_job($1, $2::json, NULL, NULL, $3, NULL)`, [ANSWER_CALLBACK_TASK, JSON.stringify(job), ANSWER_CALLBACK_ATTEMPTS]);
+  }
   return "ok";
 }
 

@@ -95,7 +95,19 @@ export type InboundChat = {
 };
 
 export type NormalizedUpdate =
-  | { kind: "message"; chat: InboundChat; sender: Sender; externalId: string; text: string | null; attachments: Attachment[]; content: MessageContent; replyToExternalId?: string; sentAt: Date }
+  | {
+      kind: "message";
+      chat: InboundChat;
+      sender: Sender;
+      externalId: string;
+      text: string | null;
+      attachments: Attachment[];
+      content: MessageContent;
+      replyToExternalId?: string;
+      sentAt: Date;
+      /** A button press, which Telegram expects the bot to answer (answerCallbackQuery). */
+      callbackQueryId?: string;
+    }
   | { kind: "edit"; chat: InboundChat; externalId: string; text: string | null; editedAt: Date }
   | { kind: "blocked" | "unblocked"; chat: InboundChat; sender: Sender }
   | { kind: "migrated"; chat: InboundChat; toChatId: string }
@@ -176,6 +188,7 @@ export function normalizeUpdate(update: TelegramUpdate): NormalizedUpdate {
       attachments: [],
       content: { callback: { data: q.data ?? "", messageId: q.message.message_id } },
       sentAt: new Date(),
+      callbackQueryId: q.id,
     };
   }
   if (update.my_chat_member) {

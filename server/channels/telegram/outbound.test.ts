@@ -217,6 +217,38 @@ describe("files in replies", () => {
     expect(Buffer.from(await served.arrayBuffer())).toEqual(png);
   });
 
+  it("several photos go as one album and several documents as another, each file served back", async () => {
+    const auth = { authorization: `Bearer ${t.keys.full.key}` };
+    const id = async (name: string, type: string, bytes: Buffer) => ((await (await upload(name, type, bytes, auth)).json()) as { id: string }).id;
+    const ids = [await id("front.png", "image/png", png), await id("a.pdf", "application/pdf", Buffer.from("%PDF-1.4 a")), await id("back.png", "image/png", png), await id("b.pdf", "application/pdf", Buffer.from("%PDF-1.4 b"))];
+    const { conversation, chatId } = await conversationWithCustomer();
+    const sent = await agent().messages.send({ conversationId: conversation.id, text: "Both sides and both forms", attachments: ids.map((uploadId) => ({ uploadId })) });
+    const delivered = await settled(sent.id);
+    expect(delivered.deliveryStatus).toBe("sent");
+    const received = telegram.emulator.sent(token, chatId);
+    expect(received.map((m) => [m.method, m.text ?? m.file?.name])).toEqual([
+      ["sendMessage", "Both sides and both forms"],
+      ["sendMediaGroup", "front.png"],
+      ["sendMediaGroup", "back.png"],
+      ["sendMediaGroup", "a.pdf"],
+      ["sendMediaGroup", "b.pdf"],
+    ]);
+    const album = (name: string) => received.find((m) => m.file?.name === name)!.media_group_id;
+    expect(album("front.png")).toBeDefined();
+    expect(album("back.png")).toBe(album("front.png"));
+    expect(album("b.pdf")).toBe(album("a.pdf"));
+    expect(album("a.pdf")).not.toBe(album("front.png"));
+    const attachments = delivered.attachments as { kind: string; fileName: string; fileId?: string; externalId?: string }[];
+    expect(attachments.map((a) => a.fileName)).toEqual(["front.png", "a.pdf", "back.png", "b.pdf"]);
+    expect(attachments.every((a) => a.fileId && a.externalId)).toBe(true);
+    const served = await proxyAttachment(
+      new Request(`http://localhost/api/t/outbound/files/${sent.id}/3`, { headers: auth }),
+      { slug: "outbound", messageId: sent.id, index: "3" },
+      { appDb: database.appDb, systemDb: database.db, log },
+    );
+    expect(Buffer.from(await served.arrayBuffer()).toString()).toBe("%PDF-1.4 b");
+  });
+
   it("a file alone is a reply too; a reply needs text or a file", async () => {
     const { conversation, chatId } = await conversationWithCustomer();
     const only = (await (await upload("only.png", "image/png", png, { authorization: `Bearer ${t.keys.full.key}` })).json()) as { id: string };
@@ -237,6 +269,26 @@ describe("files in replies", () => {
     const big = await upload("big.bin", "application/octet-stream", Buffer.alloc(10 * 1024 * 1024 + 1), { authorization: `Bearer ${t.keys.full.key}` });
     expect(big.status).toBeGreaterThanOrEqual(400);
     expect(big.status).toBeLessThan(500);
+  });
+});
+
+describe("button presses", () => {
+  it("a press reaches the inbox once and is answered, so the customer's button stops spinning", async () => {
+    const { conversation, chatId, customer } = await conversationWithCustomer();
+    const chat = { id: chatId, type: "private" as const, first_name: customer.first_name };
+    telegram.emulator.customerPressesButton(token, { chat, from: customer, messageId: 1, data: "plan:pro", callbackId: `press-${chatId}` });
+    // The app re-sends the same press after a reconnect, with a new update_id.
+    telegram.emulator.customerPressesButton(token, { chat, from: customer, messageId: 1, data: "plan:pro", callbackId: `press-${chatId}` });
+    await telegram.drained(token);
+    const presses = await database.db.message.findMany({ where: { conversationId: conversation.id, text: "plan:pro" } });
+    expect(presses).toHaveLength(1);
+    const deadline = Date.now() + 10_000;
+    while (!telegram.emulator.bot(token).callbacks.get(`press-${chatId}`)?.answered && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(telegram.emulator.bot(token).callbacks.get(`press-${chatId}`)?.answered).toBeDefined();
+    const jobs = await database.db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier = 'telegram.answer_callback'`;
+    expect(jobs[0]!.n).toBe(0); // done, not waiting to be retried
   });
 });
 
