@@ -42,7 +42,7 @@ export async function openDatabase(
   const dir = embeddedDir(config);
   const running = runningPostmaster(dir);
   if (running && options.embedded !== "own") {
-    const url = embeddedUrl(running.port, password);
+    const url = embeddedUrl(running.port, password, undefined, dir);
     await migrateOrExplain(url, log);
     return { url, ownsEmbedded: false, close: async () => {} };
   }

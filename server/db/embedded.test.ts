@@ -45,6 +45,33 @@ describe("embedded PostgreSQL", () => {
     await second.stop();
   });
 
+  it("is reached over a Unix socket in its data folder, over TCP on 127.0.0.1 when that folder's path is too long for a socket", async () => {
+    const dir = path.join(base, "socket");
+    const port = await freePort();
+    const cluster = await startEmbeddedPostgres({ dir, port, password });
+    try {
+      expect(cluster.url()).toContain(`host=${encodeURIComponent(dir)}`);
+      const client = new pg.Client({ connectionString: cluster.url() });
+      await client.connect();
+      // inet_server_addr() is NULL exactly when the connection is a Unix socket.
+      expect((await client.query("SELECT inet_server_addr() AS addr")).rows).toEqual([{ addr: null }]);
+      await client.end();
+    } finally {
+      await cluster.stop();
+    }
+    const deep = path.join(base, "d".repeat(60), "e".repeat(40));
+    const tcp = await startEmbeddedPostgres({ dir: deep, port: await freePort(), password });
+    try {
+      expect(tcp.url()).not.toContain("host=");
+      const client = new pg.Client({ connectionString: tcp.url() });
+      await client.connect();
+      expect((await client.query("SELECT inet_server_addr()::text AS addr")).rows).toEqual([{ addr: "127.0.0.1/32" }]);
+      await client.end();
+    } finally {
+      await tcp.stop();
+    }
+  });
+
   it("stops cleanly even when PostgreSQL already received Ctrl-C and exited", async () => {
     const dir = path.join(base, "interrupted");
     const cluster = await startEmbeddedPostgres({ dir, port: await freePort(), password });
