@@ -46,6 +46,12 @@ export const envSchema = z
         .refine((value) => !value.endsWith("/"), "must not end with /")
         .optional(),
     ),
+    REALTIME_PUBLIC_URL: z.preprocess(
+      emptyAsUnset,
+      url(["http:", "https:"], "https://realtime.support.example.com")
+        .refine((value) => !value.endsWith("/"), "must not end with /")
+        .optional(),
+    ),
     TELEGRAM_API_ROOT: z.preprocess(
       emptyAsUnset,
       url(["http:", "https:"], "https://api.telegram.org")
@@ -138,4 +144,12 @@ export function publicUrl(env: Pick<Env, "PUBLIC_URL" | "PORT">): string {
 /** The same, read from a process's (already validated) environment. */
 export function processPublicUrl(source: EnvVars = process.env): string {
   return publicUrl({ PUBLIC_URL: source.PUBLIC_URL || undefined, PORT: Number(source.PORT || 3000) });
+}
+
+/** Where browsers reach the realtime server: REALTIME_PUBLIC_URL, else PUBLIC_URL's host on REALTIME_PORT. */
+export function realtimePublicUrl(source: EnvVars = process.env): string {
+  if (source.REALTIME_PUBLIC_URL) return source.REALTIME_PUBLIC_URL;
+  const base = new URL(processPublicUrl(source));
+  base.port = String(Number(source.REALTIME_PORT || 3001));
+  return base.origin;
 }

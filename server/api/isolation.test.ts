@@ -53,6 +53,7 @@ const attacks: Record<string, Attack> = {
   "messages.typing": { kind: "foreign id", input: (a) => ({ conversationId: a.rows.conversation.id }) },
   "messages.retry": { kind: "foreign id", input: (a) => ({ messageId: a.rows.message.id }) },
   "auditLog.list": { kind: "own tenant", input: (a) => ({ actorUserId: a.users.owner.id, cursor: a.rows.audit.id }) },
+  "realtime.token": { kind: "own tenant", input: () => undefined },
 };
 
 let database: TestDatabase;

@@ -7,6 +7,7 @@ import { invitationsRouter } from "@/server/api/routers/invitations";
 import { meRouter } from "@/server/api/routers/me";
 import { membersRouter } from "@/server/api/routers/members";
 import { messagesRouter } from "@/server/api/routers/messages";
+import { realtimeRouter } from "@/server/api/routers/realtime";
 import { workspaceRouter } from "@/server/api/routers/workspace";
 
 export const appRouter = createTRPCRouter({
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   channels: channelsRouter,
   messages: messagesRouter,
   auditLog: auditLogRouter,
+  realtime: realtimeRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import net from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/server/errors";
 import { hashPassword } from "@/server/security/password";
 import { createRateLimiters, type RateLimiters } from "@/server/security/rate-limit";
+import { redisAvailable, testRedisUrl } from "@/server/test/redis";
 import { createTestDatabase, type TestDatabase } from "@/server/test/database";
 import { signIn } from "./sign-in";
 
@@ -64,14 +64,9 @@ function bruteForceSuite(name: string, makeLimiters: () => RateLimiters | Promis
 const uniqueSuffix = randomBytes(4).toString("hex");
 bruteForceSuite("PostgreSQL store", () => createRateLimiters({ databaseUrl: database.url }));
 
-// Redis is the subject here, so this needs a real one: the machine's (CI starts it), or REDIS_URL.
-const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const redisReachable = await new Promise<boolean>((resolve) => {
-  const { hostname, port } = new URL(redisUrl);
-  const socket = net.connect(Number(port || 6379), hostname, () => (socket.end(), resolve(true)));
-  socket.on("error", () => resolve(false));
-});
-if (!redisReachable && process.env.REQUIRE_REDIS === "1") throw new Error(`REQUIRE_REDIS=1 but no Redis answers at ${redisUrl}`);
+// Redis is the subject here, so this needs a real one.
+const redisUrl = testRedisUrl;
+const redisReachable = await redisAvailable();
 
 describe.runIf(redisReachable)("with REDIS_URL", () => {
   bruteForceSuite("Redis store", async () => {

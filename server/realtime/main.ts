@@ -1,18 +1,40 @@
+import { processPublicUrl } from "@/lib/env";
 import { runMain } from "@/server/config/fail";
+import { createAppPool, createSystemPool } from "@/server/db/app-pool";
 import { createHealthServer } from "@/server/health/health-server";
 import { bootstrap } from "@/server/runtime/bootstrap";
 import { listen } from "@/server/runtime/listen";
 import { onShutdown } from "@/server/runtime/shutdown";
+import { getRateLimiters } from "@/server/security/rate-limit";
+import { createRealtimeServer } from "./server";
 
-// The realtime process. Until Socket.IO arrives (realtime issue) it proves it can
-// reach the database and answers GET /health on REALTIME_PORT.
+// The realtime process: Socket.IO on REALTIME_PORT (and GET /health on the same port).
 runMain(async () => {
   const { config, log, db } = await bootstrap("realtime");
+  const databaseUrl = process.env.DATABASE_URL!;
+  const appPool = createAppPool(databaseUrl);
+  const systemPool = createSystemPool(databaseUrl);
   const server = createHealthServer("realtime", db);
+  const limiters = getRateLimiters();
+  const realtime = createRealtimeServer({
+    httpServer: server,
+    databaseUrl,
+    appPool,
+    systemPool,
+    appDb: db,
+    typingLimiter: limiters.typing,
+    secret: config.APP_SECRET,
+    log,
+    redisUrl: config.REDIS_URL,
+    corsOrigin: new URL(processPublicUrl()).origin,
+  });
+  await realtime.ready;
   await listen(server, config.REALTIME_PORT, "REALTIME_PORT");
-  log.info({ port: config.REALTIME_PORT }, "realtime listening");
+  log.info({ port: config.REALTIME_PORT, node: realtime.nodeId, redis: Boolean(config.REDIS_URL) }, "realtime listening");
   onShutdown(log, async () => {
+    await realtime.close();
     await new Promise((resolve) => server.close(resolve));
+    await Promise.all([appPool.end(), systemPool.end(), limiters.close()]);
     await db.$disconnect();
   });
 });

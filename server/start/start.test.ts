@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { io as connectSocket } from "socket.io-client";
 import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
@@ -148,6 +149,11 @@ describe("npm start on a fresh machine", () => {
       for (const port of [env.REALTIME_PORT, env.WORKER_PORT]) {
         expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
       }
+      // Socket.IO listens on the realtime port and wants a token from realtime.token.
+      const socket = connectSocket(`http://127.0.0.1:${env.REALTIME_PORT}`, { auth: { token: "not-a-token" }, transports: ["websocket"], reconnection: false });
+      const refusal = await new Promise<{ data?: { code: string } }>((resolve) => socket.once("connect_error", (error) => resolve(error as never)));
+      socket.close();
+      expect(refusal.data?.code).toBe("UNAUTHORIZED");
       // The demo bot's Telegram, with its customer chat page.
       const chatPage = await fetch(`http://127.0.0.1:${env.TELEGRAM_EMULATOR_PORT}/`);
       expect(await chatPage.text()).toContain("Telegram emulator");

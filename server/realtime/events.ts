@@ -1,0 +1,71 @@
+import type pg from "pg";
+import { withTenantSql } from "@/server/db/app-pool";
+
+/** What a socket receives for each event of the log: its name is the event's type. */
+export type RealtimeEvent = {
+  eventId: string;
+  tenantId: string;
+  type: string;
+  conversationId: string | null;
+  at: string;
+  /** Private notes and anything about them reach agents only, never API keys. */
+  agentsOnly: boolean;
+  data: Record<string, unknown>;
+};
+
+type EventRow = { id: string; tenantId: string; type: string; conversationId: string | null; payload: Record<string, unknown>; createdAt: Date };
+
+const columns = (alias: string) => `${alias}.id::text AS id, ${alias}."tenantId", ${alias}.type, ${alias}."conversationId", ${alias}.payload, ${alias}."createdAt"`;
+
+export function toRealtimeEvent(row: EventRow): RealtimeEvent {
+  const message = row.payload.message as { isPrivate?: boolean } | undefined;
+  return {
+    eventId: row.id,
+    tenantId: row.tenantId,
+    type: row.type,
+    conversationId: row.conversationId,
+    at: row.createdAt.toISOString(),
+    agentsOnly: message?.isPrivate === true,
+    data: row.payload,
+  };
+}
+
+/** Events by id, in the order given (the order their transactions committed in). */
+export async function eventsById(systemPool: pg.Pool, ids: string[]): Promise<RealtimeEvent[]> {
+  const { rows } = await systemPool.query<EventRow>({ name: "realtime_events_by_id", text: `SELECT ${columns("e")} FROM "Event" e WHERE e.id = ANY($1::bigint[])`, values: [ids] });
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [toRealtimeEvent(row)] : [];
+  });
+}
+
+export type CatchUp = { kind: "events"; events: RealtimeEvent[] } | { kind: "resync"; reason: string };
+
+/**
+ * What a client that last saw `lastEventId` has missed, in id order: every later
+ * event of its tenant, and the few earlier ones whose transaction was still
+ * running when that event was written (they may have committed after it; see
+ * the event_stream migration). The client drops the ones it already has. More
+ * than `limit`, or an event the log no longer has (or never had for this
+ * tenant): the client must load its data afresh.
+ */
+export async function catchUp(appPool: pg.Pool, tenantId: string, lastEventId: string, limit: number): Promise<CatchUp> {
+  if (!/^\d{1,19}$/.test(lastEventId)) return { kind: "resync", reason: "unknown event id" };
+  return withTenantSql(appPool, tenantId, async (client) => {
+    // No row at all: the last event is unknown. One row of nulls: nothing was missed.
+    const { rows } = await client.query<EventRow | { [K in keyof EventRow]: null }>({
+      name: "realtime_catch_up",
+      text: `WITH last AS (SELECT id, txmin FROM "Event" WHERE id = $1::bigint AND "tenantId" = $2)
+             SELECT ${columns("e")} FROM last LEFT JOIN LATERAL (
+               SELECT * FROM "Event" WHERE "tenantId" = $2 AND (id > last.id OR (id < last.id AND txid >= last.txmin)) ORDER BY id LIMIT $3
+             ) e ON true
+             ORDER BY e.id`,
+      values: [lastEventId, tenantId, limit + 1],
+    });
+    if (rows.length === 0) return { kind: "resync", reason: "the last event seen is no longer in the log" };
+    const events = rows.filter((row): row is EventRow => row.id !== null);
+    if (events.length > limit) return { kind: "resync", reason: `more than ${limit} events were missed` };
+    return { kind: "events", events: events.map(toRealtimeEvent) };
+  });
+}

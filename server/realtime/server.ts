@@ -1,0 +1,380 @@
+import { randomUUID } from "node:crypto";
+import type { Server as HttpServer } from "node:http";
+import { createAdapter } from "@socket.io/redis-adapter";
+import { Redis } from "ioredis";
+import type pg from "pg";
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
+import { Server, type Socket } from "socket.io";
+import { z } from "zod";
+import { sendTyping } from "@/server/channels/telegram/send-typing";
+import { withTenantSql } from "@/server/db/app-pool";
+import type { AppDb } from "@/server/db/client";
+import { withTenant } from "@/server/db/tenant-scope";
+import type { Logger } from "@/server/logger";
+import { catchUp, type RealtimeEvent } from "./events";
+import { memoryPresence, redisPresence, type PresenceStatus, type PresenceStore } from "./presence";
+import { startEventRelay } from "./relay";
+import { verifyRealtimeToken, type RealtimeIdentity } from "./token";
+
+export type RealtimeServerOptions = {
+  httpServer: HttpServer;
+  /** For LISTEN (a connection of its own) and the pools' role. */
+  databaseUrl: string;
+  /** The app role, bound to a tenant per query (catch-up, joining a conversation). */
+  appPool: pg.Pool;
+  /** The owner: reading announced events of every tenant, checking memberships. */
+  systemPool: pg.Pool;
+  /** Agent typing is forwarded to Telegram through the same code as the API's. */
+  appDb: AppDb;
+  typingLimiter: RateLimiterAbstract;
+  secret: string;
+  log: Logger;
+  redisUrl?: string;
+  corsOrigin: string | string[];
+  /** Tuning, mostly for tests. */
+  catchUpLimit?: number;
+  revalidateMs?: number;
+  heartbeatMs?: number;
+  typingTimeoutMs?: number;
+  maxEventsPerSecond?: number;
+};
+
+export type RealtimeServer = { io: Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>; nodeId: string; ready: Promise<void>; close: () => Promise<void> };
+
+type SocketData = { identity: RealtimeIdentity; lastEventId?: string; presence: Exclude<PresenceStatus, "offline">; typing: Map<string, NodeJS.Timeout>; budget: { second: number; used: number } };
+type Ack = (answer: { ok: true; [key: string]: unknown } | { ok: false; error: { code: string; message: string } }) => void;
+/** Event names are the log's types (and a few of the server's own); payloads are plain JSON. */
+type ServerToClient = Record<string, (payload: unknown) => void>;
+type ClientToServer = Record<string, (input: unknown, ack?: Ack) => void>;
+type AppSocket = Socket<ClientToServer, ServerToClient, Record<string, never>, SocketData>;
+
+const agentsRoom = (tenantId: string) => `t:${tenantId}:agents`;
+const keysRoom = (tenantId: string) => `t:${tenantId}:keys`;
+const conversationRoom = (conversationId: string) => `c:${conversationId}`;
+
+const conversationInput = z.object({ conversationId: z.uuid() }).strict();
+const typingInput = z.object({ conversationId: z.uuid(), typing: z.boolean() }).strict();
+const presenceInput = z.object({ status: z.enum(["online", "away"]) }).strict();
+
+/** The public view of an event: what every socket of the tenant receives, named by its type. */
+const wire = (event: RealtimeEvent) => ({
+  eventId: event.eventId,
+  tenantId: event.tenantId,
+  type: event.type,
+  conversationId: event.conversationId,
+  at: event.at,
+  data: event.data,
+});
+
+/**
+ * The realtime server: Socket.IO on the given HTTP server. Sockets authenticate
+ * with a token from `realtime.token` and resume from the last event id they saw;
+ * each node follows the event log itself and emits to its own sockets; with
+ * Redis, nodes share rooms (typing, presence, disconnects) through Socket.IO's
+ * Redis adapter and presence through Redis.
+ */
+export function createRealtimeServer(options: RealtimeServerOptions): RealtimeServer {
+  const { log } = options;
+  const nodeId = randomUUID();
+  const catchUpLimit = options.catchUpLimit ?? 1000;
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const presenceTtlMs = heartbeatMs * 3;
+  const maxEventsPerSecond = options.maxEventsPerSecond ?? 20;
+  const typingTimeoutMs = options.typingTimeoutMs ?? 8_000;
+
+  const io = new Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>(options.httpServer, {
+    cors: { origin: options.corsOrigin, credentials: false },
+    // Nothing a client sends is bigger than a few hundred bytes.
+    maxHttpBufferSize: 16 * 1024,
+    serveClient: false,
+  });
+
+  let redis: { pub: Redis; sub: Redis } | undefined;
+  let presence: PresenceStore = memoryPresence();
+  if (options.redisUrl) {
+    const pub = new Redis(options.redisUrl, { maxRetriesPerRequest: 2 });
+    const sub = pub.duplicate();
+    for (const client of [pub, sub]) client.on("error", (error) => log.warn({ err: error }, "realtime: redis error"));
+    redis = { pub, sub };
+    io.adapter(createAdapter(pub, sub, { key: "supportchat:socket.io" }));
+    presence = redisPresence(pub);
+  }
+
+  // Sockets of this node still catching up on what they missed: they see live events afterwards, in order.
+  const catchingUp = new Map<AppSocket, RealtimeEvent[]>();
+
+  const deliverLive = (events: RealtimeEvent[]) => {
+    for (const event of events) {
+      for (const [socket, buffer] of catchingUp) if (socket.data.identity.tenantId === event.tenantId) buffer.push(event);
+      const rooms = event.agentsOnly ? [agentsRoom(event.tenantId)] : [agentsRoom(event.tenantId), keysRoom(event.tenantId)];
+      // Every node follows the log for its own sockets: emitting beyond this node would deliver twice.
+      io.local.to(rooms).emit(event.type, wire(event));
+    }
+  };
+
+  const relay = startEventRelay({
+    connectionString: options.databaseUrl,
+    systemPool: options.systemPool,
+    log,
+    onEvents: deliverLive,
+    onGap: () => {
+      // Events were committed while this node was not listening: its sockets reconnect and catch up from the log.
+      for (const socket of io.of("/").sockets.values()) {
+        socket.emit("reconnect.required", { reason: "the server missed events and needs you to catch up" });
+        socket.disconnect(true);
+      }
+    },
+  });
+
+  // --- presence -------------------------------------------------------------------------
+  /** This node's last word on each tenant's presence, to tell changes apart from repeats. */
+  const known = new Map<string, Map<string, PresenceStatus>>();
+  const localStatus = (tenantId: string, userId: string): Exclude<PresenceStatus, "offline"> | null => {
+    let best: Exclude<PresenceStatus, "offline"> | null = null;
+    for (const socket of io.of("/").sockets.values() as Iterable<AppSocket>) {
+      const identity = socket.data.identity;
+      if (identity?.tenantId !== tenantId || identity.principal.kind !== "user" || identity.principal.userId !== userId) continue;
+      if (socket.data.presence === "online") return "online";
+      best = "away";
+    }
+    return best;
+  };
+  const announcePresence = async (tenantId: string, userId: string) => {
+    await presence.set(tenantId, userId, nodeId, localStatus(tenantId, userId), presenceTtlMs);
+    const status = (await presence.list(tenantId)).get(userId) ?? "offline";
+    const tenantKnown = known.get(tenantId) ?? new Map<string, PresenceStatus>();
+    known.set(tenantId, tenantKnown);
+    tenantKnown.set(userId, status);
+    // Through the adapter: the change reaches the tenant's agents on every node.
+    io.to(agentsRoom(tenantId)).emit("presence.update", { tenantId, userId, status, eventId: null });
+  };
+  const heartbeat = setInterval(() => {
+    void (async () => {
+      const local = new Map<string, Set<string>>();
+      for (const socket of io.of("/").sockets.values() as Iterable<AppSocket>) {
+        const identity = socket.data.identity;
+        if (!identity) continue;
+        const users = local.get(identity.tenantId) ?? new Set<string>();
+        local.set(identity.tenantId, users);
+        if (identity.principal.kind === "user") users.add(identity.principal.userId);
+      }
+      for (const [tenantId, users] of local) {
+        for (const userId of users) await presence.set(tenantId, userId, nodeId, localStatus(tenantId, userId), presenceTtlMs);
+        // A node that died stops renewing its entries: its users turn offline here.
+        const now = await presence.list(tenantId);
+        const before = known.get(tenantId) ?? new Map<string, PresenceStatus>();
+        for (const userId of new Set([...before.keys(), ...now.keys()])) {
+          const status = now.get(userId) ?? "offline";
+          if (before.get(userId) === status) continue;
+          io.local.to(agentsRoom(tenantId)).emit("presence.update", { tenantId, userId, status, eventId: null });
+        }
+        known.set(tenantId, now);
+      }
+    })().catch((error: unknown) => log.warn({ err: error }, "realtime: presence heartbeat failed"));
+  }, heartbeatMs);
+
+  // --- membership checks -------------------------------------------------------------------
+  /** Whether each socket's member (or key) still exists with the role its token was signed for. */
+  const stillAllowed = async (sockets: AppSocket[]): Promise<Set<AppSocket>> => {
+    const users = sockets.filter((socket) => socket.data.identity.principal.kind === "user");
+    const keys = sockets.filter((socket) => socket.data.identity.principal.kind === "apiKey");
+    const allowed = new Set<AppSocket>();
+    if (users.length > 0) {
+      const { rows } = await options.systemPool.query<{ tenantId: string; userId: string; role: string }>({
+        name: "realtime_memberships",
+        text: `SELECT "tenantId", "userId", role::text FROM "Membership" WHERE ("tenantId", "userId") IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,
+        values: [users.map((socket) => socket.data.identity.tenantId), users.map((socket) => (socket.data.identity.principal as { userId: string }).userId)],
+      });
+      const roles = new Map(rows.map((row) => [`${row.tenantId}|${row.userId}`, row.role]));
+      for (const socket of users) {
+        const { tenantId, role, principal } = socket.data.identity;
+        if (roles.get(`${tenantId}|${(principal as { userId: string }).userId}`) === role) allowed.add(socket);
+      }
+    }
+    if (keys.length > 0) {
+      const { rows } = await options.systemPool.query<{ id: string }>({
+        name: "realtime_live_keys",
+        text: `SELECT id FROM "ApiKey" WHERE id = ANY($1::uuid[]) AND "revokedAt" IS NULL`,
+        values: [keys.map((socket) => (socket.data.identity.principal as { apiKeyId: string }).apiKeyId)],
+      });
+      const live = new Set(rows.map((row) => row.id));
+      for (const socket of keys) if (live.has((socket.data.identity.principal as { apiKeyId: string }).apiKeyId)) allowed.add(socket);
+    }
+    return allowed;
+  };
+  const revalidate = setInterval(() => {
+    const sockets = [...(io.of("/").sockets.values() as Iterable<AppSocket>)].filter((socket) => socket.data.identity);
+    if (sockets.length === 0) return;
+    stillAllowed(sockets)
+      .then((allowed) => {
+        for (const socket of sockets) {
+          if (allowed.has(socket)) continue;
+          socket.emit("session.ended", { reason: "your access to this workspace changed; sign in again" });
+          socket.disconnect(true);
+        }
+      })
+      .catch((error: unknown) => log.warn({ err: error }, "realtime: membership check failed; will try again"));
+  }, options.revalidateMs ?? 5_000);
+
+  // --- connections -------------------------------------------------------------------------
+  io.use((socket: AppSocket, next) => {
+    const auth = (socket.handshake.auth ?? {}) as { token?: unknown; lastEventId?: unknown };
+    void verifyRealtimeToken(auth.token, options.secret).then(async (identity) => {
+      if (!identity) return next(Object.assign(new Error("unauthorized"), { data: { code: "UNAUTHORIZED", message: "the realtime token is missing, forged or expired; ask realtime.token for a new one" } }));
+      if (identity.principal.kind === "apiKey" && !identity.principal.scopes.includes("conversations:read")) {
+        return next(Object.assign(new Error("forbidden"), { data: { code: "FORBIDDEN", message: "this API key lacks the conversations:read scope" } }));
+      }
+      socket.data = { identity, presence: "online", typing: new Map(), budget: { second: 0, used: 0 } };
+      if (typeof auth.lastEventId === "string" || typeof auth.lastEventId === "number") socket.data.lastEventId = String(auth.lastEventId);
+      try {
+        if (!(await stillAllowed([socket])).has(socket)) {
+          return next(Object.assign(new Error("forbidden"), { data: { code: "FORBIDDEN", message: "you are no longer a member of this workspace" } }));
+        }
+      } catch (error) {
+        log.warn({ err: error }, "realtime: cannot check a connection's membership");
+        return next(Object.assign(new Error("unavailable"), { data: { code: "UNAVAILABLE", message: "try again in a moment" } }));
+      }
+      next();
+    });
+  });
+
+  io.on("connection", (socket: AppSocket) => {
+    const { identity } = socket.data;
+    const { tenantId } = identity;
+    const userId = identity.principal.kind === "user" ? identity.principal.userId : undefined;
+    const room = userId ? agentsRoom(tenantId) : keysRoom(tenantId);
+
+    // Catch up first (live events meanwhile wait in a buffer), then join the live stream.
+    catchingUp.set(socket, []);
+    const join = async () => {
+      let missed: RealtimeEvent[] = [];
+      let resync: string | undefined;
+      if (socket.data.lastEventId !== undefined) {
+        const result = await catchUp(options.appPool, tenantId, socket.data.lastEventId, catchUpLimit);
+        if (result.kind === "resync") resync = result.reason;
+        else missed = result.events;
+      }
+      const buffered = catchingUp.get(socket) ?? [];
+      catchingUp.delete(socket);
+      if (!socket.connected) return;
+      const sent = new Set<string>();
+      for (const event of [...missed, ...buffered]) {
+        if (sent.has(event.eventId) || (event.agentsOnly && !userId)) continue;
+        sent.add(event.eventId);
+        socket.emit(event.type, wire(event));
+      }
+      void socket.join(room);
+      if (userId) void socket.join(`t:${tenantId}:u:${userId}`);
+      const latest = await options.systemPool.query<{ id: string | null }>({
+        name: "realtime_latest_event",
+        text: `SELECT max(id)::text AS id FROM "Event" WHERE "tenantId" = $1`,
+        values: [tenantId],
+      });
+      socket.emit("sync", { tenantId, caughtUp: sent.size, lastEventId: latest.rows[0]?.id ?? null, ...(resync ? { resync: true, reason: resync } : { resync: false }) });
+      if (userId) await announcePresence(tenantId, userId);
+    };
+    join().catch((error: unknown) => {
+      catchingUp.delete(socket);
+      log.warn({ err: error }, "realtime: catching up failed; the client will reconnect");
+      socket.emit("reconnect.required", { reason: "could not catch up; try again" });
+      socket.disconnect(true);
+    });
+
+    /** Validates input and the socket's budget of client events; answers through the ack when there is one. */
+    const handle = <T>(name: string, schema: z.ZodType<T>, agentsOnly: boolean, fn: (input: T) => Promise<Record<string, unknown>>) => {
+      socket.on(name, ((input: unknown, ack?: unknown) => {
+        const reply: Ack = typeof ack === "function" ? (ack as Ack) : () => undefined;
+        const second = Math.floor(Date.now() / 1000);
+        if (socket.data.budget.second !== second) socket.data.budget = { second, used: 0 };
+        if (++socket.data.budget.used > maxEventsPerSecond) return reply({ ok: false, error: { code: "TOO_MANY_REQUESTS", message: `at most ${maxEventsPerSecond} events per second` } });
+        if (agentsOnly && !userId) return reply({ ok: false, error: { code: "FORBIDDEN", message: "only agents can do this" } });
+        const parsed = schema.safeParse(input);
+        if (!parsed.success) return reply({ ok: false, error: { code: "BAD_REQUEST", message: parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ") } });
+        fn(parsed.data).then(
+          (result) => reply({ ok: true, ...result }),
+          (error: unknown) => {
+            const code = (error as { code?: string }).code;
+            if (code === "NOT_FOUND") return reply({ ok: false, error: { code, message: (error as Error).message } });
+            log.warn({ err: error, event: name }, "realtime: a client event failed");
+            reply({ ok: false, error: { code: "INTERNAL", message: "something went wrong; try again" } });
+          },
+        );
+      }));
+    };
+
+    const conversationExists = async (conversationId: string) => {
+      const found = await withTenantSql(options.appPool, tenantId, (client) =>
+        client.query({ name: "realtime_conversation", text: `SELECT 1 FROM "Conversation" WHERE id = $1`, values: [conversationId] }),
+      );
+      if (found.rowCount === 0) throw Object.assign(new Error("no such conversation"), { code: "NOT_FOUND" });
+    };
+
+    handle("conversation.join", conversationInput, false, async ({ conversationId }) => {
+      await conversationExists(conversationId);
+      await socket.join(conversationRoom(conversationId));
+      return {};
+    });
+    handle("conversation.leave", conversationInput, false, async ({ conversationId }) => {
+      stopTyping(conversationId);
+      await socket.leave(conversationRoom(conversationId));
+      return {};
+    });
+
+    const typingPayload = (conversationId: string) => ({ tenantId, conversationId, userId, eventId: null });
+    const stopTyping = (conversationId: string) => {
+      const timer = socket.data.typing.get(conversationId);
+      if (!timer) return;
+      clearTimeout(timer);
+      socket.data.typing.delete(conversationId);
+      socket.to(conversationRoom(conversationId)).emit("conversation.typing_off", typingPayload(conversationId));
+    };
+    handle("conversation.typing", typingInput, true, async ({ conversationId, typing }) => {
+      if (!socket.rooms.has(conversationRoom(conversationId))) throw Object.assign(new Error("join the conversation first"), { code: "NOT_FOUND" });
+      if (!typing) {
+        stopTyping(conversationId);
+        return {};
+      }
+      const wasTyping = socket.data.typing.has(conversationId);
+      clearTimeout(socket.data.typing.get(conversationId));
+      // A client that stops saying it is typing (closed tab, lost network) stops typing after a while.
+      socket.data.typing.set(conversationId, setTimeout(() => stopTyping(conversationId), typingTimeoutMs));
+      if (!wasTyping) socket.to(conversationRoom(conversationId)).emit("conversation.typing_on", typingPayload(conversationId));
+      // The customer sees "typing…" in Telegram too (throttled across all processes by the limiter).
+      const telegram = await withTenant(options.appDb, tenantId, (db) => sendTyping(db, options.typingLimiter, { conversationId }));
+      return { telegram: telegram.sent };
+    });
+
+    handle("presence.update", presenceInput, true, async ({ status }) => {
+      socket.data.presence = status;
+      await announcePresence(tenantId, userId!);
+      return {};
+    });
+    handle("presence.list", z.object({}).strict().optional(), true, async () => {
+      const users = await presence.list(tenantId);
+      return { users: [...users].map(([id, status]) => ({ userId: id, status })) };
+    });
+
+    socket.on("disconnect", () => {
+      catchingUp.delete(socket);
+      for (const conversationId of [...socket.data.typing.keys()]) stopTyping(conversationId);
+      if (userId) announcePresence(tenantId, userId).catch((error: unknown) => log.warn({ err: error }, "realtime: presence update failed"));
+    });
+  });
+
+  return {
+    io,
+    nodeId,
+    ready: relay.ready,
+    close: async () => {
+      clearInterval(heartbeat);
+      clearInterval(revalidate);
+      await relay.stop();
+      // Tell clients to reconnect (to another node, or to this one when it is back).
+      for (const socket of io.of("/").sockets.values()) socket.emit("reconnect.required", { reason: "the server is restarting" });
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await presence.close();
+      if (redis) await Promise.all([redis.pub.quit().catch(() => undefined), redis.sub.quit().catch(() => undefined)]);
+    },
+  };
+}
