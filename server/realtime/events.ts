@@ -1,28 +1,23 @@
 import type pg from "pg";
+import type { RealtimeEvent, RealtimeEventType } from "@/lib/realtime/events";
 import { withTenantSql } from "@/server/db/app-pool";
 
-/** What a socket receives for each event of the log: its name is the event's type. */
-export type RealtimeEvent = {
-  eventId: string;
-  tenantId: string;
-  type: string;
-  conversationId: string | null;
-  at: string;
+/** An event of the log as the realtime server handles it: what sockets receive, and who may. */
+export type LoggedEvent = RealtimeEvent & {
   /** Private notes and anything about them reach agents only, never API keys. */
   agentsOnly: boolean;
-  data: Record<string, unknown>;
 };
 
 type EventRow = { id: string; tenantId: string; type: string; conversationId: string | null; payload: Record<string, unknown>; createdAt: Date };
 
 const columns = (alias: string) => `${alias}.id::text AS id, ${alias}."tenantId", ${alias}.type, ${alias}."conversationId", ${alias}.payload, ${alias}."createdAt"`;
 
-export function toRealtimeEvent(row: EventRow): RealtimeEvent {
+export function toLoggedEvent(row: EventRow): LoggedEvent {
   const message = row.payload.message as { isPrivate?: boolean } | undefined;
   return {
     eventId: row.id,
     tenantId: row.tenantId,
-    type: row.type,
+    type: row.type as RealtimeEventType,
     conversationId: row.conversationId,
     at: row.createdAt.toISOString(),
     agentsOnly: message?.isPrivate === true,
@@ -31,16 +26,16 @@ export function toRealtimeEvent(row: EventRow): RealtimeEvent {
 }
 
 /** Events by id, in the order given (the order their transactions committed in). */
-export async function eventsById(systemPool: pg.Pool, ids: string[]): Promise<RealtimeEvent[]> {
+export async function eventsById(systemPool: pg.Pool, ids: string[]): Promise<LoggedEvent[]> {
   const { rows } = await systemPool.query<EventRow>({ name: "realtime_events_by_id", text: `SELECT ${columns("e")} FROM "Event" e WHERE e.id = ANY($1::bigint[])`, values: [ids] });
   const byId = new Map(rows.map((row) => [row.id, row]));
   return ids.flatMap((id) => {
     const row = byId.get(id);
-    return row ? [toRealtimeEvent(row)] : [];
+    return row ? [toLoggedEvent(row)] : [];
   });
 }
 
-export type CatchUp = { kind: "events"; events: RealtimeEvent[] } | { kind: "resync"; reason: string };
+export type CatchUp = { kind: "events"; events: LoggedEvent[] } | { kind: "resync"; reason: string };
 
 /**
  * What a client that last saw `lastEventId` has missed, in id order: every later
@@ -66,6 +61,6 @@ export async function catchUp(appPool: pg.Pool, tenantId: string, lastEventId: s
     if (rows.length === 0) return { kind: "resync", reason: "the last event seen is no longer in the log" };
     const events = rows.filter((row): row is EventRow => row.id !== null);
     if (events.length > limit) return { kind: "resync", reason: `more than ${limit} events were missed` };
-    return { kind: "events", events: events.map(toRealtimeEvent) };
+    return { kind: "events", events: events.map(toLoggedEvent) };
   });
 }

@@ -1,11 +1,8 @@
-import { createServer, type Server as HttpServer } from "node:http";
 import { Redis } from "ioredis";
-import type { AddressInfo } from "node:net";
 import { io as connectClient, type Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { TelegramEmulator } from "@/e2e/telegram-emulator/emulator";
 import { withTenant } from "@/server/db/tenant-scope";
-import { createLogger } from "@/server/logger";
 import { createRateLimiters } from "@/server/security/rate-limit";
 import { seal } from "@/server/security/secret-box";
 import { createApiKey } from "@/server/services/api-keys/create-api-key";
@@ -13,9 +10,9 @@ import { recordEvent } from "@/server/services/events/record-event";
 import { createTestDatabase, type TestDatabase } from "@/server/test/database";
 import { createTenantFixture, testEncryptionKey, type TenantFixture } from "@/server/test/fixtures";
 import { redisAvailable, testRedisUrl } from "@/server/test/redis";
+import { startRealtimeNode, type TestRealtimeNode } from "@/server/test/realtime";
 import { callerFor } from "@/server/test/trpc";
 import { redisPresence } from "./presence";
-import { createRealtimeServer, type RealtimeServer } from "./server";
 import { signRealtimeToken } from "./token";
 
 /**
@@ -24,14 +21,13 @@ import { signRealtimeToken } from "./token";
  * as the browser.
  */
 const secret = "realtime-test-secret-".padEnd(40, "x");
-const log = createLogger("test", "silent");
 let database: TestDatabase;
 let a: TenantFixture;
 let b: TenantFixture;
 let limiters: ReturnType<typeof createRateLimiters>;
 const withRedis = await redisAvailable();
 
-type Node = { url: string; realtime: RealtimeServer; http: HttpServer; close: () => Promise<void> };
+type Node = TestRealtimeNode;
 const nodes: Node[] = [];
 const clients: Socket[] = [];
 
@@ -53,37 +49,7 @@ afterAll(async () => {
 });
 
 async function startNode(options: { redis?: boolean; catchUpLimit?: number; revalidateMs?: number; heartbeatMs?: number; port?: number } = {}): Promise<Node> {
-  const http = createServer();
-  const realtime = createRealtimeServer({
-    httpServer: http,
-    databaseUrl: database.url,
-    appPool: database.appPool,
-    systemPool: database.systemPool,
-    appDb: database.appDb,
-    typingLimiter: limiters.typing,
-    secret,
-    log,
-    redisUrl: options.redis ? testRedisUrl : undefined,
-    corsOrigin: "http://localhost:3000",
-    catchUpLimit: options.catchUpLimit,
-    revalidateMs: options.revalidateMs ?? 200,
-    heartbeatMs: options.heartbeatMs ?? 300,
-  });
-  await realtime.ready;
-  await new Promise<void>((resolve) => http.listen(options.port ?? 0, "127.0.0.1", resolve));
-  let closed = false;
-  const node: Node = {
-    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
-    realtime,
-    http,
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      await realtime.close();
-      http.closeAllConnections();
-      await new Promise((resolve) => http.close(resolve));
-    },
-  };
+  const node = await startRealtimeNode(database, { secret, limiters, ...options });
   nodes.push(node);
   return node;
 }

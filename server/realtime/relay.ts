@@ -1,6 +1,6 @@
 import pg from "pg";
 import type { Logger } from "@/server/logger";
-import { eventsById, type RealtimeEvent } from "./events";
+import { eventsById, type LoggedEvent } from "./events";
 
 export const EVENTS_CHANNEL = "supportchat_events";
 
@@ -18,7 +18,7 @@ export function startEventRelay(options: {
   connectionString: string;
   systemPool: pg.Pool;
   log: Logger;
-  onEvents: (events: RealtimeEvent[]) => void;
+  onEvents: (events: LoggedEvent[]) => void;
   onGap: () => void;
 }): { stop: () => Promise<void>; ready: Promise<void> } {
   const { log } = options;

@@ -11,7 +11,8 @@ import { withTenantSql } from "@/server/db/app-pool";
 import type { AppDb } from "@/server/db/client";
 import { withTenant } from "@/server/db/tenant-scope";
 import type { Logger } from "@/server/logger";
-import { catchUp, type RealtimeEvent } from "./events";
+import type { RealtimeEvent } from "@/lib/realtime/events";
+import { catchUp, type LoggedEvent } from "./events";
 import { memoryPresence, redisPresence, type PresenceStatus, type PresenceStore } from "./presence";
 import { startEventRelay } from "./relay";
 import { verifyRealtimeToken, type RealtimeIdentity } from "./token";
@@ -57,7 +58,7 @@ const typingInput = z.object({ conversationId: z.uuid(), typing: z.boolean() }).
 const presenceInput = z.object({ status: z.enum(["online", "away"]) }).strict();
 
 /** The public view of an event: what every socket of the tenant receives, named by its type. */
-const wire = (event: RealtimeEvent) => ({
+const wire = (event: LoggedEvent): RealtimeEvent => ({
   eventId: event.eventId,
   tenantId: event.tenantId,
   type: event.type,
@@ -101,9 +102,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   }
 
   // Sockets of this node still catching up on what they missed: they see live events afterwards, in order.
-  const catchingUp = new Map<AppSocket, RealtimeEvent[]>();
+  const catchingUp = new Map<AppSocket, LoggedEvent[]>();
 
-  const deliverLive = (events: RealtimeEvent[]) => {
+  const deliverLive = (events: LoggedEvent[]) => {
     for (const event of events) {
       for (const [socket, buffer] of catchingUp) if (socket.data.identity.tenantId === event.tenantId) buffer.push(event);
       const rooms = event.agentsOnly ? [agentsRoom(event.tenantId)] : [agentsRoom(event.tenantId), keysRoom(event.tenantId)];
@@ -247,7 +248,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     // Catch up first (live events meanwhile wait in a buffer), then join the live stream.
     catchingUp.set(socket, []);
     const join = async () => {
-      let missed: RealtimeEvent[] = [];
+      let missed: LoggedEvent[] = [];
       let resync: string | undefined;
       if (socket.data.lastEventId !== undefined) {
         const result = await catchUp(options.appPool, tenantId, socket.data.lastEventId, catchUpLimit);

@@ -1,14 +1,8 @@
+import type { RealtimeEventType } from "@/lib/realtime/events";
 import type { DbClient } from "@/server/db/client";
 
-/** The realtime event names agents' inboxes listen for (Chatwoot's, which integrators know). */
-export type EventType =
-  | "message.created"
-  | "message.updated"
-  | "conversation.created"
-  | "conversation.updated"
-  | "conversation.status_changed"
-  | "assignee.changed"
-  | "contact.updated";
+/** The realtime event names agents' inboxes listen for (Chatwoot's, which integrators know; lib/realtime/events.ts). */
+export type EventType = RealtimeEventType;
 
 /**
  * Appends to the tenant's event log in the caller's transaction, so an event

@@ -1,0 +1,34 @@
+/** What the realtime server sends, shared by the server and its clients. */
+
+/** Events of the log, named by their type. */
+export const realtimeEventTypes = [
+  "message.created",
+  "message.updated",
+  "conversation.created",
+  "conversation.updated",
+  "conversation.status_changed",
+  "assignee.changed",
+  "contact.updated",
+] as const;
+
+export type RealtimeEventType = (typeof realtimeEventTypes)[number];
+
+export type RealtimeEvent = {
+  /** Position in the event log (a bigint, as text): what a reconnecting client passes back. */
+  eventId: string;
+  tenantId: string;
+  type: RealtimeEventType;
+  conversationId: string | null;
+  /** When it was written (ISO 8601). */
+  at: string;
+  /** What changed, as the inbox needs it: `{ message, conversation? }`, `{ conversation }`, `{ contact }`… */
+  data: Record<string, unknown>;
+};
+
+/** After connecting and catching up: where the stream stands, and whether the client must reload. */
+export type RealtimeSync = { tenantId: string; caughtUp: number; lastEventId: string | null; resync: boolean; reason?: string };
+
+export type TypingSignal = { tenantId: string; conversationId: string; userId: string };
+export type PresenceSignal = { tenantId: string; userId: string; status: "online" | "away" | "offline" };
+
+export type AckAnswer<T = Record<string, never>> = ({ ok: true } & T) | { ok: false; error: { code: string; message: string } };

@@ -1,0 +1,47 @@
+import type { QueryClient } from "@tanstack/react-query";
+import type { TRPCOptionsProxy } from "@trpc/tanstack-react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "@/server/api/root";
+import type { RealtimeEvent } from "./events";
+
+type MessagePage = inferRouterOutputs<AppRouter>["messages"]["list"];
+type Message = MessagePage["messages"][number];
+
+/** Event payloads are JSON; the cache holds what tRPC (superjson) returns, with Dates. */
+function reviveMessage(raw: Record<string, unknown>): Message {
+  const date = (value: unknown) => (typeof value === "string" ? new Date(value) : (value as Date | null));
+  return { ...raw, createdAt: date(raw.createdAt), updatedAt: date(raw.updatedAt), editedAt: date(raw.editedAt) ?? null } as Message;
+}
+
+/**
+ * Applies an event of the log to the TanStack Query cache, so what is on screen
+ * changes without a refetch: a new message is added to every loaded page of its
+ * conversation's thread (once, in order), an updated one replaced where it is.
+ * Anything it does not know how to apply marks the related queries stale instead.
+ * Returns whether the cache was updated in place.
+ */
+export function applyRealtimeEvent(queryClient: QueryClient, trpc: TRPCOptionsProxy<AppRouter>, event: RealtimeEvent): boolean {
+  const raw = event.data.message as Record<string, unknown> | undefined;
+  if ((event.type === "message.created" || event.type === "message.updated") && raw && event.conversationId) {
+    const message = reviveMessage(raw);
+    const filter = trpc.messages.list.queryFilter({ conversationId: event.conversationId });
+    for (const [key, page] of queryClient.getQueriesData<MessagePage>(filter)) {
+      if (!page) continue;
+      const at = page.messages.findIndex((existing) => existing.id === message.id);
+      if (at >= 0) {
+        // An older copy than the cache's is a repeat: keep the newer one.
+        if (page.messages[at]!.updatedAt > message.updatedAt) continue;
+        queryClient.setQueryData<MessagePage>(key, { ...page, messages: page.messages.map((existing, i) => (i === at ? message : existing)) });
+        continue;
+      }
+      // A new message belongs to the newest page only (one fetched with a `before` cursor ends where it ends).
+      const input = (key[1] as { input?: { before?: string } } | undefined)?.input;
+      if (event.type === "message.updated" || input?.before) continue;
+      const messages = [...page.messages, message].sort((x, y) => x.createdAt.getTime() - y.createdAt.getTime());
+      queryClient.setQueryData<MessagePage>(key, { ...page, messages });
+    }
+    return true;
+  }
+  if (event.conversationId) void queryClient.invalidateQueries(trpc.messages.list.queryFilter({ conversationId: event.conversationId }));
+  return false;
+}
