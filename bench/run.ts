@@ -1,7 +1,8 @@
+import { runRealtimeBench } from "./realtime";
 import { runTelegramBench } from "./telegram";
 
 /** `npm run bench -- <scenario>`: runs a benchmark and prints its figures. */
-const scenarios: Record<string, () => Promise<void>> = { telegram: runTelegramBench };
+const scenarios: Record<string, () => Promise<void>> = { telegram: runTelegramBench, realtime: runRealtimeBench };
 
 const name = process.argv[2] ?? "telegram";
 const scenario = scenarios[name];

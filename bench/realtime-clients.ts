@@ -1,0 +1,72 @@
+import { io, type Socket } from "socket.io-client";
+import { signRealtimeToken } from "@/server/realtime/token";
+
+/**
+ * The agents of `npm run bench -- realtime`, in their own process: S sockets
+ * (one per agent), each noting when every event reaches it. Talks to the bench
+ * over IPC: { connect } → "connected", then { finish, sentAt } → the figures.
+ */
+type Start = { url: string; secret: string | null; tenantId: string; userIds: string[]; concurrency: number };
+type Finish = { sentAt: Record<string, number> };
+
+const now = () => performance.timeOrigin + performance.now();
+const sockets: Socket[] = [];
+/** Per event seq, when each socket got it (a socket receiving one twice is a duplicate). */
+const received = new Map<number, number[]>();
+let duplicates = 0;
+
+async function connectAll(start: Start) {
+  let next = 0;
+  const one = async (userId: string) => {
+    const token = start.secret ? await signRealtimeToken({ tenantId: start.tenantId, role: "agent", principal: { kind: "user", userId } }, start.secret, Date.now()) : "";
+    const socket = io(start.url, { auth: { token }, transports: ["websocket"], reconnection: false, forceNew: true });
+    const seen = new Set<number>();
+    socket.on("conversation.updated", (event: { data: { seq: number } }) => {
+      const at = now();
+      const seq = event.data.seq;
+      if (seen.has(seq)) return void duplicates++;
+      seen.add(seq);
+      const times = received.get(seq) ?? [];
+      times.push(at);
+      received.set(seq, times);
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once(start.secret ? "sync" : "connect", () => resolve());
+      socket.once("connect_error", reject);
+    });
+    sockets.push(socket);
+  };
+  await Promise.all(
+    Array.from({ length: start.concurrency }, async () => {
+      while (next < start.userIds.length) await one(start.userIds[next++]!);
+    }),
+  );
+}
+
+const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+process.on("message", (message: { connect?: Start; finish?: Finish }) => {
+  if (message.connect) {
+    connectAll(message.connect).then(
+      () => process.send!({ connected: sockets.length }),
+      (error: unknown) => process.send!({ error: String(error) }),
+    );
+  }
+  if (message.finish) {
+    const latencies: number[] = [];
+    let delivered = 0;
+    for (const [seq, sentAt] of Object.entries(message.finish.sentAt)) {
+      for (const at of received.get(Number(seq)) ?? []) {
+        latencies.push(at - sentAt);
+        delivered++;
+      }
+    }
+    const sorted = Float64Array.from(latencies).sort();
+    const expected = Object.keys(message.finish.sentAt).length * sockets.length;
+    process.send!({
+      figures: { sockets: sockets.length, deliveries: delivered, lost: expected - delivered, duplicated: duplicates, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: sorted.at(-1) ?? 0 },
+    });
+    for (const socket of sockets) socket.close();
+    setTimeout(() => process.exit(0), 100);
+  }
+});

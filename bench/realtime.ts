@@ -1,0 +1,179 @@
+import { fork, spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createAppPool, createSystemPool, withTenantSql } from "@/server/db/app-pool";
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "@/server/db/embedded";
+import { migrate } from "@/server/db/migrate";
+import { installJobQueue } from "@/server/jobs/queue";
+import { freePort } from "@/server/test/free-port";
+
+/**
+ * Realtime fan-out under load, on one machine:
+ * - the realtime process (as `npm run start:realtime` runs it), S agent sockets
+ *   of one workspace connected to it from another process, and events committed
+ *   to the log at a steady rate: the time from each commit to each socket;
+ * - baseline: a bare Socket.IO server broadcasting the same number of events to
+ *   the same number of sockets, from the moment it is asked to.
+ */
+
+type Scenario = { sockets: number; eventsPerSecond: number; seconds: number; connectConcurrency: number };
+type Figures = { sockets: number; deliveries: number; lost: number; duplicated: number; p50Ms: number; p99Ms: number; maxMs: number };
+
+const root = path.join(import.meta.dirname, "..");
+const now = () => performance.timeOrigin + performance.now();
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resident memory of a process, now and at its peak (Linux). */
+function memoryOf(pid: number): { rssMiB: number; peakMiB: number } | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    return { rssMiB: round(kib("VmRSS") / 1024), peakMiB: round(kib("VmHWM") / 1024) };
+  } catch {
+    return null;
+  }
+}
+
+async function waitForHttp(url: string, child: ChildProcess, output: () => string) {
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`the server exited: ${output()}`);
+    const ok = await fetch(url).then((r) => r.status < 500, () => false);
+    if (ok) return;
+    await sleep(100);
+  }
+  throw new Error(`no answer from ${url}: ${output()}`);
+}
+
+/** Connects the agents' sockets in their own process; resolves when all are connected. */
+async function startClients(start: { url: string; secret: string | null; tenantId: string; userIds: string[]; concurrency: number }) {
+  const child = fork(path.join(import.meta.dirname, "realtime-clients.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const next = <T>(key: string) =>
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (message: Record<string, unknown>) => {
+        if (message.error) reject(new Error(String(message.error)));
+        else if (key in message) resolve(message[key] as T);
+        else return;
+        child.off("message", onMessage);
+      };
+      child.on("message", onMessage);
+      child.once("exit", (code) => reject(new Error(`the clients' process exited (${code})`)));
+    });
+  const connected = next<number>("connected");
+  child.send({ connect: start });
+  await connected;
+  return {
+    finish: async (sentAt: Record<string, number>) => {
+      const figures = next<Figures>("figures");
+      child.send({ finish: { sentAt } });
+      return figures;
+    },
+  };
+}
+
+/** Calls `publish(seq)` at a steady rate; returns when each was sent (or committed). */
+async function publishSteadily(scenario: Scenario, publish: (seq: number) => Promise<number>): Promise<Record<string, number>> {
+  const total = scenario.eventsPerSecond * scenario.seconds;
+  const interval = 1000 / scenario.eventsPerSecond;
+  const started = performance.now();
+  const sentAt: Record<string, number> = {};
+  const inFlight: Promise<void>[] = [];
+  for (let seq = 0; seq < total; seq++) {
+    const due = started + seq * interval;
+    if (due > performance.now()) await sleep(due - performance.now());
+    inFlight.push(publish(seq).then((at) => void (sentAt[seq] = at)));
+  }
+  await Promise.all(inFlight);
+  // Let the last events arrive.
+  await sleep(2000);
+  return sentAt;
+}
+
+export async function runRealtimeBench(): Promise<void> {
+  const scenario = JSON.parse(readFileSync(path.join(import.meta.dirname, "realtime.json"), "utf8")) as Scenario;
+  let cluster: EmbeddedPostgresHandle | undefined;
+  let dir: string | undefined;
+  let url = process.env.DATABASE_URL;
+  if (!url) {
+    dir = mkdtempSync(path.join(tmpdir(), "sc-bench-"));
+    chmodSync(dir, 0o711);
+    cluster = await startEmbeddedPostgres({ dir: path.join(dir, "postgres"), port: await freePort(), password: "bench-password-only", ephemeral: true });
+    url = cluster.url();
+  }
+  await migrate(url);
+  await installJobQueue(url);
+  const systemPool = createSystemPool(url, 5);
+  const appPool = createAppPool(url, 10);
+  const secret = randomBytes(32).toString("base64url");
+
+  // One workspace with S agents.
+  const tenantId = (await systemPool.query<{ id: string }>(`INSERT INTO "Tenant" (id, slug, name, "updatedAt") VALUES (gen_random_uuid(), $1, 'Bench', now()) RETURNING id`, [`bench-rt-${Date.now()}`])).rows[0]!.id;
+  const userIds = (
+    await systemPool.query<{ id: string }>(
+      `INSERT INTO "User" (id, email, name, "updatedAt") SELECT gen_random_uuid(), 'agent' || n || '-' || $2 || '@bench.example', 'Agent ' || n, now() FROM generate_series(1, $1) n RETURNING id`,
+      [scenario.sockets, Date.now()],
+    )
+  ).rows.map((row) => row.id);
+  await systemPool.query(`INSERT INTO "Membership" (id, "tenantId", "userId", role, "updatedAt") SELECT gen_random_uuid(), $1, unnest($2::uuid[]), 'agent', now()`, [tenantId, userIds]);
+
+  // --- the realtime process --------------------------------------------------------------
+  const port = await freePort();
+  let output = "";
+  const realtime = spawn(process.execPath, ["--import", "tsx", path.join(root, "server/realtime/main.ts")], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: url, APP_SECRET: secret, ENCRYPTION_KEY: "ab".repeat(32), REALTIME_PORT: String(port), LOG_LEVEL: "warn", REDIS_URL: "" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  realtime.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+  realtime.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+  await waitForHttp(`http://127.0.0.1:${port}/health`, realtime, () => output);
+  const idle = memoryOf(realtime.pid!);
+  const connectStarted = performance.now();
+  const clients = await startClients({ url: `http://127.0.0.1:${port}`, secret, tenantId, userIds, concurrency: scenario.connectConcurrency });
+  const connectSeconds = (performance.now() - connectStarted) / 1000;
+  const connectedMemory = memoryOf(realtime.pid!);
+  const sentAt = await publishSteadily(scenario, (seq) =>
+    withTenantSql(appPool, tenantId, (client) =>
+      client.query(`INSERT INTO "Event" ("tenantId", type, payload) VALUES ($1, 'conversation.updated', $2)`, [tenantId, JSON.stringify({ seq })]),
+    ).then(now),
+  );
+  const loadedMemory = memoryOf(realtime.pid!);
+  const figures = await clients.finish(sentAt);
+  realtime.kill("SIGTERM");
+
+  // --- baseline: bare Socket.IO ------------------------------------------------------------
+  const barePort = await freePort();
+  const bare = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "realtime-bare.ts"), String(barePort)], { stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise<void>((resolve) => bare.stdout!.once("data", () => resolve()));
+  const bareClients = await startClients({ url: `http://127.0.0.1:${barePort}`, secret: null, tenantId, userIds, concurrency: scenario.connectConcurrency });
+  const bareSentAt = await publishSteadily(scenario, async (seq) => {
+    const at = now();
+    await fetch(`http://127.0.0.1:${barePort}/emit?seq=${seq}`, { method: "POST" });
+    return at;
+  });
+  const bareMemory = memoryOf(bare.pid!);
+  const baseline = await bareClients.finish(bareSentAt);
+  bare.kill("SIGTERM");
+
+  const result = {
+    scenario,
+    realtime: {
+      ...figures,
+      p50Ms: round(figures.p50Ms, 2),
+      p99Ms: round(figures.p99Ms, 2),
+      maxMs: round(figures.maxMs, 2),
+      connectSeconds: round(connectSeconds, 2),
+      memory: { idle, connected: connectedMemory, underLoad: loadedMemory },
+    },
+    baselineBareSocketIo: { ...baseline, p50Ms: round(baseline.p50Ms, 2), p99Ms: round(baseline.p99Ms, 2), maxMs: round(baseline.maxMs, 2), memory: bareMemory },
+  };
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+
+  await appPool.end();
+  await systemPool.end();
+  await sleep(500);
+  await cluster?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}
