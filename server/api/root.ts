@@ -2,6 +2,7 @@ import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
 import { apiKeysRouter } from "@/server/api/routers/api-keys";
 import { auditLogRouter } from "@/server/api/routers/audit-log";
 import { channelsRouter } from "@/server/api/routers/channels";
+import { conversationsRouter } from "@/server/api/routers/conversations";
 import { healthRouter } from "@/server/api/routers/health";
 import { invitationsRouter } from "@/server/api/routers/invitations";
 import { meRouter } from "@/server/api/routers/me";
@@ -18,6 +19,7 @@ export const appRouter = createTRPCRouter({
   invitations: invitationsRouter,
   apiKeys: apiKeysRouter,
   channels: channelsRouter,
+  conversations: conversationsRouter,
   messages: messagesRouter,
   auditLog: auditLogRouter,
   realtime: realtimeRouter,

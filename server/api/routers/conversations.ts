@@ -1,0 +1,49 @@
+import { z } from "zod";
+import { createTRPCRouter, scopedProcedure } from "@/server/api/trpc";
+import {
+  conversationStatuses,
+  getConversation,
+  listConversations,
+  markConversationRead,
+  updateConversation,
+} from "@/server/services/conversations/conversations";
+
+const label = z.string().trim().min(1, "a label cannot be empty").max(40, "at most 40 characters").regex(/^[^,]+$/, "no commas in a label");
+
+export const conversationsRouter = createTRPCRouter({
+  /** The inbox list: a view, a status tab, filters and search; pages of `limit`, newest activity first. */
+  list: scopedProcedure("conversations:read")
+    .input(
+      z.object({
+        view: z.enum(["mine", "unassigned", "all"]).default("all"),
+        status: z.enum(conversationStatuses).default("open"),
+        channelId: z.uuid().optional(),
+        label: label.optional(),
+        search: z.string().trim().max(200, "at most 200 characters").optional(),
+        cursor: z.string().max(500).optional(),
+        limit: z.number().int().min(1).max(100).default(50),
+      }),
+    )
+    .query(({ ctx, input }) => listConversations(ctx.db, { ...input, search: input.search || undefined, userId: ctx.actor.userId })),
+
+  get: scopedProcedure("conversations:read")
+    .input(z.object({ id: z.uuid() }))
+    .query(({ ctx, input }) => getConversation(ctx.db, input)),
+
+  /** Assign (`assigneeId`, null to unassign), change status (`snoozedUntil` with `snoozed`), set labels. */
+  update: scopedProcedure("conversations:write")
+    .input(
+      z.object({
+        id: z.uuid(),
+        assigneeId: z.uuid().nullable().optional(),
+        status: z.enum(conversationStatuses).optional(),
+        snoozedUntil: z.coerce.date().optional(),
+        labels: z.array(label).max(20, "at most 20 labels").optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => updateConversation(ctx.db, { ...input, tenantId: ctx.tenantId, actorUserId: ctx.actor.userId })),
+
+  markRead: scopedProcedure("conversations:write")
+    .input(z.object({ id: z.uuid() }))
+    .mutation(({ ctx, input }) => markConversationRead(ctx.db, { id: input.id, tenantId: ctx.tenantId })),
+});

@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@/server/test/database";
+import { createTenantFixture, type TenantFixture } from "@/server/test/fixtures";
+import { callerFor } from "@/server/test/trpc";
+import { searchQuery } from "./conversations";
+
+let database: TestDatabase;
+let t: TenantFixture;
+let other: TenantFixture;
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  t = await createTenantFixture(database.db, "inbox");
+  other = await createTenantFixture(database.db, "inbox-other");
+  const db = database.db;
+  const conversation = async (name: string, data: { status?: "open" | "pending" | "snoozed" | "resolved"; assigneeId?: string; labels?: string[]; minutesAgo: number; text?: string }) => {
+    const contact = await db.contact.create({ data: { tenantId: t.tenant.id, name, username: name.toLowerCase().replace(/\s/g, "_") } });
+    const at = new Date(Date.now() - data.minutesAgo * 60_000);
+    const created = await db.conversation.create({
+      data: { tenantId: t.tenant.id, channelId: t.rows.channel.id, contactId: contact.id, externalChatId: `chat-${name}`, status: data.status ?? "open", assigneeId: data.assigneeId, labels: data.labels ?? [], lastMessageAt: at, lastMessagePreview: data.text ?? null, unreadCount: 2 },
+    });
+    if (data.text) await db.message.create({ data: { tenantId: t.tenant.id, conversationId: created.id, direction: "inbound", senderType: "contact", text: data.text, deliveryStatus: "received", createdAt: at } });
+    ids[name] = created.id;
+  };
+  await conversation("Olga Petrova", { minutesAgo: 1, text: "Где мой заказ? order 5521", labels: ["vip"] });
+  await conversation("Bruno Diaz", { minutesAgo: 2, assigneeId: t.users.agent.id, text: "refund please" });
+  await conversation("Chen Wei", { minutesAgo: 3, status: "pending", text: "the parcel arrived damaged" });
+  await conversation("Dana Scully", { minutesAgo: 4, status: "resolved", assigneeId: t.users.agent.id, text: "thanks, all good" });
+  await database.db.message.create({ data: { tenantId: other.tenant.id, conversationId: other.rows.conversation.id, direction: "inbound", senderType: "contact", text: "zanzibar", deliveryStatus: "received" } });
+  await database.db.message.create({ data: { tenantId: t.tenant.id, conversationId: ids["Chen Wei"]!, direction: "outbound", senderType: "agent", isPrivate: true, text: "internal: suspect fraud", deliveryStatus: "sent" } });
+});
+afterAll(async () => {
+  await database.drop();
+});
+
+const agent = () => callerFor(database, t.as("agent"), { tenantSlug: "inbox" });
+const names = (result: { items: { contact: { name: string } }[] }) => result.items.map((item) => item.contact.name);
+
+describe("conversations.list", () => {
+  it("lists a status tab newest first, with counts per status for the view", async () => {
+    const open = await agent().conversations.list({ view: "all", status: "open" });
+    expect(names(open).slice(0, 2)).toEqual(["Olga Petrova", "Bruno Diaz"]);
+    expect(open.counts).toMatchObject({ open: 3, pending: 1, resolved: 1, snoozed: 0 }); // the fixture's own conversation is open too
+    expect(names(await agent().conversations.list({ view: "all", status: "pending" }))).toEqual(["Chen Wei"]);
+    const row = open.items[0]!;
+    expect(row).toMatchObject({ lastMessagePreview: "Где мой заказ? order 5521", unreadCount: 2, labels: ["vip"], assignee: null, contact: { name: "Olga Petrova", username: "olga_petrova" } });
+  });
+
+  it("has the views Mine and Unassigned, and filters by label and channel", async () => {
+    const mine = await agent().conversations.list({ view: "mine", status: "open" });
+    expect(names(mine)).toEqual(["Bruno Diaz"]);
+    expect(mine.counts).toMatchObject({ open: 1, resolved: 1 });
+    expect(names(await agent().conversations.list({ view: "unassigned", status: "open" }))).not.toContain("Bruno Diaz");
+    expect(names(await agent().conversations.list({ view: "all", status: "open", label: "vip" }))).toEqual(["Olga Petrova"]);
+    expect((await agent().conversations.list({ view: "all", status: "open", channelId: other.rows.channel.id })).items).toEqual([]);
+  });
+
+  it("searches contact names and message text by word prefix, in any script, never private notes", async () => {
+    const search = async (text: string, status: "open" | "pending" | "resolved" = "open") => names(await agent().conversations.list({ view: "all", status, search: text }));
+    expect(await search("olg")).toEqual(["Olga Petrova"]);
+    expect(await search("заказ")).toEqual(["Olga Petrova"]);
+    expect(await search("refun")).toEqual(["Bruno Diaz"]);
+    expect(await search("parcel damaged", "pending")).toEqual(["Chen Wei"]);
+    expect(await search("fraud", "pending")).toEqual([]);
+    expect(await search("zanzibar")).toEqual([]); // only in the other workspace
+    expect(await search("'); DROP TABLE \"Message\"; --")).toEqual([]);
+    expect(await search("!!!")).toEqual([]);
+  });
+
+  it("pages with a cursor, each conversation once", async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await agent().conversations.list({ view: "all", status: "open", limit: 1, cursor });
+      seen.push(...page.items.map((item) => item.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toHaveLength(3);
+    expect(new Set(seen).size).toBe(3);
+    await expect(agent().conversations.list({ view: "all", status: "open", cursor: "garbage" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+
+  it("turns typed words into a prefix query and nothing else", () => {
+    expect(searchQuery("Hello, wörld 42!")).toBe("hello:* & wörld:* & 42:*");
+    expect(searchQuery("&|!:*()")).toBeNull();
+  });
+});
+
+describe("conversations.update and markRead", () => {
+  it("assigns, resolves and reopens, snoozes and labels, each an event agents see", async () => {
+    const id = ids["Olga Petrova"]!;
+    const assigned = await agent().conversations.update({ id, assigneeId: t.users.agent.id });
+    expect(assigned.assignee).toEqual({ id: t.users.agent.id, name: t.users.agent.name });
+    const resolved = await agent().conversations.update({ id, status: "resolved" });
+    expect(resolved.status).toBe("resolved");
+    expect(names(await agent().conversations.list({ view: "all", status: "resolved" }))).toContain("Olga Petrova");
+    await expect(agent().conversations.update({ id, status: "snoozed" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(agent().conversations.update({ id, status: "snoozed", snoozedUntil: new Date(Date.now() - 1000) })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    const until = new Date(Date.now() + 3_600_000);
+    expect(await agent().conversations.update({ id, status: "snoozed", snoozedUntil: until })).toMatchObject({ status: "snoozed", snoozedUntil: until });
+    expect(await agent().conversations.update({ id, status: "open", labels: ["vip", "refund", "vip"] })).toMatchObject({ status: "open", snoozedUntil: null, labels: ["vip", "refund"] });
+    const events = await database.db.event.findMany({ where: { conversationId: id }, orderBy: { id: "asc" } });
+    expect(events.map((event) => event.type)).toEqual(["assignee.changed", "conversation.status_changed", "conversation.status_changed", "conversation.status_changed", "conversation.updated"]);
+    expect(events[1]!.payload).toMatchObject({ previousStatus: "open", conversation: { id, status: "resolved" }, by: t.users.agent.id });
+  });
+
+  it("refuses an assignee from another workspace, and bad labels, with the field named", async () => {
+    const id = ids["Bruno Diaz"]!;
+    await expect(agent().conversations.update({ id, assigneeId: other.users.agent.id })).rejects.toMatchObject({ code: "BAD_REQUEST", message: "that person is not a member of this workspace" });
+    await expect(agent().conversations.update({ id, labels: ["a,b"] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(await agent().conversations.update({ id, assigneeId: null })).toMatchObject({ assignee: null });
+  });
+
+  it("markRead clears the unread count once, with one event", async () => {
+    const id = ids["Chen Wei"]!;
+    expect((await agent().conversations.markRead({ id })).unreadCount).toBe(0);
+    await agent().conversations.markRead({ id });
+    expect(await database.db.event.count({ where: { conversationId: id, type: "conversation.updated" } })).toBe(1);
+  });
+
+  it("get returns the contact panel: identities and previous conversations", async () => {
+    const conversation = await agent().conversations.get({ id: ids["Dana Scully"]! });
+    expect(conversation.contact).toMatchObject({ name: "Dana Scully", username: "dana_scully" });
+    expect(conversation.contact.conversations.map((c) => c.id)).toContain(ids["Dana Scully"]);
+    expect(conversation.channel).toMatchObject({ id: t.rows.channel.id });
+  });
+});

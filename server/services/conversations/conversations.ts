@@ -1,0 +1,193 @@
+import { Prisma } from "@/server/db/generated/client";
+import type { DbClient } from "@/server/db/client";
+import { AppError } from "@/server/errors";
+import { recordEvent } from "@/server/services/events/record-event";
+
+export const conversationStatuses = ["open", "pending", "snoozed", "resolved"] as const;
+export type ConversationStatus = (typeof conversationStatuses)[number];
+export type InboxView = "mine" | "unassigned" | "all";
+
+/** What a row of the inbox shows, and what events carry about a conversation. */
+const summarySelect = {
+  id: true,
+  status: true,
+  labels: true,
+  lastMessageAt: true,
+  lastMessagePreview: true,
+  unreadCount: true,
+  snoozedUntil: true,
+  createdAt: true,
+  updatedAt: true,
+  channelId: true,
+  assignee: { select: { id: true, name: true } },
+  contact: { select: { id: true, name: true, username: true, blockedAt: true } },
+} satisfies Prisma.ConversationSelect;
+
+export type ConversationSummary = Prisma.ConversationGetPayload<{ select: typeof summarySelect }>;
+
+/**
+ * Words of a search as a prefix query for PostgreSQL's full-text search: only
+ * letters and digits survive, so nothing a person types can break the query.
+ */
+export function searchQuery(text: string): string | null {
+  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu)?.slice(0, 8) ?? [];
+  return words.length ? words.map((word) => `${word}:*`).join(" & ") : null;
+}
+
+type Cursor = { at: string | null; id: string };
+const encodeCursor = (row: { lastMessageAt: Date | null; id: string }) =>
+  Buffer.from(JSON.stringify({ at: row.lastMessageAt?.toISOString() ?? null, id: row.id } satisfies Cursor)).toString("base64url");
+function decodeCursor(cursor: string): Cursor {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Cursor;
+    if (typeof parsed.id === "string" && (parsed.at === null || typeof parsed.at === "string")) return parsed;
+  } catch {
+    // falls through
+  }
+  throw new AppError("BAD_REQUEST", "this cursor is not one the list returned; start from the first page");
+}
+
+export type ListInput = {
+  view: InboxView;
+  status: ConversationStatus;
+  channelId?: string;
+  label?: string;
+  search?: string;
+  cursor?: string;
+  limit: number;
+};
+
+/**
+ * The inbox list: one view (mine, unassigned, all) and status, optionally one
+ * channel, one label and a search over contact names and message text; newest
+ * activity first, in pages. Counts per status are for the same view and filters.
+ */
+export async function listConversations(db: DbClient, input: ListInput & { userId?: string }) {
+  const where: Prisma.ConversationWhereInput = {
+    ...(input.view === "mine" ? { assigneeId: input.userId ?? "00000000-0000-0000-0000-000000000000" } : {}),
+    ...(input.view === "unassigned" ? { assigneeId: null } : {}),
+    ...(input.channelId ? { channelId: input.channelId } : {}),
+    ...(input.label ? { labels: { has: input.label } } : {}),
+  };
+  const query = input.search ? searchQuery(input.search) : null;
+  if (input.search && !query) return { items: [], nextCursor: null, counts: { open: 0, pending: 0, snoozed: 0, resolved: 0 } };
+  if (query) {
+    // Row-level security scopes these to the tenant like everything else in this transaction.
+    const matches = await db.$queryRaw<{ id: string }[]>`
+      SELECT c.id FROM "Conversation" c JOIN "Contact" k ON k.id = c."contactId"
+      WHERE to_tsvector('simple', k.name || ' ' || coalesce(k.username, '')) @@ to_tsquery('simple', ${query})
+      UNION
+      SELECT DISTINCT m."conversationId" FROM "Message" m
+      WHERE to_tsvector('simple', coalesce(m.text, '')) @@ to_tsquery('simple', ${query}) AND NOT m."isPrivate"
+      LIMIT 2000`;
+    where.id = { in: matches.map((match) => match.id) };
+  }
+  const cursor = input.cursor ? decodeCursor(input.cursor) : undefined;
+  const after: Prisma.ConversationWhereInput | undefined = cursor
+    ? cursor.at
+      ? { OR: [{ lastMessageAt: { lt: new Date(cursor.at) } }, { lastMessageAt: new Date(cursor.at), id: { lt: cursor.id } }, { lastMessageAt: null }] }
+      : { lastMessageAt: null, id: { lt: cursor.id } }
+    : undefined;
+  const [rows, grouped] = await Promise.all([
+    db.conversation.findMany({
+      where: { ...where, status: input.status, ...(after ? { AND: [after] } : {}) },
+      orderBy: [{ lastMessageAt: { sort: "desc", nulls: "last" } }, { id: "desc" }],
+      take: input.limit + 1,
+      select: summarySelect,
+    }),
+    db.conversation.groupBy({ by: ["status"], where, _count: { _all: true } }),
+  ]);
+  const items = rows.slice(0, input.limit);
+  const counts = { open: 0, pending: 0, snoozed: 0, resolved: 0 };
+  for (const group of grouped) counts[group.status] = group._count._all;
+  return { items, nextCursor: rows.length > input.limit ? encodeCursor(items.at(-1)!) : null, counts };
+}
+
+/** One conversation with what the contact panel shows. */
+export async function getConversation(db: DbClient, input: { id: string }) {
+  const conversation = await db.conversation.findUnique({
+    where: { id: input.id },
+    select: {
+      ...summarySelect,
+      externalChatId: true,
+      externalThreadId: true,
+      channel: { select: { id: true, name: true, botUsername: true, status: true } },
+      contact: {
+        select: {
+          id: true,
+          name: true,
+          username: true,
+          phone: true,
+          locale: true,
+          labels: true,
+          blockedAt: true,
+          createdAt: true,
+          identities: { select: { channelId: true, externalId: true, username: true } },
+          conversations: { select: { id: true, status: true, lastMessageAt: true, lastMessagePreview: true }, orderBy: { createdAt: "desc" }, take: 20 },
+        },
+      },
+    },
+  });
+  if (!conversation) throw new AppError("NOT_FOUND", "no such conversation");
+  return conversation;
+}
+
+const summaryOf = (db: DbClient, id: string) => db.conversation.findUniqueOrThrow({ where: { id }, select: summarySelect });
+
+export type UpdateInput = {
+  id: string;
+  assigneeId?: string | null;
+  status?: ConversationStatus;
+  snoozedUntil?: Date;
+  labels?: string[];
+};
+
+/**
+ * Assign, change status (snoozing until a time) or set labels; each change is an
+ * event every agent sees. Assigning needs a member of this workspace.
+ */
+export async function updateConversation(db: DbClient, input: UpdateInput & { tenantId: string; actorUserId?: string }) {
+  const before = await db.conversation.findUnique({ where: { id: input.id }, select: { id: true, status: true, assigneeId: true, labels: true } });
+  if (!before) throw new AppError("NOT_FOUND", "no such conversation");
+  const data: Prisma.ConversationUpdateInput = {};
+  if (input.assigneeId !== undefined && input.assigneeId !== before.assigneeId) {
+    if (input.assigneeId !== null) {
+      const member = await db.membership.findFirst({ where: { userId: input.assigneeId }, select: { id: true } });
+      if (!member) throw new AppError("BAD_REQUEST", "that person is not a member of this workspace", { fieldErrors: { assigneeId: ["not a member of this workspace"] } });
+    }
+    data.assignee = input.assigneeId === null ? { disconnect: true } : { connect: { id: input.assigneeId } };
+  }
+  if (input.status !== undefined) {
+    if (input.status === "snoozed") {
+      if (!input.snoozedUntil || input.snoozedUntil.getTime() <= Date.now()) {
+        throw new AppError("BAD_REQUEST", "snoozing needs a time in the future", { fieldErrors: { snoozedUntil: ["pick a time in the future"] } });
+      }
+      data.snoozedUntil = input.snoozedUntil;
+    } else {
+      data.snoozedUntil = null;
+    }
+    data.status = input.status;
+    data.resolvedAt = input.status === "resolved" ? new Date() : null;
+  }
+  if (input.labels !== undefined) data.labels = [...new Set(input.labels)];
+  if (Object.keys(data).length === 0) return summaryOf(db, input.id);
+  await db.conversation.update({ where: { id: input.id }, data });
+  const conversation = await summaryOf(db, input.id);
+  const event = (type: "assignee.changed" | "conversation.status_changed" | "conversation.updated", extra: Record<string, unknown> = {}) =>
+    recordEvent(db, { tenantId: input.tenantId, type, conversationId: input.id, payload: { conversation, by: input.actorUserId ?? null, ...extra } });
+  if (data.assignee) await event("assignee.changed", { previousAssigneeId: before.assigneeId });
+  if (input.status !== undefined && input.status !== before.status) await event("conversation.status_changed", { previousStatus: before.status });
+  if (input.labels !== undefined) await event("conversation.updated");
+  return conversation;
+}
+
+/** An agent read the conversation: its unread count goes to zero, for everyone. */
+export async function markConversationRead(db: DbClient, input: { id: string; tenantId: string }) {
+  const before = await db.conversation.findUnique({ where: { id: input.id }, select: { unreadCount: true } });
+  if (!before) throw new AppError("NOT_FOUND", "no such conversation");
+  if (before.unreadCount === 0) return summaryOf(db, input.id);
+  await db.conversation.update({ where: { id: input.id }, data: { unreadCount: 0 } });
+  const conversation = await summaryOf(db, input.id);
+  await recordEvent(db, { tenantId: input.tenantId, type: "conversation.updated", conversationId: input.id, payload: { conversation } });
+  return conversation;
+}
