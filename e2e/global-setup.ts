@@ -10,5 +10,7 @@ export default async function globalSetup() {
   // A second workspace the demo owner also belongs to, for the tenant switcher.
   stack.admin(["tenant:create", "--name", "Second Shop", "--slug", "second-shop"]);
   stack.admin(["user:create", "--tenant", "second-shop", "--email", "owner@demo.example", "--role", "agent"]);
+  // A second agent of the demo workspace, for the inbox's two-agent scenario.
+  stack.admin(["user:create", "--tenant", "demo", "--email", "sam@demo.example", "--name", "Sam Agent", "--role", "agent", "--password", "e2e-sam-password-1"]);
   return stack.stop;
 }

@@ -441,7 +441,7 @@ export class TelegramEmulator {
       const fromCustomer = this.customerLog.filter((m) => m.token === bot.token && m.chatId === chatId).map((m) => ({ from: "customer", messageId: m.messageId, text: m.text, at: m.at }));
       const fromBot = bot.sent
         .filter((m) => m.chat_id === chatId)
-        .map((m) => ({ from: "bot", messageId: m.message_id, method: m.method, text: m.text ?? m.caption ?? (m.file ? `(file ${m.file.name})` : "(file)"), file: m.file, mediaGroupId: m.media_group_id, at: m.at }));
+        .map((m) => ({ from: "bot", messageId: m.message_id, method: m.method, text: shownText(m) ?? (m.file ? `(file ${m.file.name})` : "(file)"), file: m.file, mediaGroupId: m.media_group_id, at: m.at }));
       const callbacks = [...bot.callbacks].map(([id, callback]) => ({ id, answered: Boolean(callback.answered) }));
       return this.reply(res, 200, { blocked: bot.blockedBy.has(chatId), messages: [...fromCustomer, ...fromBot].sort((a, b) => a.at - b.at), callbacks });
     }
@@ -511,6 +511,19 @@ function chatOf(update: Update): number {
   const body = Object.values(update).find((value) => typeof value === "object" && value !== null) as Json | undefined;
   const chat = (body?.chat ?? (body?.message as Json | undefined)?.chat ?? body?.from) as { id?: number } | undefined;
   return chat?.id ?? 0;
+}
+
+/** What the customer's app shows of a sent message: HTML formatting applied, so tags gone and entities decoded. */
+function shownText(message: SentMessage): string | undefined {
+  const raw = message.text ?? message.caption;
+  if (raw === undefined || message.parse_mode !== "HTML") return raw;
+  return raw
+    .replace(/<[^>]*>/g, "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&");
 }
 
 type ControlFile = { name: string; base64: string; mime?: string };

@@ -46,6 +46,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   let socket: Socket | undefined;
   let closed = false;
   let first = true;
+  let refusals = 0;
   const seen = new Set<string>();
   const conversations = new Set<string>();
 
@@ -60,8 +61,18 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   };
 
   const start = async () => {
-    const { url } = await options.getToken();
-    if (closed) return;
+    // Where to connect comes with a token; until tRPC answers (offline, server restarting), keep asking.
+    let url: string | undefined;
+    for (let attempt = 0; !url; attempt++) {
+      try {
+        url = (await options.getToken()).url;
+      } catch (error) {
+        if (closed) return;
+        setStatus("offline", (error as Error).message);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 500 * 2 ** attempt) * (0.5 + Math.random())));
+      }
+      if (closed) return;
+    }
     socket = io(url, {
       // Called at every attempt: each gets a fresh token and the current position.
       auth: (callback) => {
@@ -91,6 +102,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       } else if (sync.lastEventId) {
         advance(sync.lastEventId);
       }
+      refusals = 0;
       setStatus("live");
       options.onSync?.({ ...sync, first });
       first = false;
@@ -116,8 +128,28 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
         return;
       }
       setStatus("offline", error.data?.message ?? error.message);
+      // Socket.IO retries network failures by itself, but not a refusal by the server (a token that
+      // could not be fetched while offline, an expired one, a server still starting): retry those here.
+      if (error.data?.code) {
+        const delay = Math.min(10_000, 500 * 2 ** refusals++) * (0.5 + Math.random());
+        setTimeout(() => !closed && status !== "ended" && socket?.connect(), delay);
+      }
     });
   };
+
+  // The browser knows before any timeout that the network is gone, and when it is back.
+  const onOffline = () => {
+    if (closed || status === "ended") return;
+    socket?.disconnect();
+    setStatus("offline", "no network");
+  };
+  const onOnline = () => {
+    if (!closed && status !== "ended" && socket && !socket.connected) socket.connect();
+  };
+  if (typeof window !== "undefined") {
+    window.addEventListener("offline", onOffline);
+    window.addEventListener("online", onOnline);
+  }
 
   const ack = <T>(name: string, payload: unknown): Promise<AckAnswer<T>> => {
     if (!socket?.connected) return Promise.resolve({ ok: false, error: { code: "OFFLINE", message: "not connected" } });
@@ -152,6 +184,10 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     },
     close() {
       closed = true;
+      if (typeof window !== "undefined") {
+        window.removeEventListener("offline", onOffline);
+        window.removeEventListener("online", onOnline);
+      }
       socket?.close();
     },
   };

@@ -17,10 +17,13 @@ function reviveMessage(raw: Record<string, unknown>): Message {
  * Applies an event of the log to the TanStack Query cache, so what is on screen
  * changes without a refetch: a new message is added to every loaded page of its
  * conversation's thread (once, in order), an updated one replaced where it is.
- * Anything it does not know how to apply marks the related queries stale instead.
+ * Conversation lists and details are marked stale, so those on screen reload.
  * Returns whether the cache was updated in place.
  */
 export function applyRealtimeEvent(queryClient: QueryClient, trpc: TRPCOptionsProxy<AppRouter>, event: RealtimeEvent): boolean {
+  // Lists and counts depend on many rows at once: the inbox reloads them (only the ones on screen refetch).
+  void queryClient.invalidateQueries(trpc.conversations.list.pathFilter());
+  if (event.conversationId) void queryClient.invalidateQueries(trpc.conversations.get.queryFilter({ id: event.conversationId }));
   const raw = event.data.message as Record<string, unknown> | undefined;
   if ((event.type === "message.created" || event.type === "message.updated") && raw && event.conversationId) {
     const message = reviveMessage(raw);

@@ -87,6 +87,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     cors: { origin: options.corsOrigin, credentials: false },
     // Nothing a client sends is bigger than a few hundred bytes.
     maxHttpBufferSize: 16 * 1024,
+    // A connection that died without closing (lost network, sleeping laptop) is noticed within 15 s.
+    pingInterval: 10_000,
+    pingTimeout: 5_000,
     serveClient: false,
   });
 

@@ -20,7 +20,15 @@ export default async function WorkspaceLayout({ children, params }: { children: 
   return (
     <div className="flex min-h-dvh flex-col">
       <header className="flex items-center justify-between border-b border-slate-200 px-4 py-2 dark:border-slate-800">
-        <TenantSwitcher current={slug} memberships={memberships} />
+        <nav className="flex items-center gap-3" aria-label="Workspace">
+          <TenantSwitcher current={slug} memberships={memberships} />
+          <Link href={`/t/${slug}/inbox`} className="rounded-lg px-3 py-1.5 text-sm font-medium hover:bg-slate-100 dark:hover:bg-slate-800">
+            Inbox
+          </Link>
+          <Link href={`/t/${slug}`} className="rounded-lg px-3 py-1.5 text-sm font-medium hover:bg-slate-100 dark:hover:bg-slate-800">
+            Team
+          </Link>
+        </nav>
         <div className="flex items-center gap-3 text-sm">
           <span className="text-slate-600 dark:text-slate-400" data-testid="signed-in-as">
             {user.name} · {user.email}

@@ -1,0 +1,173 @@
+"use client";
+
+import { forwardRef, useImperativeHandle, useRef, useState } from "react";
+import { PaperclipIcon } from "./icons";
+
+export type ComposerHandle = { focus: (mode?: "reply" | "note") => void };
+export type ComposerSubmit = { text: string; isPrivate: boolean; files: File[] };
+
+/**
+ * Where an agent writes: Enter sends, Shift+Enter starts a new line; a reply goes
+ * to the customer, a note stays with the team. Files (photos, documents) ride
+ * along. While the agent types, the others (and the customer) see "typing…".
+ */
+export const Composer = forwardRef<ComposerHandle, { blocked: boolean; disabled: boolean; onSubmit: (input: ComposerSubmit) => Promise<void>; onTyping: (typing: boolean) => void }>(function Composer(props, ref) {
+  const [text, setText] = useState("");
+  const [note, setNote] = useState(false);
+  const [files, setFiles] = useState<File[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const lastTyping = useRef(0);
+  const isNote = note || props.blocked;
+
+  useImperativeHandle(ref, () => ({
+    focus: (mode) => {
+      if (mode) setNote(mode === "note");
+      textarea.current?.focus();
+    },
+  }));
+
+  const typing = (value: string) => {
+    if (isNote) return;
+    const now = Date.now();
+    if (value && now - lastTyping.current > 3000) {
+      lastTyping.current = now;
+      props.onTyping(true);
+    } else if (!value && lastTyping.current) {
+      lastTyping.current = 0;
+      props.onTyping(false);
+    }
+  };
+
+  const submit = async () => {
+    const trimmed = text.trim();
+    if (!trimmed && files.length === 0) return;
+    if (files.length > 10) return setError("At most 10 files per reply.");
+    setSending(true);
+    setError(null);
+    const input = { text: trimmed, isPrivate: isNote, files };
+    setText("");
+    setFiles([]);
+    if (lastTyping.current) {
+      lastTyping.current = 0;
+      props.onTyping(false);
+    }
+    try {
+      await props.onSubmit(input);
+    } catch (failure) {
+      setError((failure as Error).message);
+      setText(trimmed);
+      setFiles(input.files);
+    } finally {
+      setSending(false);
+      textarea.current?.focus();
+    }
+  };
+
+  return (
+    <form
+      className={`border-t p-3 ${isNote ? "border-amber-200 bg-amber-50/60 dark:border-amber-900 dark:bg-amber-950/30" : "border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900"}`}
+      onSubmit={(event) => {
+        event.preventDefault();
+        void submit();
+      }}
+    >
+      {props.blocked && (
+        <p className="mb-2 rounded-lg bg-red-50 px-3 py-2 text-xs text-red-800 dark:bg-red-950 dark:text-red-200" role="status">
+          This customer has blocked the bot, so replies cannot reach them. You can still add a private note for the team.
+        </p>
+      )}
+      <div className="mb-2 flex items-center gap-1" role="radiogroup" aria-label="Send as">
+        {(["reply", "note"] as const).map((mode) => (
+          <button
+            key={mode}
+            type="button"
+            role="radio"
+            aria-checked={(mode === "note") === isNote}
+            disabled={mode === "reply" && props.blocked}
+            onClick={() => setNote(mode === "note")}
+            className={`rounded-full px-3 py-1 text-xs font-medium disabled:opacity-40 ${
+              (mode === "note") === isNote ? (mode === "note" ? "bg-amber-200 text-amber-950 dark:bg-amber-800 dark:text-amber-50" : "bg-sky-600 text-white") : "text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"
+            }`}
+          >
+            {mode === "reply" ? "Reply" : "Private note"}
+          </button>
+        ))}
+      </div>
+      <label htmlFor="composer" className="sr-only">
+        {isNote ? "Private note" : "Reply"}
+      </label>
+      <textarea
+        id="composer"
+        ref={textarea}
+        value={text}
+        rows={3}
+        maxLength={20_000}
+        disabled={props.disabled}
+        placeholder={isNote ? "Write a note only your team will see…" : "Write a reply… (Enter sends, Shift+Enter for a new line)"}
+        onChange={(event) => {
+          setText(event.target.value);
+          typing(event.target.value);
+        }}
+        onBlur={() => {
+          if (lastTyping.current) {
+            lastTyping.current = 0;
+            props.onTyping(false);
+          }
+        }}
+        onKeyDown={(event) => {
+          if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
+            event.preventDefault();
+            void submit();
+          }
+          if (event.key === "Escape") textarea.current?.blur();
+        }}
+        className="w-full resize-none rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm outline-none focus:border-sky-500 focus:ring-2 focus:ring-sky-500/30 dark:border-slate-700 dark:bg-slate-950"
+      />
+      {files.length > 0 && (
+        <ul className="mt-1 flex flex-wrap gap-1 text-xs" aria-label="Files to send">
+          {files.map((file, index) => (
+            <li key={index} className="flex items-center gap-1 rounded bg-slate-100 px-2 py-0.5 dark:bg-slate-800">
+              <PaperclipIcon /> {file.name}
+              <button type="button" aria-label={`Remove ${file.name}`} onClick={() => setFiles(files.filter((_, i) => i !== index))}>
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {error && (
+        <p className="mt-1 text-xs text-red-700 dark:text-red-300" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="mt-2 flex items-center justify-between">
+        <div>
+          <input
+            ref={fileInput}
+            type="file"
+            multiple
+            className="sr-only"
+            id="composer-files"
+            onChange={(event) => {
+              setFiles([...files, ...Array.from(event.target.files ?? [])].slice(0, 10));
+              event.target.value = "";
+            }}
+          />
+          <label htmlFor="composer-files" className="flex cursor-pointer items-center gap-1 rounded-lg px-2 py-1 text-sm text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800">
+            <PaperclipIcon /> Attach
+          </label>
+        </div>
+        <button
+          type="submit"
+          disabled={props.disabled || sending || (!text.trim() && files.length === 0)}
+          className={`rounded-lg px-4 py-1.5 text-sm font-semibold text-white disabled:opacity-50 ${isNote ? "bg-amber-600 hover:bg-amber-700" : "bg-sky-600 hover:bg-sky-700"}`}
+        >
+          {isNote ? "Add note" : "Send"}
+        </button>
+      </div>
+    </form>
+  );
+});

@@ -1,0 +1,426 @@
+"use client";
+
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useParams, useRouter } from "next/navigation";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "@/server/api/root";
+import { useRealtime } from "@/lib/realtime/use-realtime";
+import { useTRPC, useTRPCClient } from "@/lib/trpc/client";
+import { Composer, type ComposerHandle, type ComposerSubmit } from "./composer";
+import { ConversationList } from "./conversation-list";
+import { initials, shortTime } from "./format";
+import { Thread, type ThreadMessage } from "./thread";
+
+type Outputs = inferRouterOutputs<AppRouter>;
+type Status = "open" | "pending" | "snoozed" | "resolved";
+type View = "mine" | "unassigned" | "all";
+const statuses: Status[] = ["open", "pending", "snoozed", "resolved"];
+const views: { id: View; label: string }[] = [
+  { id: "mine", label: "Mine" },
+  { id: "unassigned", label: "Unassigned" },
+  { id: "all", label: "All" },
+];
+
+/**
+ * The agent inbox: conversations on the left, the thread in the middle, the
+ * contact on the right; live through the realtime server, and driven by the
+ * keyboard as much as by the mouse (press ? for the shortcuts).
+ */
+export function Inbox(props: { slug: string; me: { id: string; name: string } }) {
+  const trpc = useTRPC();
+  const trpcClient = useTRPCClient();
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const [view, setView] = useState<View>("all");
+  const [status, setStatus] = useState<Status>("open");
+  const [search, setSearch] = useState("");
+  const [debouncedSearch, setDebouncedSearch] = useState("");
+  const [help, setHelp] = useState(false);
+  const [typingBy, setTypingBy] = useState<Record<string, Set<string>>>({});
+  const composer = useRef<ComposerHandle>(null);
+  const searchInput = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    const timer = setTimeout(() => setDebouncedSearch(search.trim()), 250);
+    return () => clearTimeout(timer);
+  }, [search]);
+
+  const realtime = useRealtime(props.slug, {
+    onTyping: ({ conversationId, userId, typing }) =>
+      setTypingBy((current) => {
+        const users = new Set(current[conversationId] ?? []);
+        if (typing) users.add(userId);
+        else users.delete(userId);
+        return { ...current, [conversationId]: users };
+      }),
+  });
+
+  // --- the list ---------------------------------------------------------------------------
+  const listInput = { view, status, search: debouncedSearch || undefined, limit: 50 };
+  const list = useInfiniteQuery(
+    trpc.conversations.list.infiniteQueryOptions(listInput, { getNextPageParam: (page) => page.nextCursor ?? undefined, initialCursor: undefined }),
+  );
+  const rows = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
+  const counts = list.data?.pages[0]?.counts;
+  const loadMore = useCallback(() => void list.fetchNextPage(), [list]);
+
+  // --- the open conversation -----------------------------------------------------------------
+  const params = useParams<{ conversation?: string[] }>();
+  const id = params.conversation?.[0];
+  const conversation = useQuery({ ...trpc.conversations.get.queryOptions({ id: id ?? "" }), enabled: Boolean(id) });
+  const messages = useQuery({ ...trpc.messages.list.queryOptions({ conversationId: id ?? "" }), enabled: Boolean(id) });
+  const markRead = useMutation(trpc.conversations.markRead.mutationOptions());
+  const unread = conversation.data?.unreadCount ?? 0;
+  useEffect(() => {
+    if (id && unread > 0) markRead.mutate({ id });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per conversation and unread change
+  }, [id, unread]);
+  useEffect(() => {
+    if (!id || realtime.status !== "live") return;
+    void realtime.client?.joinConversation(id);
+    return () => void realtime.client?.leaveConversation(id);
+  }, [id, realtime.client, realtime.status]);
+
+  const update = useMutation(
+    trpc.conversations.update.mutationOptions({
+      onSuccess: () => {
+        void queryClient.invalidateQueries(trpc.conversations.list.pathFilter());
+        if (id) void queryClient.invalidateQueries(trpc.conversations.get.queryFilter({ id }));
+      },
+    }),
+  );
+  const retry = useMutation(trpc.messages.retry.mutationOptions());
+
+  const send = async ({ text, isPrivate, files }: ComposerSubmit) => {
+    if (!id) return;
+    const clientMessageId = crypto.randomUUID();
+    const key = trpc.messages.list.queryKey({ conversationId: id });
+    const now = new Date();
+    const optimistic = {
+      id: `pending-${clientMessageId}`,
+      clientMessageId,
+      direction: "outbound",
+      senderType: "agent",
+      senderUserId: props.me.id,
+      isPrivate,
+      text: text || null,
+      attachments: files.map((file) => ({ kind: file.type.startsWith("image/") ? "photo" : "document", fileName: file.name })),
+      content: null,
+      deliveryStatus: isPrivate ? "sent" : "pending",
+      deliveryError: null,
+      editedAt: null,
+      editHistory: [],
+      createdAt: now,
+      updatedAt: now,
+      optimistic: "sending",
+    } as unknown as ThreadMessage;
+    const withOut = (messages: ThreadMessage[]) => messages.filter((m) => m.id !== optimistic.id);
+    queryClient.setQueryData(key, (page) => (page ? { ...page, messages: [...page.messages, optimistic] } : page));
+    try {
+      const uploads = [];
+      for (const file of files) {
+        const form = new FormData();
+        form.append("file", file);
+        const response = await fetch(`/api/t/${props.slug}/uploads`, { method: "POST", body: form });
+        const body = (await response.json().catch(() => ({}))) as { id?: string; error?: { message?: string } };
+        if (!response.ok || !body.id) throw new Error(body.error?.message ?? `${file.name} could not be uploaded`);
+        uploads.push({ uploadId: body.id });
+      }
+      // The client message id makes a retried send store one message, not two.
+      const sent = await trpcClient.messages.send.mutate({ conversationId: id, text: text || undefined, isPrivate, attachments: uploads, clientMessageId });
+      queryClient.setQueryData(key, (page) => {
+        if (!page) return page;
+        const rest = withOut(page.messages as ThreadMessage[]);
+        return { ...page, messages: rest.some((m) => m.id === sent.id) ? rest : [...rest, sent] };
+      });
+    } catch (error) {
+      queryClient.setQueryData(key, (page) => (page ? { ...page, messages: withOut(page.messages as ThreadMessage[]) } : page));
+      throw error;
+    }
+  };
+
+  // --- keyboard -------------------------------------------------------------------------------
+  const move = useCallback(
+    (step: number) => {
+      if (rows.length === 0) return;
+      const at = rows.findIndex((row) => row.id === id);
+      const next = rows[Math.min(rows.length - 1, Math.max(0, at + step))]!;
+      router.push(`/t/${props.slug}/inbox/${next.id}`);
+    },
+    [rows, id, router, props.slug],
+  );
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement;
+      if (target.closest("input, textarea, select, [contenteditable]") || event.metaKey || event.ctrlKey || event.altKey) return;
+      const actions: Record<string, () => void> = {
+        j: () => move(1),
+        k: () => move(-1),
+        r: () => composer.current?.focus("reply"),
+        n: () => composer.current?.focus("note"),
+        e: () => id && update.mutate({ id, status: conversation.data?.status === "resolved" ? "open" : "resolved" }),
+        a: () => id && update.mutate({ id, assigneeId: props.me.id }),
+        "/": () => searchInput.current?.focus(),
+        "?": () => setHelp((shown) => !shown),
+        Escape: () => setHelp(false),
+      };
+      const action = actions[event.key];
+      if (!action) return;
+      event.preventDefault();
+      action();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [move, id, update, conversation.data?.status, props.me.id]);
+
+  const typists = id ? [...(typingBy[id] ?? [])].filter((user) => user !== props.me.id) : [];
+  const details = conversation.data;
+
+  return (
+    <div className="flex h-[calc(100dvh-49px)] min-h-0 flex-col">
+      {realtime.status !== "live" && realtime.status !== "connecting" && (
+        <div role="status" className={`px-4 py-1.5 text-center text-sm ${realtime.status === "ended" ? "bg-red-600 text-white" : "bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-50"}`} data-testid="connection-banner">
+          {realtime.status === "ended" ? `Live updates stopped: ${realtime.detail ?? "sign in again"}` : "Connection lost — reconnecting. Changes will appear as soon as it is back."}
+        </div>
+      )}
+      <div className="flex min-h-0 flex-1">
+        {/* Conversation list */}
+        <aside className="flex w-80 shrink-0 flex-col border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900 max-lg:w-72" aria-label="Conversation list">
+          <div className="space-y-2 border-b border-slate-200 p-3 dark:border-slate-800">
+            <div className="flex items-center justify-between">
+              <h1 className="text-base font-semibold">Inbox</h1>
+              <span className={`size-2 rounded-full ${realtime.status === "live" ? "bg-emerald-500" : "bg-amber-500"}`} title={realtime.status === "live" ? "Live" : "Not live"} aria-label={realtime.status === "live" ? "Live" : "Not live"} />
+            </div>
+            <label className="sr-only" htmlFor="inbox-search">
+              Search conversations
+            </label>
+            <input
+              id="inbox-search"
+              ref={searchInput}
+              type="search"
+              value={search}
+              onChange={(event) => setSearch(event.target.value)}
+              onKeyDown={(event) => event.key === "Escape" && event.currentTarget.blur()}
+              placeholder="Search names and messages  ( / )"
+              maxLength={200}
+              className="w-full rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm outline-none focus:border-sky-500 focus:ring-2 focus:ring-sky-500/30 dark:border-slate-700 dark:bg-slate-950"
+            />
+            <div className="flex gap-1" role="tablist" aria-label="View">
+              {views.map((option) => (
+                <button key={option.id} role="tab" aria-selected={view === option.id} onClick={() => setView(option.id)} className={`rounded-md px-2.5 py-1 text-xs font-medium ${view === option.id ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900" : "text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"}`}>
+                  {option.label}
+                </button>
+              ))}
+            </div>
+            <div className="flex gap-1" role="tablist" aria-label="Status">
+              {statuses.map((option) => (
+                <button key={option} role="tab" aria-selected={status === option} onClick={() => setStatus(option)} className={`flex-1 rounded-md px-1.5 py-1 text-xs capitalize ${status === option ? "bg-sky-100 font-semibold text-sky-900 dark:bg-sky-900 dark:text-sky-50" : "text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"}`}>
+                  {option} {counts ? <span className="tabular-nums opacity-70">{counts[option]}</span> : null}
+                </button>
+              ))}
+            </div>
+          </div>
+          {list.isError ? (
+            <p className="p-4 text-sm text-red-700" role="alert">
+              The conversations could not be loaded: {list.error.message}{" "}
+              <button className="underline" onClick={() => void list.refetch()}>
+                Try again
+              </button>
+            </p>
+          ) : (
+            <ConversationList
+              slug={props.slug}
+              rows={rows}
+              selectedId={id}
+              loading={list.isLoading || list.isFetchingNextPage}
+              hasMore={Boolean(list.hasNextPage)}
+              loadMore={loadMore}
+              emptyText={debouncedSearch ? `Nothing matches “${debouncedSearch}”.` : `No ${status} conversations${view === "mine" ? " assigned to you" : view === "unassigned" ? " without an assignee" : ""}.`}
+            />
+          )}
+        </aside>
+
+        {/* Thread */}
+        <main className="flex min-w-0 flex-1 flex-col" aria-label="Conversation">
+          {!id ? (
+            <div className="flex flex-1 flex-col items-center justify-center gap-2 text-center text-slate-500 dark:text-slate-400">
+              <p className="text-lg font-medium">Pick a conversation</p>
+              <p className="text-sm">New messages appear on the left as they arrive. Press ? for keyboard shortcuts.</p>
+            </div>
+          ) : conversation.isError ? (
+            <p className="m-6 text-sm text-red-700" role="alert">
+              {conversation.error.message === "no such conversation" ? "This conversation does not exist, or is in another workspace." : conversation.error.message}
+            </p>
+          ) : (
+            <>
+              <header className="flex items-center justify-between gap-3 border-b border-slate-200 bg-white px-4 py-2 dark:border-slate-800 dark:bg-slate-900">
+                <div className="min-w-0">
+                  <h2 className="truncate font-semibold">{details?.contact.name ?? "…"}</h2>
+                  <p className="text-xs text-slate-500 dark:text-slate-400">
+                    {details ? (
+                      <>
+                        <span className="capitalize">{details.status}</span>
+                        {details.status === "snoozed" && details.snoozedUntil ? ` until ${shortTime(details.snoozedUntil)}` : ""} · {details.assignee ? `Assigned to ${details.assignee.name}` : "Unassigned"} · {details.channel.name}
+                      </>
+                    ) : (
+                      "Loading…"
+                    )}
+                  </p>
+                </div>
+                {details && (
+                  <div className="flex shrink-0 items-center gap-1.5">
+                    {details.assignee?.id !== props.me.id ? (
+                      <button className="rounded-lg border border-slate-300 px-2.5 py-1 text-xs font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800" onClick={() => update.mutate({ id: details.id, assigneeId: props.me.id })}>
+                        Assign to me
+                      </button>
+                    ) : (
+                      <button className="rounded-lg border border-slate-300 px-2.5 py-1 text-xs font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800" onClick={() => update.mutate({ id: details.id, assigneeId: null })}>
+                        Unassign
+                      </button>
+                    )}
+                    <select
+                      aria-label="Snooze"
+                      value=""
+                      onChange={(event) => {
+                        const hours = Number(event.target.value);
+                        if (hours) update.mutate({ id: details.id, status: "snoozed", snoozedUntil: new Date(Date.now() + hours * 3_600_000) });
+                      }}
+                      className="rounded-lg border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700"
+                    >
+                      <option value="">Snooze…</option>
+                      <option value="1">1 hour</option>
+                      <option value="4">4 hours</option>
+                      <option value="24">Until tomorrow</option>
+                      <option value="168">A week</option>
+                    </select>
+                    {details.status === "resolved" ? (
+                      <button className="rounded-lg bg-slate-800 px-2.5 py-1 text-xs font-semibold text-white hover:bg-slate-700 dark:bg-slate-200 dark:text-slate-900" onClick={() => update.mutate({ id: details.id, status: "open" })}>
+                        Reopen
+                      </button>
+                    ) : (
+                      <button className="rounded-lg bg-emerald-600 px-2.5 py-1 text-xs font-semibold text-white hover:bg-emerald-700" onClick={() => update.mutate({ id: details.id, status: "resolved" })}>
+                        Resolve
+                      </button>
+                    )}
+                  </div>
+                )}
+              </header>
+              {update.isError && (
+                <p className="bg-red-50 px-4 py-1 text-xs text-red-800" role="alert">
+                  {update.error.message}
+                </p>
+              )}
+              {messages.isLoading ? (
+                <div className="flex-1 animate-pulse bg-slate-50 dark:bg-slate-950" aria-busy="true" aria-label="Loading messages" />
+              ) : (
+                <Thread key={id} slug={props.slug} conversationId={id} messages={(messages.data?.messages ?? []) as ThreadMessage[]} olderCursor={messages.data?.olderCursor ?? null} onRetry={(messageId) => retry.mutate({ messageId })} retrying={retry.isPending ? retry.variables?.messageId : undefined} />
+              )}
+              <p className="h-5 px-4 text-xs text-slate-500 dark:text-slate-400" aria-live="polite" data-testid="typing">
+                {typists.length > 0 ? `${typists.length === 1 ? "A teammate is" : `${typists.length} teammates are`} typing…` : ""}
+              </p>
+              <Composer ref={composer} blocked={Boolean(details?.contact.blockedAt)} disabled={!details} onSubmit={send} onTyping={(typing) => id && void realtime.client?.setTyping(id, typing)} />
+            </>
+          )}
+        </main>
+
+        {/* Contact */}
+        {id && details && <ContactPanel slug={props.slug} details={details} currentId={id} />}
+      </div>
+      {help && <ShortcutHelp onClose={() => setHelp(false)} />}
+    </div>
+  );
+}
+
+function ContactPanel({ slug, details, currentId }: { slug: string; details: Outputs["conversations"]["get"]; currentId: string }) {
+  const contact = details.contact;
+  const telegramId = contact.identities.find((identity) => identity.channelId === details.channel.id)?.externalId;
+  return (
+    <aside className="w-72 shrink-0 overflow-y-auto border-l border-slate-200 bg-white p-4 text-sm dark:border-slate-800 dark:bg-slate-900 max-xl:hidden" aria-label="Contact">
+      <div className="flex flex-col items-center gap-2 text-center">
+        <span aria-hidden className="flex size-14 items-center justify-center rounded-full bg-gradient-to-br from-sky-400 to-indigo-500 text-lg font-semibold text-white">
+          {initials(contact.name)}
+        </span>
+        <p className="font-semibold">{contact.name}</p>
+        {contact.username && <p className="text-slate-500">@{contact.username}</p>}
+        {contact.blockedAt && <p className="rounded-full bg-red-100 px-2 py-0.5 text-xs text-red-800 dark:bg-red-950 dark:text-red-200">Blocked the bot</p>}
+      </div>
+      <dl className="mt-4 space-y-2">
+        <div>
+          <dt className="text-xs text-slate-500">Telegram id</dt>
+          <dd className="font-mono text-xs">{telegramId ?? "—"}</dd>
+        </div>
+        <div>
+          <dt className="text-xs text-slate-500">Chat</dt>
+          <dd className="font-mono text-xs">{details.externalChatId}{details.externalThreadId ? ` · topic ${details.externalThreadId}` : ""}</dd>
+        </div>
+        {contact.phone && (
+          <div>
+            <dt className="text-xs text-slate-500">Phone</dt>
+            <dd>{contact.phone}</dd>
+          </div>
+        )}
+        {contact.locale && (
+          <div>
+            <dt className="text-xs text-slate-500">Language</dt>
+            <dd>{contact.locale}</dd>
+          </div>
+        )}
+        <div>
+          <dt className="text-xs text-slate-500">Labels</dt>
+          <dd className="flex flex-wrap gap-1">{details.labels.length ? details.labels.map((label) => <span key={label} className="rounded bg-slate-100 px-1.5 text-xs dark:bg-slate-800">{label}</span>) : "—"}</dd>
+        </div>
+      </dl>
+      <h3 className="mt-5 text-xs font-semibold uppercase tracking-wide text-slate-500">Conversations</h3>
+      <ul className="mt-1 space-y-1">
+        {contact.conversations.map((previous) => (
+          <li key={previous.id}>
+            <Link href={`/t/${slug}/inbox/${previous.id}`} aria-current={previous.id === currentId ? "page" : undefined} className={`block rounded-lg px-2 py-1 hover:bg-slate-100 dark:hover:bg-slate-800 ${previous.id === currentId ? "bg-slate-100 dark:bg-slate-800" : ""}`}>
+              <span className="flex justify-between text-xs">
+                <span className="capitalize">{previous.status}</span>
+                <span className="text-slate-500">{shortTime(previous.lastMessageAt)}</span>
+              </span>
+              <span className="block truncate text-xs text-slate-600 dark:text-slate-400">{previous.lastMessagePreview ?? "—"}</span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </aside>
+  );
+}
+
+function ShortcutHelp({ onClose }: { onClose: () => void }) {
+  const shortcuts = [
+    ["j / k", "Next / previous conversation"],
+    ["r", "Reply"],
+    ["n", "Private note"],
+    ["e", "Resolve or reopen"],
+    ["a", "Assign to me"],
+    ["/", "Search"],
+    ["Enter / Shift+Enter", "Send / new line"],
+    ["?", "Show or hide this help"],
+  ];
+  return (
+    <div className="fixed inset-0 z-10 flex items-center justify-center bg-black/40" onClick={onClose}>
+      <div role="dialog" aria-modal="true" aria-labelledby="shortcuts-title" className="w-80 rounded-xl bg-white p-5 shadow-xl dark:bg-slate-900" onClick={(event) => event.stopPropagation()}>
+        <h2 id="shortcuts-title" className="mb-3 font-semibold">
+          Keyboard shortcuts
+        </h2>
+        <dl className="space-y-1.5 text-sm">
+          {shortcuts.map(([keys, what]) => (
+            <div key={keys} className="flex justify-between gap-3">
+              <dt>
+                <kbd className="rounded border border-slate-300 px-1.5 font-mono text-xs dark:border-slate-700">{keys}</kbd>
+              </dt>
+              <dd className="text-slate-600 dark:text-slate-300">{what}</dd>
+            </div>
+          ))}
+        </dl>
+        <button className="mt-4 w-full rounded-lg bg-slate-900 py-1.5 text-sm text-white dark:bg-slate-100 dark:text-slate-900" onClick={onClose} autoFocus>
+          Close
+        </button>
+      </div>
+    </div>
+  );
+}

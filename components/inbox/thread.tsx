@@ -1,0 +1,187 @@
+"use client";
+
+import { useQueries } from "@tanstack/react-query";
+import { useLayoutEffect, useRef, useState } from "react";
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "@/server/api/root";
+import { useTRPC } from "@/lib/trpc/client";
+import { dayLabel, shortTime } from "./format";
+import { AlertIcon, CheckIcon, ClockIcon, FileIcon, PaperclipIcon, PersonIcon, PinIcon } from "./icons";
+
+type Page = inferRouterOutputs<AppRouter>["messages"]["list"];
+export type ThreadMessage = Page["messages"][number] & { optimistic?: "sending" | "error" };
+
+type Attachment = { kind: string; fileName?: string; mimeType?: string; uploadId?: string; fileId?: string };
+type Content = {
+  location?: { latitude: number; longitude: number };
+  contact?: { phone: string; firstName: string; lastName?: string };
+  callback?: { data: string };
+  from?: { name: string };
+};
+
+/**
+ * One conversation's messages, grouped by day, newest at the bottom. Older pages
+ * load when scrolled to the top (or with the button), keeping the reading position.
+ */
+export function Thread(props: { slug: string; conversationId: string; messages: ThreadMessage[]; olderCursor: string | null; onRetry: (messageId: string) => void; retrying?: string }) {
+  const trpc = useTRPC();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // Each "older" page is its own query, keyed by the cursor it starts before (the parent keys this component by conversation).
+  const [cursors, setCursors] = useState<string[]>([]);
+  const olderQueries = useQueries({ queries: cursors.map((before) => trpc.messages.list.queryOptions({ conversationId: props.conversationId, before, limit: 50 })) });
+  const olderPages = olderQueries.map((query) => query.data?.messages ?? []).reverse();
+  const loadingOlder = olderQueries.some((query) => query.isFetching);
+  const nextCursor = cursors.length === 0 ? props.olderCursor : (olderQueries.at(-1)?.data?.olderCursor ?? null);
+  const heightBefore = useRef<number | null>(null);
+
+  const all: ThreadMessage[] = [...olderPages.flat(), ...props.messages];
+
+  // Stay at the bottom as messages arrive; keep the reading position when older ones are added on top.
+  const atBottom = useRef(true);
+  useLayoutEffect(() => {
+    const element = scrollRef.current;
+    if (!element) return;
+    if (heightBefore.current !== null) {
+      element.scrollTop += element.scrollHeight - heightBefore.current;
+      heightBefore.current = null;
+    } else if (atBottom.current) {
+      element.scrollTop = element.scrollHeight;
+    }
+  }, [all.length]);
+
+  const loadOlder = () => {
+    if (!nextCursor || loadingOlder) return;
+    heightBefore.current = scrollRef.current?.scrollHeight ?? null;
+    setCursors((list) => [...list, nextCursor]);
+  };
+
+  let lastDay = "";
+  return (
+    <div
+      ref={scrollRef}
+      className="min-h-0 flex-1 overflow-y-auto bg-slate-50 px-4 py-3 dark:bg-slate-950"
+      onScroll={(event) => {
+        const element = event.currentTarget;
+        atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < 40;
+        if (element.scrollTop < 60) loadOlder();
+      }}
+      data-testid="thread"
+    >
+      {nextCursor ? (
+        <div className="mb-3 text-center">
+          <button type="button" onClick={loadOlder} className="rounded-full bg-white px-3 py-1 text-xs text-slate-600 shadow-sm hover:bg-slate-100 dark:bg-slate-900 dark:text-slate-300">
+            {loadingOlder ? "Loading…" : "Load older messages"}
+          </button>
+        </div>
+      ) : (
+        all.length > 0 && <p className="mb-3 text-center text-xs text-slate-400">The beginning of this conversation</p>
+      )}
+      {all.length === 0 && <p className="mt-10 text-center text-sm text-slate-500">No messages yet.</p>}
+      <ol className="flex flex-col gap-1.5" aria-label="Messages">
+        {all.map((message) => {
+          const day = dayLabel(message.createdAt);
+          const showDay = day !== lastDay;
+          lastDay = day;
+          return (
+            <li key={message.id} className="flex flex-col">
+              {showDay && (
+                <div className="my-2 text-center">
+                  <span className="rounded-full bg-slate-200/70 px-2.5 py-0.5 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">{day}</span>
+                </div>
+              )}
+              <Bubble slug={props.slug} message={message} onRetry={props.onRetry} retrying={props.retrying === message.id} />
+            </li>
+          );
+        })}
+      </ol>
+    </div>
+  );
+}
+
+function Bubble({ slug, message, onRetry, retrying }: { slug: string; message: ThreadMessage; onRetry: (id: string) => void; retrying: boolean }) {
+  const inbound = message.direction === "inbound";
+  const attachments = (message.attachments ?? []) as Attachment[];
+  const content = (message.content ?? {}) as Content;
+  const history = (message.editHistory ?? []) as { text: string | null; editedAt: string }[];
+  const tone = message.isPrivate
+    ? "border border-dashed border-amber-300 bg-amber-50 text-amber-950 dark:border-amber-700 dark:bg-amber-950/40 dark:text-amber-100"
+    : inbound
+      ? "bg-white text-slate-900 shadow-sm dark:bg-slate-800 dark:text-slate-100"
+      : "bg-sky-600 text-white";
+  return (
+    <div className={`flex ${inbound ? "justify-start" : "justify-end"}`} data-testid="message" data-direction={message.direction} data-private={message.isPrivate || undefined}>
+      <div className={`max-w-[75%] rounded-2xl px-3 py-2 text-sm ${tone}`}>
+        {message.isPrivate && <p className="mb-0.5 text-xs font-semibold uppercase tracking-wide text-amber-700 dark:text-amber-300">Private note</p>}
+        {content.from && <p className="mb-0.5 text-xs font-semibold opacity-80">{content.from.name}</p>}
+        {content.callback && <p className="mb-0.5 text-xs opacity-75">Pressed a button:</p>}
+        {attachments.length > 0 && (
+          <div className={`mb-1 grid gap-1 ${attachments.length > 1 ? "grid-cols-2" : ""}`}>
+            {attachments.map((attachment, index) => (
+              <AttachmentView key={index} slug={slug} messageId={message.id} index={index} attachment={attachment} pending={Boolean(message.optimistic)} />
+            ))}
+          </div>
+        )}
+        {content.location && (
+          <a className="underline" href={`https://www.openstreetmap.org/?mlat=${content.location.latitude}&mlon=${content.location.longitude}`} target="_blank" rel="noreferrer">
+            <span className="inline-flex items-center gap-1"><PinIcon /> Location {content.location.latitude.toFixed(5)}, {content.location.longitude.toFixed(5)}</span>
+          </a>
+        )}
+        {content.contact && (
+          <p className="flex items-center gap-1">
+            <PersonIcon /> {content.contact.firstName} {content.contact.lastName} · {content.contact.phone}
+          </p>
+        )}
+        {message.text && <p className="whitespace-pre-wrap break-words">{message.text}</p>}
+        <p className={`mt-0.5 flex items-center justify-end gap-1 text-[11px] ${inbound || message.isPrivate ? "text-slate-500 dark:text-slate-400" : "text-sky-100"}`}>
+          {message.editedAt && (
+            <span title={history.map((h) => `${shortTime(h.editedAt)}: ${h.text ?? ""}`).join("\n")} className="italic">
+              edited
+            </span>
+          )}
+          <time dateTime={message.createdAt.toISOString()}>{shortTime(message.createdAt)}</time>
+          {!inbound && !message.isPrivate && <Status message={message} />}
+        </p>
+        {message.deliveryStatus === "failed" && !message.optimistic && (
+          <div className="mt-1 rounded-lg bg-red-50 px-2 py-1 text-xs text-red-800 dark:bg-red-950 dark:text-red-200" role="alert">
+            Not delivered: {message.deliveryError ?? "unknown reason"}{" "}
+            <button type="button" className="font-semibold underline" onClick={() => onRetry(message.id)} disabled={retrying}>
+              {retrying ? "Retrying…" : "Retry"}
+            </button>
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function Status({ message }: { message: ThreadMessage }) {
+  if (message.optimistic === "sending") return <span role="img" aria-label="Sending"><ClockIcon /></span>;
+  if (message.optimistic === "error") return <span role="img" aria-label="Not sent"><AlertIcon /></span>;
+  if (message.deliveryStatus === "pending") return <span role="img" aria-label="Pending" data-testid="status-pending"><ClockIcon /></span>;
+  if (message.deliveryStatus === "failed") return <span role="img" aria-label="Failed"><AlertIcon /></span>;
+  return (
+    <span role="img" aria-label="Sent" data-testid="status-sent">
+      <CheckIcon />
+    </span>
+  );
+}
+
+function AttachmentView({ slug, messageId, index, attachment, pending }: { slug: string; messageId: string; index: number; attachment: Attachment; pending: boolean }) {
+  if (pending) return <span className="flex items-center gap-1 text-xs opacity-80"><PaperclipIcon /> {attachment.fileName ?? attachment.kind}</span>;
+  const url = `/api/t/${slug}/files/${messageId}/${index}`;
+  if (attachment.kind === "photo" || attachment.kind === "sticker") {
+    return (
+      <a href={url} target="_blank" rel="noreferrer" className="block overflow-hidden rounded-lg">
+        {/* eslint-disable-next-line @next/next/no-img-element -- files come through the authenticated proxy, not next/image */}
+        <img src={url} alt={attachment.fileName ?? "Photo"} loading="lazy" className="max-h-60 w-full object-cover" />
+      </a>
+    );
+  }
+  if (attachment.kind === "voice" || attachment.kind === "audio") return <audio controls preload="none" src={url} className="w-56" />;
+  if (attachment.kind === "video") return <video controls preload="none" src={url} className="max-h-60 rounded-lg" />;
+  return (
+    <a href={url} download={attachment.fileName} className="flex items-center gap-1.5 rounded-lg bg-black/5 px-2 py-1.5 underline-offset-2 hover:underline dark:bg-white/10">
+      <FileIcon /> {attachment.fileName ?? "File"}
+    </a>
+  );
+}

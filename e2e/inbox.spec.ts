@@ -1,0 +1,113 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+
+const baseUrl = () => process.env.E2E_BASE_URL!;
+const telegram = () => process.env.E2E_TELEGRAM_URL!;
+const bot = "demo_support_bot";
+
+async function signedIn(browser: Browser, who: { email: string; password: string }, colorScheme: "light" | "dark" = "light"): Promise<Page> {
+  const context = await browser.newContext({ colorScheme, viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${baseUrl()}/sign-in?callbackUrl=${encodeURIComponent("/t/demo/inbox")}`);
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel("Password").fill(who.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/t\/demo\/inbox/);
+  await expect(page.getByLabel("Live", { exact: true })).toBeVisible();
+  return page;
+}
+const owner = () => ({ email: "owner@demo.example", password: process.env.E2E_DEMO_PASSWORD! });
+const sam = { email: "sam@demo.example", password: "e2e-sam-password-1" };
+
+/** The customer's side, through the emulator's customer API. */
+async function customerWrites(chatId: number, name: string, text: string) {
+  const response = await fetch(`${telegram()}/control/bots/${bot}/chats/${chatId}/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name, text }) });
+  expect(response.status).toBe(200);
+}
+async function botSentTo(chatId: number): Promise<string[]> {
+  const chat = (await (await fetch(`${telegram()}/control/bots/${bot}/chats/${chatId}`)).json()) as { messages: { from: string; text: string }[] };
+  return chat.messages.filter((m) => m.from === "bot").map((m) => m.text);
+}
+
+test("a customer's message appears live; the reply reaches Telegram, the note does not; resolve and find it under Resolved", async ({ browser }) => {
+  const page = await signedIn(browser, owner());
+  await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();
+
+  await customerWrites(300101, "Mia Customer", "My order #4411 has not arrived");
+  const row = page.getByTestId("conversation-row").filter({ hasText: "Mia Customer" });
+  await expect(row).toContainText("My order #4411 has not arrived", { timeout: 20_000 });
+  await row.click();
+  await expect(page).toHaveURL(/\/t\/demo\/inbox\/[0-9a-f-]{36}$/);
+  const thread = page.getByTestId("thread");
+  await expect(thread.getByTestId("message").filter({ hasText: "My order #4411" })).toBeVisible();
+
+  // Reply with Enter: the bubble appears at once and turns "sent" when Telegram took it.
+  await page.getByLabel("Reply", { exact: true }).fill("Sorry, Mia! Checking with the courier <now>.");
+  await page.keyboard.press("Enter");
+  const reply = thread.getByTestId("message").filter({ hasText: "Checking with the courier" });
+  await expect(reply).toBeVisible();
+  await expect(reply.getByTestId("status-sent")).toBeVisible({ timeout: 20_000 });
+  await expect.poll(() => botSentTo(300101), { timeout: 20_000 }).toContain("Sorry, Mia! Checking with the courier <now>.");
+
+  // A private note stays in the product.
+  await page.getByRole("radio", { name: "Private note" }).click();
+  await page.getByLabel("Private note", { exact: true }).fill("Courier ticket 88-1 opened");
+  await page.keyboard.press("Enter");
+  await expect(thread.locator("[data-private]").filter({ hasText: "Courier ticket 88-1 opened" })).toContainText("Private note");
+  await page.waitForTimeout(1500);
+  expect(await botSentTo(300101)).not.toContain("Courier ticket 88-1 opened");
+  await page.screenshot({ path: "e2e/screenshots/inbox.png" });
+
+  // Resolve: it leaves Open, and is under Resolved.
+  await page.getByRole("button", { name: "Resolve" }).click();
+  await expect(page.getByRole("button", { name: "Reopen" })).toBeVisible();
+  await expect(page.getByTestId("conversation-row").filter({ hasText: "Mia Customer" })).toHaveCount(0);
+  await page.getByRole("tab", { name: /resolved/ }).click();
+  await expect(page.getByTestId("conversation-row").filter({ hasText: "Mia Customer" })).toBeVisible();
+  await page.context().close();
+});
+
+test("two agents see each other's assignment and reply live, and the keyboard help", async ({ browser }) => {
+  const first = await signedIn(browser, owner());
+  const second = await signedIn(browser, sam, "dark");
+  await customerWrites(300202, "Noah Buyer", "Can I change my delivery address?");
+  for (const page of [first, second]) {
+    await expect(page.getByTestId("conversation-row").filter({ hasText: "Noah Buyer" })).toBeVisible({ timeout: 20_000 });
+  }
+  await first.getByTestId("conversation-row").filter({ hasText: "Noah Buyer" }).click();
+  await second.getByTestId("conversation-row").filter({ hasText: "Noah Buyer" }).click();
+
+  await first.getByRole("button", { name: "Assign to me" }).click();
+  await expect(second.getByText("Assigned to Demo Owner")).toBeVisible();
+  await expect(second.getByTestId("conversation-row").filter({ hasText: "Noah Buyer" })).not.toContainText("Unassigned");
+
+  // Typing shows on the other side; the reply appears there without a reload.
+  await first.getByLabel("Reply", { exact: true }).pressSequentially("Yes, wh");
+  await expect(second.getByTestId("typing")).toContainText("typing…");
+  await first.getByLabel("Reply", { exact: true }).pressSequentially("at is the new one?");
+  await first.keyboard.press("Enter");
+  await expect(second.getByTestId("thread").getByTestId("message").filter({ hasText: "Yes, what is the new one?" })).toBeVisible();
+  await second.screenshot({ path: "e2e/screenshots/inbox-dark.png" });
+
+  await second.locator("body").click();
+  await second.keyboard.press("?");
+  await expect(second.getByRole("dialog", { name: "Keyboard shortcuts" })).toBeVisible();
+  await second.keyboard.press("Escape");
+  await expect(second.getByRole("dialog")).toHaveCount(0);
+  await first.context().close();
+  await second.context().close();
+});
+
+test("when the connection drops, a banner says so, and what happened meanwhile appears when it is back", async ({ browser }) => {
+  const page = await signedIn(browser, owner());
+  await customerWrites(300303, "Olivia Offline", "first message");
+  await expect(page.getByTestId("conversation-row").filter({ hasText: "Olivia Offline" })).toBeVisible({ timeout: 20_000 });
+  await page.getByTestId("conversation-row").filter({ hasText: "Olivia Offline" }).click();
+  await page.context().setOffline(true);
+  await expect(page.getByTestId("connection-banner")).toContainText("Connection lost", { timeout: 20_000 });
+  await customerWrites(300303, "Olivia Offline", "written while you were offline");
+  await page.waitForTimeout(3000);
+  await page.context().setOffline(false);
+  await expect(page.getByTestId("connection-banner")).toHaveCount(0, { timeout: 30_000 });
+  await expect(page.getByTestId("thread").getByTestId("message").filter({ hasText: "written while you were offline" })).toBeVisible({ timeout: 20_000 });
+  await page.context().close();
+});
