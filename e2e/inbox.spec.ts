@@ -55,6 +55,15 @@ test("a customer's message appears live; the reply reaches Telegram, the note do
   await expect(thread.locator("[data-private]").filter({ hasText: "Courier ticket 88-1 opened" })).toContainText("Private note");
   await page.waitForTimeout(1500);
   expect(await botSentTo(300101)).not.toContain("Courier ticket 88-1 opened");
+
+  // A canned response: "/" opens them, the chosen one is filled in for this customer, Enter sends it.
+  await page.getByRole("radio", { name: "Reply" }).click();
+  await page.getByLabel("Reply", { exact: true }).fill("/check");
+  await expect(page.getByRole("listbox", { name: "Canned responses" }).getByRole("option")).toHaveCount(1);
+  await page.keyboard.press("Enter");
+  await expect(page.getByLabel("Reply", { exact: true })).toHaveValue("Hi Mia, thanks for your patience! I'm checking this for you right now.");
+  await page.keyboard.press("Enter");
+  await expect.poll(() => botSentTo(300101), { timeout: 20_000 }).toContain("Hi Mia, thanks for your patience! I'm checking this for you right now.");
   await page.screenshot({ path: "e2e/screenshots/inbox.png" });
 
   // Resolve: it leaves Open, and is under Resolved.

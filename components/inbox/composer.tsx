@@ -1,6 +1,7 @@
 "use client";
 
 import { forwardRef, useImperativeHandle, useRef, useState } from "react";
+import { pickVariant, renderTemplate, type Variant } from "@/lib/templates/render";
 import { PaperclipIcon } from "./icons";
 
 export type ComposerHandle = { focus: (mode?: "reply" | "note") => void };
@@ -11,7 +12,21 @@ export type ComposerSubmit = { text: string; isPrivate: boolean; files: File[] }
  * to the customer, a note stays with the team. Files (photos, documents) ride
  * along. While the agent types, the others (and the customer) see "typing…".
  */
-export const Composer = forwardRef<ComposerHandle, { blocked: boolean; disabled: boolean; onSubmit: (input: ComposerSubmit) => Promise<void>; onTyping: (typing: boolean) => void }>(function Composer(props, ref) {
+export type CannedResponse = { key: string; description: string | null; variants: Variant[] };
+
+export const Composer = forwardRef<
+  ComposerHandle,
+  {
+    blocked: boolean;
+    disabled: boolean;
+    onSubmit: (input: ComposerSubmit) => Promise<void>;
+    onTyping: (typing: boolean) => void;
+    /** Offered after "/": rendered for the contact's language with these variables. */
+    canned: CannedResponse[];
+    locale: string | null;
+    variables: Record<string, string | undefined>;
+  }
+>(function Composer(props, ref) {
   const [text, setText] = useState("");
   const [note, setNote] = useState(false);
   const [files, setFiles] = useState<File[]>([]);
@@ -21,6 +36,23 @@ export const Composer = forwardRef<ComposerHandle, { blocked: boolean; disabled:
   const fileInput = useRef<HTMLInputElement>(null);
   const lastTyping = useRef(0);
   const isNote = note || props.blocked;
+  const [active, setActive] = useState(0);
+  const [hint, setHint] = useState<string | null>(null);
+  // "/" at the start opens the canned responses, filtered by what follows.
+  const picking = text.startsWith("/") && !text.includes("\n");
+  const search = text.slice(1).trim().toLowerCase();
+  const matches = picking
+    ? props.canned.filter((item) => !search || item.key.includes(search) || item.description?.toLowerCase().includes(search) || item.variants.some((v) => v.body.toLowerCase().includes(search))).slice(0, 8)
+    : [];
+  const choose = (item: CannedResponse) => {
+    const variant = pickVariant(item.variants, props.locale);
+    if (!variant) return;
+    const rendered = renderTemplate(variant.body, variant.locale, props.variables);
+    setText(rendered.text);
+    setHint(rendered.missing.length ? `Fill in: ${rendered.missing.join(", ")}` : null);
+    setActive(0);
+    textarea.current?.focus();
+  };
 
   useImperativeHandle(ref, () => ({
     focus: (mode) => {
@@ -96,6 +128,29 @@ export const Composer = forwardRef<ComposerHandle, { blocked: boolean; disabled:
           </button>
         ))}
       </div>
+      {matches.length > 0 && (
+        <ul role="listbox" aria-label="Canned responses" className="mb-2 max-h-56 overflow-y-auto rounded-lg border border-slate-200 bg-white text-sm shadow-lg dark:border-slate-700 dark:bg-slate-900">
+          {matches.map((item, index) => {
+            const variant = pickVariant(item.variants, props.locale);
+            return (
+              <li
+                key={item.key}
+                role="option"
+                aria-selected={index === Math.min(active, matches.length - 1)}
+                onMouseDown={(event) => {
+                  event.preventDefault();
+                  choose(item);
+                }}
+                className={`cursor-pointer px-3 py-1.5 ${index === Math.min(active, matches.length - 1) ? "bg-sky-50 dark:bg-sky-950" : ""}`}
+              >
+                <span className="font-mono text-xs text-sky-700 dark:text-sky-300">/{item.key}</span> <span className="text-slate-500">{item.description}</span>
+                <span className="block truncate text-xs text-slate-600 dark:text-slate-400">{variant?.body}</span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {picking && matches.length === 0 && <p className="mb-2 text-xs text-slate-500">No canned response matches “{search}”.</p>}
       <label htmlFor="composer" className="sr-only">
         {isNote ? "Private note" : "Reply"}
       </label>
@@ -106,9 +161,12 @@ export const Composer = forwardRef<ComposerHandle, { blocked: boolean; disabled:
         rows={3}
         maxLength={20_000}
         disabled={props.disabled}
-        placeholder={isNote ? "Write a note only your team will see…" : "Write a reply… (Enter sends, Shift+Enter for a new line)"}
+        placeholder={isNote ? "Write a note only your team will see…" : "Write a reply… (Enter sends, Shift+Enter for a new line, / for canned responses)"}
+        aria-autocomplete="list"
         onChange={(event) => {
           setText(event.target.value);
+          setActive(0);
+          if (hint) setHint(null);
           typing(event.target.value);
         }}
         onBlur={() => {
@@ -118,6 +176,18 @@ export const Composer = forwardRef<ComposerHandle, { blocked: boolean; disabled:
           }
         }}
         onKeyDown={(event) => {
+          if (matches.length > 0) {
+            if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+              event.preventDefault();
+              setActive((current) => (current + (event.key === "ArrowDown" ? 1 : matches.length - 1)) % matches.length);
+              return;
+            }
+            if (event.key === "Enter" || event.key === "Tab") {
+              event.preventDefault();
+              choose(matches[Math.min(active, matches.length - 1)]!);
+              return;
+            }
+          }
           if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
             event.preventDefault();
             void submit();
@@ -137,6 +207,11 @@ export const Composer = forwardRef<ComposerHandle, { blocked: boolean; disabled:
             </li>
           ))}
         </ul>
+      )}
+      {hint && (
+        <p className="mt-1 text-xs text-amber-700 dark:text-amber-300" role="status">
+          {hint}
+        </p>
       )}
       {error && (
         <p className="mt-1 text-xs text-red-700 dark:text-red-300" role="alert">

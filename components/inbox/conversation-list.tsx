@@ -25,6 +25,8 @@ export function ConversationList(props: {
   emptyText: string;
 }) {
   const parentRef = useRef<HTMLDivElement>(null);
+  // The virtualizer changes on every scroll by design; this component is simply not memoized by the compiler.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({ count: props.rows.length, getScrollElement: () => parentRef.current, estimateSize: () => 76, overscan: 8 });
   const items = virtualizer.getVirtualItems();
   const last = items.at(-1);

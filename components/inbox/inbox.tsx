@@ -92,6 +92,7 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
     }),
   );
   const retry = useMutation(trpc.messages.retry.mutationOptions());
+  const canned = useQuery({ ...trpc.templates.list.queryOptions({ kind: "canned" }), staleTime: 5 * 60_000 });
 
   const send = async ({ text, isPrivate, files }: ComposerSubmit) => {
     if (!id) return;
@@ -320,7 +321,16 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
               <p className="h-5 px-4 text-xs text-slate-500 dark:text-slate-400" aria-live="polite" data-testid="typing">
                 {typists.length > 0 ? `${typists.length === 1 ? "A teammate is" : `${typists.length} teammates are`} typing…` : ""}
               </p>
-              <Composer ref={composer} blocked={Boolean(details?.contact.blockedAt)} disabled={!details} onSubmit={send} onTyping={(typing) => id && void realtime.client?.setTyping(id, typing)} />
+              <Composer
+                ref={composer}
+                blocked={Boolean(details?.contact.blockedAt)}
+                disabled={!details}
+                onSubmit={send}
+                onTyping={(typing) => id && void realtime.client?.setTyping(id, typing)}
+                canned={canned.data ?? []}
+                locale={details?.contact.locale ?? null}
+                variables={{ firstName: details?.contact.name.split(/\s+/)[0], name: details?.contact.name, username: details?.contact.username ?? undefined, agentName: props.me.name }}
+              />
             </>
           )}
         </main>

@@ -99,12 +99,16 @@ describe("the realtime client", () => {
     await note("while away 1");
     await note("while away 2");
     await node(first.port);
-    await until(() => c.events.length === 3, "the missed events", 15_000);
-    expect(c.events.map((e) => (e.data.message as { text: string }).text)).toEqual(["before", "while away 1", "while away 2"]);
-    expect(c.syncs.at(-1)).toMatchObject({ first: false, resync: false, caughtUp: 2 });
+    const texts = () => c.events.map((e) => (e.data.message as { text: string } | undefined)?.text);
+    await until(() => texts().includes("while away 2"), "the missed events", 15_000);
+    // Catching up may also resend a few events from just before the last one seen (see the event_stream
+    // migration); the client passes on only those it had not seen, so each message arrives once.
+    const mine = texts().filter((text) => ["before", "while away 1", "while away 2"].includes(text!));
+    expect(mine).toEqual(["before", "while away 1", "while away 2"]);
+    expect(c.syncs.at(-1)).toMatchObject({ first: false, resync: false });
     expect(c.tokens()).toBeGreaterThanOrEqual(3); // the address, the first connection, the reconnection
     await note("live again");
-    await until(() => c.events.length === 4, "live again");
+    await until(() => texts().includes("live again"), "live again");
   });
 
   it("keeps the TanStack Query cache of a thread current: new messages appended, updates replaced, nothing twice", async () => {

@@ -58,6 +58,7 @@ const attacks: Record<string, Attack> = {
   "messages.retry": { kind: "foreign id", input: (a) => ({ messageId: a.rows.message.id }) },
   "auditLog.list": { kind: "own tenant", input: (a) => ({ actorUserId: a.users.owner.id, cursor: a.rows.audit.id }) },
   "realtime.token": { kind: "own tenant", input: () => undefined },
+  "templates.list": { kind: "own tenant", input: () => ({ search: "Hello" }) },
 };
 
 let database: TestDatabase;

@@ -9,6 +9,7 @@ import { meRouter } from "@/server/api/routers/me";
 import { membersRouter } from "@/server/api/routers/members";
 import { messagesRouter } from "@/server/api/routers/messages";
 import { realtimeRouter } from "@/server/api/routers/realtime";
+import { templatesRouter } from "@/server/api/routers/templates";
 import { workspaceRouter } from "@/server/api/routers/workspace";
 
 export const appRouter = createTRPCRouter({
@@ -23,6 +24,7 @@ export const appRouter = createTRPCRouter({
   messages: messagesRouter,
   auditLog: auditLogRouter,
   realtime: realtimeRouter,
+  templates: templatesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -37,6 +37,20 @@ export async function seedDemo(
   }
 }
 
+const demoCannedResponses: [string, string, Record<string, string>][] = [
+  [
+    "checking",
+    "We are looking into it",
+    { en: "Hi {firstName}, thanks for your patience! I'm checking this for you right now.", ru: "Здравствуйте, {firstName}! Спасибо за терпение, я уже проверяю." },
+  ],
+  [
+    "shipping-delay",
+    "A parcel is late",
+    { en: "Sorry for the wait, {firstName}. Your order is on its way; {agentName} will keep an eye on it until it arrives." },
+  ],
+  ["closing", "Wrapping up", { en: "Glad I could help, {firstName}! Write to us any time.", ru: "Рад был помочь, {firstName}! Пишите в любое время." }],
+];
+
 function insertDemo(db: SystemDb, passwordHash: string, token: ReturnType<typeof seal>, at: (minutesAgo: number) => Date, emulatorUrl?: string) {
   return db.$transaction(async (tx) => {
     const tenant = await tx.tenant.create({
@@ -63,6 +77,19 @@ function insertDemo(db: SystemDb, passwordHash: string, token: ReturnType<typeof
         webhookSecret: crypto.randomUUID().replaceAll("-", ""),
       },
     });
+    // Canned responses the composer offers after "/", in English and Russian.
+    for (const [key, description, variants] of demoCannedResponses) {
+      await tx.template.create({
+        data: {
+          tenantId: tenant.id,
+          key,
+          kind: "canned",
+          description,
+          published: true,
+          variants: { create: Object.entries(variants).map(([locale, body]) => ({ tenantId: tenant.id, locale, body })) },
+        },
+      });
+    }
     const contact = await tx.contact.create({
       data: { tenantId: tenant.id, name: "Alice Example", username: "alice_example", locale: "en" },
     });
