@@ -1,8 +1,9 @@
+import { runInboxBench } from "./inbox";
 import { runRealtimeBench } from "./realtime";
 import { runTelegramBench } from "./telegram";
 
 /** `npm run bench -- <scenario>`: runs a benchmark and prints its figures. */
-const scenarios: Record<string, () => Promise<void>> = { telegram: runTelegramBench, realtime: runRealtimeBench };
+const scenarios: Record<string, () => Promise<void>> = { telegram: runTelegramBench, realtime: runRealtimeBench, inbox: runInboxBench };
 
 const name = process.argv[2] ?? "telegram";
 const scenario = scenarios[name];

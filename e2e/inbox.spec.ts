@@ -64,6 +64,15 @@ test("a customer's message appears live; the reply reaches Telegram, the note do
   await expect(page.getByLabel("Reply", { exact: true })).toHaveValue("Hi Mia, thanks for your patience! I'm checking this for you right now.");
   await page.keyboard.press("Enter");
   await expect.poll(() => botSentTo(300101), { timeout: 20_000 }).toContain("Hi Mia, thanks for your patience! I'm checking this for you right now.");
+
+  // A label, and the list filtered by it.
+  await page.getByLabel("Add a label").fill("courier");
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("button", { name: "Remove label courier" })).toBeVisible();
+  await page.getByLabel("Label", { exact: true }).fill("courier");
+  await expect(page.getByTestId("conversation-row")).toHaveCount(1);
+  await expect(page.getByTestId("conversation-row")).toContainText("Mia Customer");
+  await page.getByLabel("Label", { exact: true }).fill("");
   await page.screenshot({ path: "e2e/screenshots/inbox.png" });
 
   // Resolve: it leaves Open, and is under Resolved.

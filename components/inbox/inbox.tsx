@@ -47,7 +47,18 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
     return () => clearTimeout(timer);
   }, [search]);
 
+  const [notify, setNotify] = useState(false);
+  const openId = useRef<string | undefined>(undefined);
   const realtime = useRealtime(props.slug, {
+    onEvent: (event) => {
+      // A customer wrote, and the agent is not looking at that conversation: a notification and a short tone.
+      const message = event.data.message as { direction?: string; text?: string | null } | undefined;
+      if (!notify || event.type !== "message.created" || message?.direction !== "inbound") return;
+      if (event.conversationId === openId.current && document.visibilityState === "visible") return;
+      const conversation = event.data.conversation as { lastMessagePreview?: string } | undefined;
+      new Notification("New message", { body: message.text ?? conversation?.lastMessagePreview ?? "", tag: event.conversationId ?? undefined });
+      playTone();
+    },
     onTyping: ({ conversationId, userId, typing }) =>
       setTypingBy((current) => {
         const users = new Set(current[conversationId] ?? []);
@@ -58,7 +69,11 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
   });
 
   // --- the list ---------------------------------------------------------------------------
-  const listInput = { view, status, search: debouncedSearch || undefined, limit: 50 };
+  const [channelId, setChannelId] = useState("");
+  const [label, setLabel] = useState("");
+  const channels = useQuery(trpc.channels.list.queryOptions());
+  const members = useQuery(trpc.members.list.queryOptions());
+  const listInput = { view, status, search: debouncedSearch || undefined, channelId: channelId || undefined, label: label.trim() || undefined, limit: 50 };
   const list = useInfiniteQuery(
     trpc.conversations.list.infiniteQueryOptions(listInput, { getNextPageParam: (page) => page.nextCursor ?? undefined, initialCursor: undefined }),
   );
@@ -69,6 +84,9 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
   // --- the open conversation -----------------------------------------------------------------
   const params = useParams<{ conversation?: string[] }>();
   const id = params.conversation?.[0];
+  useEffect(() => {
+    openId.current = id;
+  }, [id]);
   const conversation = useQuery({ ...trpc.conversations.get.queryOptions({ id: id ?? "" }), enabled: Boolean(id) });
   const messages = useQuery({ ...trpc.messages.list.queryOptions({ conversationId: id ?? "" }), enabled: Boolean(id) });
   const markRead = useMutation(trpc.conversations.markRead.mutationOptions());
@@ -118,6 +136,8 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
       optimistic: "sending",
     } as unknown as ThreadMessage;
     const withOut = (messages: ThreadMessage[]) => messages.filter((m) => m.id !== optimistic.id);
+    // A fetch of the thread already under way would overwrite the bubble with the list from before it.
+    await queryClient.cancelQueries({ queryKey: key });
     queryClient.setQueryData(key, (page) => (page ? { ...page, messages: [...page.messages, optimistic] } : page));
     try {
       const uploads = [];
@@ -192,6 +212,19 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
           <div className="space-y-2 border-b border-slate-200 p-3 dark:border-slate-800">
             <div className="flex items-center justify-between">
               <h1 className="text-base font-semibold">Inbox</h1>
+              <label className="ml-auto mr-2 flex items-center gap-1 text-xs text-slate-600 dark:text-slate-300">
+                <input
+                  type="checkbox"
+                  checked={notify}
+                  onChange={async (event) => {
+                    if (!event.target.checked) return setNotify(false);
+                    if (typeof Notification === "undefined") return;
+                    const permission = Notification.permission === "granted" ? "granted" : await Notification.requestPermission();
+                    setNotify(permission === "granted");
+                  }}
+                />
+                Notify me
+              </label>
               <span className={`size-2 rounded-full ${realtime.status === "live" ? "bg-emerald-500" : "bg-amber-500"}`} title={realtime.status === "live" ? "Live" : "Not live"} aria-label={realtime.status === "live" ? "Live" : "Not live"} />
             </div>
             <label className="sr-only" htmlFor="inbox-search">
@@ -214,6 +247,23 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
                   {option.label}
                 </button>
               ))}
+            </div>
+            <div className="flex gap-1">
+              <label className="sr-only" htmlFor="inbox-channel">
+                Channel
+              </label>
+              <select id="inbox-channel" value={channelId} onChange={(event) => setChannelId(event.target.value)} className="min-w-0 flex-1 rounded-md border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700">
+                <option value="">All channels</option>
+                {(channels.data ?? []).map((channel) => (
+                  <option key={channel.id} value={channel.id}>
+                    {channel.name}
+                  </option>
+                ))}
+              </select>
+              <label className="sr-only" htmlFor="inbox-label">
+                Label
+              </label>
+              <input id="inbox-label" value={label} onChange={(event) => setLabel(event.target.value)} placeholder="Label" maxLength={40} className="w-24 rounded-md border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700" />
             </div>
             <div className="flex gap-1" role="tablist" aria-label="Status">
               {statuses.map((option) => (
@@ -282,6 +332,19 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
                       </button>
                     )}
                     <select
+                      aria-label="Assignee"
+                      value={details.assignee?.id ?? ""}
+                      onChange={(event) => update.mutate({ id: details.id, assigneeId: event.target.value || null })}
+                      className="max-w-36 rounded-lg border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700"
+                    >
+                      <option value="">Unassigned</option>
+                      {(members.data?.members ?? []).map((member) => (
+                        <option key={member.user.id} value={member.user.id}>
+                          {member.user.name}
+                        </option>
+                      ))}
+                    </select>
+                    <select
                       aria-label="Snooze"
                       value=""
                       onChange={(event) => {
@@ -336,14 +399,15 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
         </main>
 
         {/* Contact */}
-        {id && details && <ContactPanel slug={props.slug} details={details} currentId={id} />}
+        {id && details && <ContactPanel slug={props.slug} details={details} currentId={id} onLabels={(labels) => update.mutate({ id: details.id, labels })} />}
       </div>
       {help && <ShortcutHelp onClose={() => setHelp(false)} />}
     </div>
   );
 }
 
-function ContactPanel({ slug, details, currentId }: { slug: string; details: Outputs["conversations"]["get"]; currentId: string }) {
+function ContactPanel({ slug, details, currentId, onLabels }: { slug: string; details: Outputs["conversations"]["get"]; currentId: string; onLabels: (labels: string[]) => void }) {
+  const [newLabel, setNewLabel] = useState("");
   const contact = details.contact;
   const telegramId = contact.identities.find((identity) => identity.channelId === details.channel.id)?.externalId;
   return (
@@ -379,7 +443,29 @@ function ContactPanel({ slug, details, currentId }: { slug: string; details: Out
         )}
         <div>
           <dt className="text-xs text-slate-500">Labels</dt>
-          <dd className="flex flex-wrap gap-1">{details.labels.length ? details.labels.map((label) => <span key={label} className="rounded bg-slate-100 px-1.5 text-xs dark:bg-slate-800">{label}</span>) : "—"}</dd>
+          <dd className="flex flex-wrap items-center gap-1">
+            {details.labels.map((label) => (
+              <span key={label} className="flex items-center gap-0.5 rounded bg-slate-100 px-1.5 text-xs dark:bg-slate-800">
+                {label}
+                <button type="button" aria-label={`Remove label ${label}`} onClick={() => onLabels(details.labels.filter((l) => l !== label))} className="text-slate-500 hover:text-slate-900 dark:hover:text-white">
+                  ×
+                </button>
+              </span>
+            ))}
+            <form
+              onSubmit={(event) => {
+                event.preventDefault();
+                const label = newLabel.trim().toLowerCase();
+                if (label && !label.includes(",") && !details.labels.includes(label)) onLabels([...details.labels, label]);
+                setNewLabel("");
+              }}
+            >
+              <label className="sr-only" htmlFor="add-label">
+                Add a label
+              </label>
+              <input id="add-label" value={newLabel} onChange={(event) => setNewLabel(event.target.value)} maxLength={40} placeholder="+ label" className="w-20 rounded border border-slate-300 bg-transparent px-1 text-xs dark:border-slate-700" />
+            </form>
+          </dd>
         </div>
       </dl>
       <h3 className="mt-5 text-xs font-semibold uppercase tracking-wide text-slate-500">Conversations</h3>
@@ -433,4 +519,24 @@ function ShortcutHelp({ onClose }: { onClose: () => void }) {
       </div>
     </div>
   );
+}
+
+/** A short, quiet two-note tone for a new message (no audio file to load). */
+function playTone() {
+  try {
+    const audio = new AudioContext();
+    const gain = audio.createGain();
+    gain.gain.value = 0.05;
+    gain.connect(audio.destination);
+    [660, 880].forEach((frequency, i) => {
+      const oscillator = audio.createOscillator();
+      oscillator.frequency.value = frequency;
+      oscillator.connect(gain);
+      oscillator.start(audio.currentTime + i * 0.12);
+      oscillator.stop(audio.currentTime + i * 0.12 + 0.1);
+    });
+    setTimeout(() => void audio.close(), 500);
+  } catch {
+    // no audio: the notification is enough
+  }
 }

@@ -28,6 +28,8 @@ export function applyRealtimeEvent(queryClient: QueryClient, trpc: TRPCOptionsPr
   if ((event.type === "message.created" || event.type === "message.updated") && raw && event.conversationId) {
     const message = reviveMessage(raw);
     const filter = trpc.messages.list.queryFilter({ conversationId: event.conversationId });
+    // A fetch of the thread that started before this event would land after it and put the old list back.
+    void queryClient.cancelQueries(filter);
     for (const [key, page] of queryClient.getQueriesData<MessagePage>(filter)) {
       if (!page) continue;
       const at = page.messages.findIndex((existing) => existing.id === message.id);
@@ -45,6 +47,5 @@ export function applyRealtimeEvent(queryClient: QueryClient, trpc: TRPCOptionsPr
     }
     return true;
   }
-  if (event.conversationId) void queryClient.invalidateQueries(trpc.messages.list.queryFilter({ conversationId: event.conversationId }));
   return false;
 }

@@ -1,0 +1,137 @@
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { encode } from "next-auth/jwt";
+import { createSystemPool } from "@/server/db/app-pool";
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "@/server/db/embedded";
+import { migrate } from "@/server/db/migrate";
+import { installJobQueue } from "@/server/jobs/queue";
+import { createLogger } from "@/server/logger";
+import { buildIsMissingOrStale, buildWebApp } from "@/server/start/build";
+import { freePort } from "@/server/test/free-port";
+
+/**
+ * The inbox's first screen with a big workspace: C conversations (one message
+ * each) and one thread of M messages, served by the production web process.
+ * Reports the time to the whole server-rendered page (data included) for the
+ * inbox and for the big thread, and the list and search queries through tRPC.
+ */
+type Scenario = { conversations: number; threadMessages: number; requests: number };
+
+const root = path.join(import.meta.dirname, "..");
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? 0;
+
+export async function runInboxBench(): Promise<void> {
+  const scenario = JSON.parse(readFileSync(path.join(import.meta.dirname, "inbox.json"), "utf8")) as Scenario;
+  const log = createLogger("test", "info");
+  if (buildIsMissingOrStale()) await buildWebApp(log, () => undefined);
+
+  let cluster: EmbeddedPostgresHandle | undefined;
+  let dir: string | undefined;
+  let url = process.env.DATABASE_URL;
+  if (!url) {
+    dir = mkdtempSync(path.join(tmpdir(), "sc-bench-"));
+    chmodSync(dir, 0o711);
+    cluster = await startEmbeddedPostgres({ dir: path.join(dir, "postgres"), port: await freePort(), password: "bench-password-only", ephemeral: true });
+    url = cluster.url();
+  }
+  await migrate(url);
+  await installJobQueue(url);
+  const db = createSystemPool(url, 3);
+
+  // --- a big workspace ---------------------------------------------------------------------
+  const seedStarted = performance.now();
+  const slug = `bench-inbox-${Date.now()}`;
+  const tenantId = (await db.query<{ id: string }>(`INSERT INTO "Tenant" (id, slug, name, "updatedAt") VALUES (gen_random_uuid(), $1, 'Bench Inbox', now()) RETURNING id`, [slug])).rows[0]!.id;
+  await db.query(`INSERT INTO "TenantSettings" ("tenantId", "updatedAt") VALUES ($1, now())`, [tenantId]);
+  const userId = (await db.query<{ id: string }>(`INSERT INTO "User" (id, email, name, "updatedAt") VALUES (gen_random_uuid(), $1, 'Bench Agent', now()) RETURNING id`, [`agent-${Date.now()}@bench.example`])).rows[0]!.id;
+  await db.query(`INSERT INTO "Membership" (id, "tenantId", "userId", role, "updatedAt") VALUES (gen_random_uuid(), $1, $2, 'owner', now())`, [tenantId, userId]);
+  const channelId = (
+    await db.query<{ id: string }>(
+      `INSERT INTO "Channel" (id, "tenantId", type, name, mode, status, "tokenCiphertext", "tokenKeyId", "webhookSecret", "updatedAt")
+       VALUES (gen_random_uuid(), $1, 'telegram', 'Bench bot', 'polling', 'active', 'x', 'x', $2, now()) RETURNING id`,
+      [tenantId, randomBytes(16).toString("hex")],
+    )
+  ).rows[0]!.id;
+  await db.query(`INSERT INTO "Contact" (id, "tenantId", name, username, labels, "updatedAt") SELECT gen_random_uuid(), $1, 'Customer ' || n, 'customer_' || n, '{}', now() FROM generate_series(1, $2) n`, [tenantId, scenario.conversations]);
+  await db.query(
+    `INSERT INTO "Conversation" (id, "tenantId", "channelId", "contactId", "externalChatId", status, labels, "lastMessageAt", "lastMessagePreview", "unreadCount", "updatedAt", "assigneeId")
+     SELECT gen_random_uuid(), $1, $2, c.id, 'chat-' || c.username, (ARRAY['open','open','open','pending','resolved'])[1 + (abs(hashtext(c.id::text)) % 5)]::"ConversationStatus", '{}',
+            now() - (abs(hashtext(c.username)) % 43200) * interval '1 minute', 'Hello, where is my order ' || c.username || '?', 1, now(),
+            CASE WHEN abs(hashtext(c.name)) % 4 = 0 THEN $3::uuid END
+     FROM "Contact" c WHERE c."tenantId" = $1`,
+    [tenantId, channelId, userId],
+  );
+  await db.query(
+    `INSERT INTO "Message" (id, "tenantId", "conversationId", direction, "senderType", text, "deliveryStatus", "createdAt", "updatedAt")
+     SELECT gen_random_uuid(), $1, id, 'inbound', 'contact', "lastMessagePreview", 'received', "lastMessageAt", now() FROM "Conversation" WHERE "tenantId" = $1`,
+    [tenantId],
+  );
+  const bigId = (await db.query<{ id: string }>(`SELECT id FROM "Conversation" WHERE "tenantId" = $1 AND status = 'open' ORDER BY "lastMessageAt" DESC LIMIT 1`, [tenantId])).rows[0]!.id;
+  await db.query(
+    `INSERT INTO "Message" (id, "tenantId", "conversationId", direction, "senderType", text, "deliveryStatus", "createdAt", "updatedAt")
+     SELECT gen_random_uuid(), $1, $2, CASE WHEN n % 2 = 0 THEN 'inbound' ELSE 'outbound' END::"MessageDirection", CASE WHEN n % 2 = 0 THEN 'contact' ELSE 'agent' END::"SenderType",
+            'Message number ' || n || ' of a long thread about a parcel that went around the world twice.', CASE WHEN n % 2 = 0 THEN 'received' ELSE 'sent' END::"DeliveryStatus",
+            now() - (($3 - n) * interval '1 minute'), now()
+     FROM generate_series(1, $3) n`,
+    [tenantId, bigId, scenario.threadMessages],
+  );
+  await db.query("ANALYZE");
+  const seedSeconds = (performance.now() - seedStarted) / 1000;
+
+  // --- the production web process ------------------------------------------------------------
+  const secret = randomBytes(32).toString("base64url");
+  const port = await freePort();
+  let output = "";
+  const web = spawn(process.execPath, ["--import", "tsx", path.join(root, "server/web/main.ts")], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: url, APP_SECRET: secret, ENCRYPTION_KEY: "ab".repeat(32), PORT: String(port), LOG_LEVEL: "warn", REDIS_URL: "" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  web.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+  web.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (web.exitCode !== null || i > 300) throw new Error(`the web process did not start: ${output}`);
+    if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  // A signed-in agent, as next-auth's cookie carries it.
+  const session = await encode({ token: { uid: userId, sub: userId, name: "Bench Agent" }, secret });
+  const headers = { cookie: `next-auth.session-token=${session}`, "x-tenant": slug };
+
+  const time = async (target: string, init: RequestInit = {}) => {
+    const samples: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < scenario.requests + 3; i++) {
+      const started = performance.now();
+      const response = await fetch(`${base}${target}`, { ...init, headers: { ...headers, ...(init.headers ?? {}) } });
+      const body = await response.text();
+      if (!response.ok) throw new Error(`${target} answered ${response.status}: ${body.slice(0, 300)}`);
+      if (i >= 3) samples.push(performance.now() - started); // the first few warm the process up
+      bytes = body.length;
+    }
+    return { p50Ms: round(percentile(samples, 50)), p95Ms: round(percentile(samples, 95)), maxMs: round(Math.max(...samples)), kiB: round(bytes / 1024) };
+  };
+  const trpc = (procedure: string, input: unknown) => `/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
+
+  const result = {
+    scenario,
+    seedSeconds: round(seedSeconds),
+    inboxPage: await time(`/t/${slug}/inbox`),
+    bigThreadPage: await time(`/t/${slug}/inbox/${bigId}`),
+    listQuery: await time(trpc("conversations.list", { view: "all", status: "open", limit: 50 })),
+    mineQuery: await time(trpc("conversations.list", { view: "mine", status: "open", limit: 50 })),
+    searchQuery: await time(trpc("conversations.list", { view: "all", status: "open", search: "order customer_77", limit: 50 })),
+    bigThreadQuery: await time(trpc("messages.list", { conversationId: bigId, limit: 50 })),
+  };
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  web.kill("SIGTERM");
+  await new Promise((resolve) => web.once("exit", resolve));
+  await db.end();
+  await cluster?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}
