@@ -24,6 +24,72 @@ const root = path.join(import.meta.dirname, "..");
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? 0;
 
+/**
+ * Scrolling in a real Chromium: the conversation list through all its pages, and
+ * the big thread after loading every older page; frame times measured with
+ * requestAnimationFrame while scrolling by a steady step each frame.
+ */
+async function measureScrolling(base: string, session: string, slug: string, bigId: string) {
+  const { chromium } = await import("@playwright/test");
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-gpu"],
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    await context.addCookies([{ name: "next-auth.session-token", value: session, url: base }]);
+    const page = await context.newPage();
+    await page.goto(`${base}/t/${slug}/inbox/${bigId}`);
+    await page.getByTestId("conversation-row").first().waitFor();
+    await page.getByTestId("message").first().waitFor();
+    /** Scrolls an element by `step` px per frame for `frames` frames; returns the frame times. */
+    // As a string: tsx would wrap a function's inner functions with a helper the page does not have.
+    const scroll = (testId: string, step: number, frames: number) =>
+      page.evaluate<number[]>(`new Promise((resolve) => {
+        const element = document.querySelector('[data-testid="${testId}"]');
+        const times = [];
+        let last = performance.now();
+        let n = 0;
+        const tick = (now) => {
+          times.push(now - last);
+          last = now;
+          element.scrollTop += ${step};
+          if (++n < ${frames}) requestAnimationFrame(tick);
+          else resolve(times.slice(1));
+        };
+        requestAnimationFrame(tick);
+      })`);
+    const summary = (times: number[]) => {
+      const sorted = [...times].sort((a, b) => a - b);
+      return { frames: times.length, p50Ms: round(sorted[Math.floor(sorted.length / 2)]!), p95Ms: round(sorted[Math.floor(sorted.length * 0.95)]!), over50Ms: times.filter((t) => t > 50).length };
+    };
+    // The list: down through the pages (each page of 50 loads as its end comes into view).
+    const list = await scroll("conversation-list", 120, 600);
+    const rowsInDom = await page.getByTestId("conversation-row").count();
+    const listHeight = await page.getByTestId("conversation-list").evaluate((element) => element.scrollHeight);
+    // The thread: every older page loaded, then scrolled from the top to the bottom.
+    const thread = page.getByTestId("thread");
+    const loadedMessages = () => page.locator('ol[aria-label="Messages"]').evaluate((element) => Number((element as HTMLElement).dataset.count));
+    for (let i = 0; i < 200 && (await page.getByText("The beginning of this conversation").count()) === 0; i++) {
+      const count = await loadedMessages();
+      // What scrolling to the top does (the button is what it shows meanwhile); clicked in the page, as it re-renders while loading.
+      await page.evaluate(`[...document.querySelectorAll("button")].find((b) => b.textContent === "Load older messages")?.click()`);
+      await page.waitForFunction(`Number(document.querySelector('ol[aria-label="Messages"]').dataset.count) > ${count}`, undefined, { timeout: 10_000 });
+    }
+    const messagesLoaded = await loadedMessages();
+    const messagesInDom = await page.getByTestId("message").count();
+    await thread.evaluate((element) => (element.scrollTop = 0));
+    const threadFrames = await scroll("thread", 150, 600);
+    return {
+      // Rows are 76 px high: the scroll height tells how many were loaded; the DOM holds only those on screen.
+      list: { ...summary(list), rowsLoaded: Math.round(listHeight / 76), rowsInDom },
+      thread: { ...summary(threadFrames), messagesLoaded, messagesInDom },
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
 export async function runInboxBench(): Promise<void> {
   const scenario = JSON.parse(readFileSync(path.join(import.meta.dirname, "inbox.json"), "utf8")) as Scenario;
   const log = createLogger("test", "info");
@@ -128,7 +194,8 @@ export async function runInboxBench(): Promise<void> {
     searchQuery: await time(trpc("conversations.list", { view: "all", status: "open", search: "order customer_77", limit: 50 })),
     bigThreadQuery: await time(trpc("messages.list", { conversationId: bigId, limit: 50 })),
   };
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  const scrolling = await measureScrolling(base, session, slug, bigId);
+  process.stdout.write(`${JSON.stringify({ ...result, scrolling }, null, 2)}\n`);
   web.kill("SIGTERM");
   await new Promise((resolve) => web.once("exit", resolve));
   await db.end();

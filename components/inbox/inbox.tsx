@@ -196,6 +196,7 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
     return () => window.removeEventListener("keydown", onKey);
   }, [move, id, update, conversation.data?.status, props.me.id]);
 
+  const agentNames = useMemo(() => new Map((members.data?.members ?? []).map((member) => [member.user.id, member.user.name])), [members.data]);
   const typists = id ? [...(typingBy[id] ?? [])].filter((user) => user !== props.me.id) : [];
   const details = conversation.data;
 
@@ -379,10 +380,10 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
               {messages.isLoading ? (
                 <div className="flex-1 animate-pulse bg-slate-50 dark:bg-slate-950" aria-busy="true" aria-label="Loading messages" />
               ) : (
-                <Thread key={id} slug={props.slug} conversationId={id} messages={(messages.data?.messages ?? []) as ThreadMessage[]} olderCursor={messages.data?.olderCursor ?? null} onRetry={(messageId) => retry.mutate({ messageId })} retrying={retry.isPending ? retry.variables?.messageId : undefined} />
+                <Thread key={id} slug={props.slug} conversationId={id} messages={(messages.data?.messages ?? []) as ThreadMessage[]} olderCursor={messages.data?.olderCursor ?? null} onRetry={(messageId) => retry.mutate({ messageId })} retrying={retry.isPending ? retry.variables?.messageId : undefined} agentNames={agentNames} />
               )}
               <p className="h-5 px-4 text-xs text-slate-500 dark:text-slate-400" aria-live="polite" data-testid="typing">
-                {typists.length > 0 ? `${typists.length === 1 ? "A teammate is" : `${typists.length} teammates are`} typing…` : ""}
+                {typists.length > 0 ? `${typists.map((user) => agentNames.get(user) ?? "A teammate").join(", ")} ${typists.length === 1 ? "is" : "are"} typing…` : ""}
               </p>
               <Composer
                 ref={composer}

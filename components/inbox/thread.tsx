@@ -1,6 +1,7 @@
 "use client";
 
 import { useQueries } from "@tanstack/react-query";
+import { useVirtualizer } from "@tanstack/react-virtual";
 import { useLayoutEffect, useRef, useState } from "react";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
@@ -20,10 +21,20 @@ type Content = {
 };
 
 /**
- * One conversation's messages, grouped by day, newest at the bottom. Older pages
- * load when scrolled to the top (or with the button), keeping the reading position.
+ * One conversation's messages, grouped by day, newest at the bottom, virtualized.
+ * Older pages load when scrolled to the top (or with the button), keeping the
+ * reading position.
  */
-export function Thread(props: { slug: string; conversationId: string; messages: ThreadMessage[]; olderCursor: string | null; onRetry: (messageId: string) => void; retrying?: string }) {
+export function Thread(props: {
+  slug: string;
+  conversationId: string;
+  messages: ThreadMessage[];
+  olderCursor: string | null;
+  onRetry: (messageId: string) => void;
+  retrying?: string;
+  /** Agents' names by user id, to say who wrote each reply and note. */
+  agentNames: Map<string, string>;
+}) {
   const trpc = useTRPC();
   const scrollRef = useRef<HTMLDivElement>(null);
   // Each "older" page is its own query, keyed by the cursor it starts before (the parent keys this component by conversation).
@@ -31,35 +42,48 @@ export function Thread(props: { slug: string; conversationId: string; messages: 
   const olderQueries = useQueries({ queries: cursors.map((before) => trpc.messages.list.queryOptions({ conversationId: props.conversationId, before, limit: 50 })) });
   const olderPages = olderQueries.map((query) => query.data?.messages ?? []).reverse();
   const loadingOlder = olderQueries.some((query) => query.isFetching);
-  const nextCursor = cursors.length === 0 ? props.olderCursor : (olderQueries.at(-1)?.data?.olderCursor ?? null);
-  const heightBefore = useRef<number | null>(null);
+  const lastOlder = olderQueries.at(-1);
+  // While a page is on its way, its own cursor stands in (the button says "Loading…", not "the beginning").
+  const nextCursor = cursors.length === 0 ? props.olderCursor : lastOlder?.data ? lastOlder.data.olderCursor : (cursors.at(-1) ?? null);
 
   const all: ThreadMessage[] = [...olderPages.flat(), ...props.messages];
+  // Only the bubbles on screen are in the page (measured as they render), so thousands scroll as smoothly as ten.
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer changes on every scroll by design
+  const virtualizer = useVirtualizer({
+    count: all.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => 72,
+    overscan: 12,
+    getItemKey: (index) => all[index]!.id,
+    paddingStart: 8,
+    paddingEnd: 8,
+  });
 
-  // Stay at the bottom as messages arrive; keep the reading position when older ones are added on top.
+  // Stay at the bottom as messages arrive; when older ones are added on top, keep the message that was first in view.
   const atBottom = useRef(true);
+  const anchor = useRef<string | null>(null);
   useLayoutEffect(() => {
-    const element = scrollRef.current;
-    if (!element) return;
-    if (heightBefore.current !== null) {
-      element.scrollTop += element.scrollHeight - heightBefore.current;
-      heightBefore.current = null;
-    } else if (atBottom.current) {
-      element.scrollTop = element.scrollHeight;
+    if (anchor.current) {
+      const index = all.findIndex((message) => message.id === anchor.current);
+      anchor.current = null;
+      if (index > 0) virtualizer.scrollToIndex(index, { align: "start" });
+    } else if (atBottom.current && all.length > 0) {
+      virtualizer.scrollToIndex(all.length - 1, { align: "end" });
     }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- on a change of length only
   }, [all.length]);
 
   const loadOlder = () => {
     if (!nextCursor || loadingOlder) return;
-    heightBefore.current = scrollRef.current?.scrollHeight ?? null;
+    anchor.current = all[0]?.id ?? null;
     setCursors((list) => [...list, nextCursor]);
   };
 
-  let lastDay = "";
+  const items = virtualizer.getVirtualItems();
   return (
     <div
       ref={scrollRef}
-      className="min-h-0 flex-1 overflow-y-auto bg-slate-50 px-4 py-3 dark:bg-slate-950"
+      className="min-h-0 flex-1 overflow-y-auto bg-slate-50 px-4 dark:bg-slate-950"
       onScroll={(event) => {
         const element = event.currentTarget;
         atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < 40;
@@ -68,28 +92,29 @@ export function Thread(props: { slug: string; conversationId: string; messages: 
       data-testid="thread"
     >
       {nextCursor ? (
-        <div className="mb-3 text-center">
+        <div className="pt-3 text-center">
           <button type="button" onClick={loadOlder} className="rounded-full bg-white px-3 py-1 text-xs text-slate-600 shadow-sm hover:bg-slate-100 dark:bg-slate-900 dark:text-slate-300">
             {loadingOlder ? "Loading…" : "Load older messages"}
           </button>
         </div>
       ) : (
-        all.length > 0 && <p className="mb-3 text-center text-xs text-slate-400">The beginning of this conversation</p>
+        all.length > 0 && <p className="pt-3 text-center text-xs text-slate-400">The beginning of this conversation</p>
       )}
       {all.length === 0 && <p className="mt-10 text-center text-sm text-slate-500">No messages yet.</p>}
-      <ol className="flex flex-col gap-1.5" aria-label="Messages">
-        {all.map((message) => {
+      <ol className="relative" aria-label="Messages" data-count={all.length} style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((item) => {
+          const message = all[item.index]!;
+          const previous = all[item.index - 1];
           const day = dayLabel(message.createdAt);
-          const showDay = day !== lastDay;
-          lastDay = day;
+          const showDay = !previous || dayLabel(previous.createdAt) !== day;
           return (
-            <li key={message.id} className="flex flex-col">
+            <li key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="absolute left-0 top-0 flex w-full flex-col pb-1.5" style={{ transform: `translateY(${item.start}px)` }}>
               {showDay && (
                 <div className="my-2 text-center">
                   <span className="rounded-full bg-slate-200/70 px-2.5 py-0.5 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">{day}</span>
                 </div>
               )}
-              <Bubble slug={props.slug} message={message} onRetry={props.onRetry} retrying={props.retrying === message.id} />
+              <Bubble slug={props.slug} message={message} onRetry={props.onRetry} retrying={props.retrying === message.id} author={message.senderUserId ? props.agentNames.get(message.senderUserId) : undefined} />
             </li>
           );
         })}
@@ -98,7 +123,7 @@ export function Thread(props: { slug: string; conversationId: string; messages: 
   );
 }
 
-function Bubble({ slug, message, onRetry, retrying }: { slug: string; message: ThreadMessage; onRetry: (id: string) => void; retrying: boolean }) {
+function Bubble({ slug, message, onRetry, retrying, author }: { slug: string; message: ThreadMessage; onRetry: (id: string) => void; retrying: boolean; author?: string }) {
   const inbound = message.direction === "inbound";
   const attachments = (message.attachments ?? []) as Attachment[];
   const content = (message.content ?? {}) as Content;
@@ -111,7 +136,8 @@ function Bubble({ slug, message, onRetry, retrying }: { slug: string; message: T
   return (
     <div className={`flex ${inbound ? "justify-start" : "justify-end"}`} data-testid="message" data-direction={message.direction} data-private={message.isPrivate || undefined}>
       <div className={`max-w-[75%] rounded-2xl px-3 py-2 text-sm ${tone}`}>
-        {message.isPrivate && <p className="mb-0.5 text-xs font-semibold uppercase tracking-wide text-amber-700 dark:text-amber-300">Private note</p>}
+        {message.isPrivate && <p className="mb-0.5 text-xs font-semibold uppercase tracking-wide text-amber-700 dark:text-amber-300">Private note{author ? ` · ${author}` : ""}</p>}
+        {!message.isPrivate && !inbound && <p className="mb-0.5 text-xs font-semibold text-sky-100">{author ?? (message.senderType === "bot" ? "Bot" : "Agent")}</p>}
         {content.from && <p className="mb-0.5 text-xs font-semibold opacity-80">{content.from.name}</p>}
         {content.callback && <p className="mb-0.5 text-xs opacity-75">Pressed a button:</p>}
         {attachments.length > 0 && (
