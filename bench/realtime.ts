@@ -7,6 +7,7 @@ import { createAppPool, createSystemPool, withTenantSql } from "@/server/db/app-
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "@/server/db/embedded";
 import { migrate } from "@/server/db/migrate";
 import { installJobQueue } from "@/server/jobs/queue";
+import { announceEvents } from "@/server/realtime/announce";
 import { freePort } from "@/server/test/free-port";
 
 /**
@@ -134,10 +135,15 @@ export async function runRealtimeBench(): Promise<void> {
   const clients = await startClients({ url: `http://127.0.0.1:${port}`, secret, tenantId, userIds, concurrency: scenario.connectConcurrency });
   const connectSeconds = (performance.now() - connectStarted) / 1000;
   const connectedMemory = memoryOf(realtime.pid!);
+  // Each event in its own transaction, announced after the commit as the web and worker processes do.
   const sentAt = await publishSteadily(scenario, (seq) =>
     withTenantSql(appPool, tenantId, (client) =>
       client.query(`INSERT INTO "Event" ("tenantId", type, payload) VALUES ($1, 'conversation.updated', $2)`, [tenantId, JSON.stringify({ seq })]),
-    ).then(now),
+    ).then(() => {
+      const committedAt = now();
+      announceEvents(systemPool);
+      return committedAt;
+    }),
   );
   const loadedMemory = memoryOf(realtime.pid!);
   const figures = await clients.finish(sentAt);

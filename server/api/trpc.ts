@@ -6,6 +6,7 @@ import type { ApiScope } from "@/lib/api-scopes";
 import { clientIp } from "@/server/auth/client-ip";
 import { membershipIn, membershipsOf } from "@/server/auth/memberships";
 import { principalFromHeaders, type Principal } from "@/server/auth/principal";
+import { announceEvents } from "@/server/realtime/announce";
 import { getDb, getSystemDb, type AppDb, type DbClient, type SystemDb } from "@/server/db/client";
 import type { Role } from "@/server/db/generated/enums";
 import { withTenant } from "@/server/db/tenant-scope";
@@ -108,7 +109,7 @@ const allScopes: ApiScope[] = ["conversations:read", "conversations:write", "mes
  * exactly like one that does not exist. Everything after runs in one transaction
  * whose queries are scoped to that tenant (the Prisma extension and row-level security).
  */
-export const tenantProcedure = authedProcedure.use(async ({ ctx, next }) => {
+export const tenantProcedure = authedProcedure.use(async ({ ctx, next, type }) => {
   let tenantId: string;
   let role: Role;
   let scopes: ApiScope[];
@@ -134,12 +135,15 @@ export const tenantProcedure = authedProcedure.use(async ({ ctx, next }) => {
     requestId: ctx.requestId,
     ip: ctx.ip,
   };
-  return withTenant(ctx.db, tenantId, async (tx) => {
+  const result = await withTenant(ctx.db, tenantId, async (tx) => {
     const result = await next({ ctx: { db: tx as DbClient, tenantId, role, scopes, actor } });
     // A failed procedure must not commit what it wrote before failing.
     if (!result.ok) throw result.error;
     return result;
   });
+  // What a change recorded in the event log reaches agents through (see server/realtime/announce.ts).
+  if (type === "mutation") announceEvents(ctx.systemDb);
+  return result;
 });
 
 /** A tenant procedure an API key may call only with `scope`; members have every scope. */

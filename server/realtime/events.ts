@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { RealtimeEvent, RealtimeEventType } from "@/lib/realtime/events";
+import type { RelayPosition } from "./relay";
 import { withTenantSql } from "@/server/db/app-pool";
 
 /** An event of the log as the realtime server handles it: what sockets receive, and who may. */
@@ -8,9 +9,10 @@ export type LoggedEvent = RealtimeEvent & {
   agentsOnly: boolean;
 };
 
-type EventRow = { id: string; tenantId: string; type: string; conversationId: string | null; payload: Record<string, unknown>; createdAt: Date };
 
 const columns = (alias: string) => `${alias}.id::text AS id, ${alias}."tenantId", ${alias}.type, ${alias}."conversationId", ${alias}.payload, ${alias}."createdAt"`;
+
+export type EventRow = { id: string; tenantId: string; type: string; conversationId: string | null; payload: Record<string, unknown>; createdAt: Date };
 
 export function toLoggedEvent(row: EventRow): LoggedEvent {
   const message = row.payload.message as { isPrivate?: boolean } | undefined;
@@ -25,16 +27,6 @@ export function toLoggedEvent(row: EventRow): LoggedEvent {
   };
 }
 
-/** Events by id, in the order given (the order their transactions committed in). */
-export async function eventsById(systemPool: pg.Pool, ids: string[]): Promise<LoggedEvent[]> {
-  const { rows } = await systemPool.query<EventRow>({ name: "realtime_events_by_id", text: `SELECT ${columns("e")} FROM "Event" e WHERE e.id = ANY($1::bigint[])`, values: [ids] });
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  return ids.flatMap((id) => {
-    const row = byId.get(id);
-    return row ? [toLoggedEvent(row)] : [];
-  });
-}
-
 export type CatchUp = { kind: "events"; events: LoggedEvent[] } | { kind: "resync"; reason: string };
 
 /**
@@ -43,9 +35,11 @@ export type CatchUp = { kind: "events"; events: LoggedEvent[] } | { kind: "resyn
  * running when that event was written (they may have committed after it; see
  * the event_stream migration). The client drops the ones it already has. More
  * than `limit`, or an event the log no longer has (or never had for this
- * tenant): the client must load its data afresh.
+ * tenant): the client must load its data afresh. Only what the node's relay
+ * has already read (`upTo`) is sent from here; what it reads later reaches the
+ * client live, so nothing arrives twice and nothing falls in between.
  */
-export async function catchUp(appPool: pg.Pool, tenantId: string, lastEventId: string, limit: number): Promise<CatchUp> {
+export async function catchUp(appPool: pg.Pool, tenantId: string, lastEventId: string, limit: number, upTo: RelayPosition): Promise<CatchUp> {
   if (!/^\d{1,19}$/.test(lastEventId)) return { kind: "resync", reason: "unknown event id" };
   return withTenantSql(appPool, tenantId, async (client) => {
     // No row at all: the last event is unknown. One row of nulls: nothing was missed.
@@ -53,10 +47,12 @@ export async function catchUp(appPool: pg.Pool, tenantId: string, lastEventId: s
       name: "realtime_catch_up",
       text: `WITH last AS (SELECT id, txmin FROM "Event" WHERE id = $1::bigint AND "tenantId" = $2)
              SELECT ${columns("e")} FROM last LEFT JOIN LATERAL (
-               SELECT * FROM "Event" WHERE "tenantId" = $2 AND (id > last.id OR (id < last.id AND txid >= last.txmin)) ORDER BY id LIMIT $3
+               SELECT * FROM "Event" WHERE "tenantId" = $2 AND (id > last.id OR (id < last.id AND txid >= last.txmin))
+                 AND ($4::bigint IS NULL OR id <= $4::bigint) AND NOT (txid = ANY($5::xid8[]))
+               ORDER BY id LIMIT $3
              ) e ON true
              ORDER BY e.id`,
-      values: [lastEventId, tenantId, limit + 1],
+      values: [lastEventId, tenantId, limit + 1, upTo.lastId, upTo.running],
     });
     if (rows.length === 0) return { kind: "resync", reason: "the last event seen is no longer in the log" };
     const events = rows.filter((row): row is EventRow => row.id !== null);

@@ -323,6 +323,7 @@ describe("catching up", () => {
     const seen = () => new Set([...client.events(), ...resumed.events()].map((e) => (e.payload.data as { i: number }).i));
     await until(() => seen().size === 150, "all 150 events across the restart");
     const after = resumed.events().map((e) => (e.payload.data as { i: number }).i);
+
     expect(after).toEqual([...after].sort((x, y) => x - y));
   });
 });

@@ -1,18 +1,21 @@
 import pg from "pg";
 import type { Logger } from "@/server/logger";
-import { eventsById, type LoggedEvent } from "./events";
+import { EVENTS_CHANNEL } from "./announce";
+import { toLoggedEvent, type LoggedEvent } from "./events";
 
-export const EVENTS_CHANNEL = "supportchat_events";
+/** How far the relay has read: every event up to `lastId` except those of the `running` transactions. */
+export type RelayPosition = { lastId: string | null; running: string[] };
+
+type TailRow = { xip: string[] | null; events: Parameters<typeof toLoggedEvent>[0][] };
 
 /**
- * Follows the event log: PostgreSQL announces each event when its transaction
- * commits (NOTIFY, from a trigger, in commit order), and the relay reads the
- * announced rows in batches and hands them on in that order. Every realtime
- * node runs one, for its own sockets, so each socket gets each event once.
- *
- * If the listening connection drops, the relay reconnects and reports the gap
- * (`onGap`): events committed meanwhile were not announced to it, and the
- * sockets it serves must catch up from the log.
+ * Follows the event log for one realtime node. It reads the log when a writer
+ * announces a commit (a NOTIFY, batched by the writers) and regularly in any
+ * case, so a lost announcement only delays an event. Each read returns, in id
+ * order, the events after the last one seen, plus the events of transactions
+ * that were still running at the previous read (found by their transaction id:
+ * ids are taken at insert, so such an event can carry a lower id than one
+ * already read). Nothing is read twice and nothing is skipped.
  */
 export function startEventRelay(options: {
   connectionString: string;
@@ -20,70 +23,115 @@ export function startEventRelay(options: {
   log: Logger;
   onEvents: (events: LoggedEvent[]) => void;
   onGap: () => void;
-}): { stop: () => Promise<void>; ready: Promise<void> } {
+  /** The regular read when no announcement came; announcements make it sooner. */
+  pollMs?: number;
+}): { stop: () => Promise<void>; ready: Promise<void>; position: () => RelayPosition; readNow: () => Promise<void> } {
   const { log } = options;
-  let client: pg.Client | undefined;
+  const pollMs = options.pollMs ?? 250;
+  let lastId: string | null = null;
+  let running: string[] = [];
   let stopped = false;
-  let pending: string[] = [];
-  let flushing = false;
+  let reading = false;
+  let again = false;
+  let timer: NodeJS.Timeout | undefined;
+  let listener: pg.Client | undefined;
+  let failing = false;
+  /** Callers of readNow, answered once a read that began after their call has finished. */
+  let waiters: (() => void)[] = [];
 
-  const flush = async () => {
-    if (flushing || pending.length === 0) return;
-    flushing = true;
-    try {
-      while (pending.length > 0) {
-        const ids = pending.splice(0, 500);
-        try {
-          options.onEvents(await eventsById(options.systemPool, ids));
-        } catch (error) {
-          log.error({ err: error, count: ids.length }, "realtime: announced events could not be read; clients will catch up");
-          options.onGap();
-        }
-      }
-    } finally {
-      flushing = false;
-    }
-  };
-
-  let resolveReady: () => void;
-  const ready = new Promise<void>((resolve) => (resolveReady = resolve));
-
-  const connect = async (attempt: number): Promise<void> => {
+  const read = async (): Promise<void> => {
     if (stopped) return;
-    const next = new pg.Client({ connectionString: options.connectionString });
-    next.on("notification", (message) => {
-      if (message.channel !== EVENTS_CHANNEL || !message.payload) return;
-      pending.push(message.payload);
-      // Notifications of one commit arrive together; reading them in one query is cheaper.
-      if (pending.length === 1) setImmediate(() => void flush());
-    });
-    next.on("error", (error) => {
-      if (stopped) return;
-      log.warn({ err: error }, "realtime: lost the event announcements; reconnecting");
-      void next.end().catch(() => undefined);
-      options.onGap();
-      setTimeout(() => void connect(1), 500);
-    });
+    if (reading) return void (again = true);
+    reading = true;
+    clearTimeout(timer);
+    const served: (() => void)[] = [];
     try {
-      await next.connect();
-      await next.query(`LISTEN ${EVENTS_CHANNEL}`);
-      client = next;
-      if (attempt > 0) log.info("realtime: following the event log again");
-      resolveReady();
+      for (;;) {
+        again = false;
+        served.push(...waiters.splice(0));
+        // One statement, one snapshot: the events it sees and the transactions still running when it saw them.
+        const { rows } = await options.systemPool.query<TailRow>({
+          name: "realtime_tail",
+          text: `SELECT (SELECT array_agg(x::text) FROM pg_snapshot_xip(pg_current_snapshot()) x) AS xip,
+                   coalesce((SELECT json_agg(e ORDER BY e.position) FROM (
+                     SELECT id AS position, id::text AS id, "tenantId", type, "conversationId", payload, "createdAt" FROM "Event"
+                     WHERE ($1::bigint IS NULL OR id > $1::bigint) OR (txid = ANY($2::xid8[]) AND id <= $1::bigint)
+                     ORDER BY id LIMIT 500) e), '[]') AS events`,
+          values: [lastId, running],
+        });
+        const row = rows[0]!;
+        running = row.xip ?? [];
+        const events = row.events.map((event) => toLoggedEvent({ ...event, createdAt: new Date(`${String(event.createdAt)}Z`) }));
+        for (const event of events) if (lastId === null || BigInt(event.eventId) > BigInt(lastId)) lastId = event.eventId;
+        if (failing) log.info("realtime: reading the event log again");
+        failing = false;
+        if (events.length > 0) options.onEvents(events);
+        if (events.length < 500 && !again) break;
+      }
     } catch (error) {
-      void next.end().catch(() => undefined);
-      log.warn({ err: error, attempt }, "realtime: cannot listen for events yet; retrying");
-      setTimeout(() => void connect(attempt + 1), Math.min(5000, 250 * 2 ** attempt));
+      if (!failing) log.warn({ err: error }, "realtime: cannot read the event log; clients will catch up when it is back");
+      if (!failing) options.onGap();
+      failing = true;
+    } finally {
+      reading = false;
+      for (const done of served) done();
+      if (!stopped) timer = setTimeout(() => void read(), failing ? Math.max(pollMs, 1000) : pollMs);
     }
   };
-  void connect(0);
+
+  const listen = async (attempt: number): Promise<void> => {
+    if (stopped) return;
+    const client = new pg.Client({ connectionString: options.connectionString });
+    client.on("notification", () => void read());
+    client.on("error", () => {
+      void client.end().catch(() => undefined);
+      if (!stopped) setTimeout(() => void listen(1), 500);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+      listener = client;
+    } catch {
+      void client.end().catch(() => undefined);
+      // Reading on a timer still delivers everything meanwhile, only a little later.
+      setTimeout(() => void listen(attempt + 1), Math.min(5000, 250 * 2 ** attempt));
+    }
+  };
+
+  const ready = (async () => {
+    // Start from the end of the log: what came before is for catching up, not for live delivery.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const { rows } = await options.systemPool.query<{ last: string | null; xip: string[] | null }>(
+          `SELECT (SELECT max(id)::text FROM "Event") AS last, (SELECT array_agg(x::text) FROM pg_snapshot_xip(pg_current_snapshot()) x) AS xip`,
+        );
+        lastId = rows[0]!.last;
+        running = rows[0]!.xip ?? [];
+        break;
+      } catch (error) {
+        if (stopped) return;
+        log.warn({ err: error, attempt }, "realtime: cannot read the event log yet; retrying");
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** attempt)));
+      }
+    }
+    await listen(0);
+    timer = setTimeout(() => void read(), pollMs);
+  })();
 
   return {
     ready,
+    position: () => ({ lastId, running }),
+    /** Reads the log now (what committed until this call is then in the position). */
+    readNow: () =>
+      new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        void read();
+      }),
     stop: async () => {
       stopped = true;
-      pending = [];
-      await client?.end().catch(() => undefined);
+      for (const done of waiters.splice(0)) done();
+      clearTimeout(timer);
+      await listener?.end().catch(() => undefined);
     },
   };
 }

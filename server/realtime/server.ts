@@ -248,13 +248,18 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     const userId = identity.principal.kind === "user" ? identity.principal.userId : undefined;
     const room = userId ? agentsRoom(tenantId) : keysRoom(tenantId);
 
-    // Catch up first (live events meanwhile wait in a buffer), then join the live stream.
-    catchingUp.set(socket, []);
+    // Catch up to where the relay stands (what it reads from then on waits in a buffer), then join the live stream.
+    let upTo = relay.position();
     const join = async () => {
+      // The relay first reads what has committed until now, so most of what was missed comes from one query.
+      if (socket.data.lastEventId !== undefined) await relay.readNow();
+      if (!socket.connected) return;
+      catchingUp.set(socket, []);
+      upTo = relay.position();
       let missed: LoggedEvent[] = [];
       let resync: string | undefined;
       if (socket.data.lastEventId !== undefined) {
-        const result = await catchUp(options.appPool, tenantId, socket.data.lastEventId, catchUpLimit);
+        const result = await catchUp(options.appPool, tenantId, socket.data.lastEventId, catchUpLimit, upTo);
         if (result.kind === "resync") resync = result.reason;
         else missed = result.events;
       }
@@ -269,10 +274,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       }
       void socket.join(room);
       if (userId) void socket.join(`t:${tenantId}:u:${userId}`);
+      // Where this socket's stream stands: the tenant's last event up to the relay's position (later ones come live).
       const latest = await options.systemPool.query<{ id: string | null }>({
         name: "realtime_latest_event",
-        text: `SELECT max(id)::text AS id FROM "Event" WHERE "tenantId" = $1`,
-        values: [tenantId],
+        text: `SELECT max(id)::text AS id FROM "Event" WHERE "tenantId" = $1 AND id <= $2::bigint AND NOT (txid = ANY($3::xid8[]))`,
+        values: [tenantId, upTo.lastId ?? "0", upTo.running],
       });
       socket.emit("sync", { tenantId, caughtUp: sent.size, lastEventId: latest.rows[0]?.id ?? null, ...(resync ? { resync: true, reason: resync } : { resync: false }) });
       if (userId) await announcePresence(tenantId, userId);

@@ -78,7 +78,7 @@ export function createRateLimiters(store: Store, overrides: Partial<typeof limit
  * 1/s per chat, and 20/min per group.
  */
 export const telegramSendLimits = {
-  perBot: { points: 1, durationSeconds: 0.035 },
+  perBot: { points: 1, durationSeconds: 0.038 },
   perChat: { points: 1, durationSeconds: 1 },
   perGroup: { points: 20, durationSeconds: 60 },
 };

@@ -3,6 +3,7 @@ import type { AppDb } from "@/server/db/client";
 import type { Logger } from "@/server/logger";
 import { deliverMessage, RetryLater, type SendLimits } from "@/server/channels/telegram/deliver-message";
 import { answerCallback, ANSWER_CALLBACK_TASK, type AnswerCallbackJob } from "@/server/channels/telegram/answer-callback";
+import { announceEvents } from "@/server/realtime/announce";
 import { DELIVER_TASK } from "@/server/services/messages/send-message";
 
 /**
@@ -44,6 +45,7 @@ export async function startDeliveryRunner(options: {
             number: helpers.job.attempts,
             max: helpers.job.max_attempts,
           });
+          if (result !== "skipped") announceEvents(options.appDb);
           log.info({ messageId: job.messageId, result, attempt: helpers.job.attempts }, "delivery job done");
         } catch (error) {
           if (error instanceof RetryLater) log.info({ messageId: job.messageId, reason: error.message }, "delivery will be retried");

@@ -5,6 +5,7 @@ import type pg from "pg";
 import { withTenantSql } from "@/server/db/app-pool";
 import type { Logger } from "@/server/logger";
 import { metrics } from "@/server/metrics/registry";
+import { announceEvents } from "@/server/realtime/announce";
 import { ingestUpdate } from "./ingest-update";
 import { updateSchema } from "./normalize-update";
 
@@ -110,6 +111,7 @@ export async function takeWebhook(request: WebhookRequest, deps: WebhookDeps): P
       ingestUpdate(client, { tenantId: channel.tenantId, channelId: channel.id }, parsed.data),
     );
     counter.inc({ result });
+    if (result === "ok") announceEvents(deps.systemPool);
     return { status: 200, body: { ok: true, result } };
   } catch (error) {
     deps.log.error({ err: error, channelId, updateId: parsed.data.update_id }, "webhook: update not stored, Telegram will retry");

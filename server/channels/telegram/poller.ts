@@ -4,6 +4,7 @@ import type { SystemDb } from "@/server/db/client";
 import type { Logger } from "@/server/logger";
 import { metrics } from "@/server/metrics/registry";
 import { allowedUpdates, channelApi, describeTelegramError, GrammyError } from "./bot-api";
+import { announceEvents } from "@/server/realtime/announce";
 import { ingestUpdate } from "./ingest-update";
 import { updateSchema } from "./normalize-update";
 
@@ -62,6 +63,7 @@ export function startPolling(options: { databaseUrl: string; systemDb: SystemDb;
           const parsed = updateSchema.safeParse(raw);
           if (parsed.success) {
             const result = await withTenantSql(pool, channel.tenantId, (client) => ingestUpdate(client, { tenantId: channel.tenantId, channelId }, parsed.data));
+            if (result === "ok") announceEvents(pool);
             metrics().webhookUpdates.inc({ result });
           } else {
             metrics().webhookUpdates.inc({ result: "parse_error" });
