@@ -37,7 +37,7 @@ export function startEventRelay(options: {
   let listener: pg.Client | undefined;
   let failing = false;
   /** Callers of readNow, answered once a read that began after their call has finished. */
-  let waiters: (() => void)[] = [];
+  const waiters: (() => void)[] = [];
 
   const read = async (): Promise<void> => {
     if (stopped) return;
