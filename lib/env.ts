@@ -31,6 +31,7 @@ const emptyAsUnset = (value: unknown) => (value === "" ? undefined : value);
 export const envSchema = z
   .object({
     NODE_ENV: z.preprocess(emptyAsUnset, z.enum(["development", "production", "test"]).default("development")),
+    APP_ENV: z.preprocess(emptyAsUnset, z.enum(["development", "staging", "production"], { message: "must be development, staging or production (or unset)" }).optional()),
     DATABASE_URL: z.preprocess(
       emptyAsUnset,
       url(["postgres:", "postgresql:"], "postgres://user:password@localhost:5432/supportchat").optional(),

@@ -58,6 +58,9 @@ const attacks: Record<string, Attack> = {
   "messages.retry": { kind: "foreign id", input: (a) => ({ messageId: a.rows.message.id }) },
   "auditLog.list": { kind: "own tenant", input: (a) => ({ actorUserId: a.users.owner.id, cursor: a.rows.audit.id }) },
   "realtime.token": { kind: "own tenant", input: () => undefined },
+  "settings.get": { kind: "own tenant", input: () => undefined },
+  "settings.update": { kind: "own tenant", input: () => ({ changes: { timeZone: "Europe/Berlin" } }) },
+  "settings.history": { kind: "own tenant", input: () => ({ limit: 10 }) },
   "templates.list": { kind: "own tenant", input: () => ({ search: "Hello" }) },
 };
 

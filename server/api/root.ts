@@ -9,6 +9,7 @@ import { meRouter } from "@/server/api/routers/me";
 import { membersRouter } from "@/server/api/routers/members";
 import { messagesRouter } from "@/server/api/routers/messages";
 import { realtimeRouter } from "@/server/api/routers/realtime";
+import { settingsRouter } from "@/server/api/routers/settings";
 import { templatesRouter } from "@/server/api/routers/templates";
 import { workspaceRouter } from "@/server/api/routers/workspace";
 
@@ -25,6 +26,7 @@ export const appRouter = createTRPCRouter({
   auditLog: auditLogRouter,
   realtime: realtimeRouter,
   templates: templatesRouter,
+  settings: settingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -47,7 +47,7 @@ export async function createContext(opts: { headers: Headers }): Promise<Context
 
 /**
  * 2. Initialisation: superjson for Dates and BigInts; zod errors flattened into
- *    field errors a form can show next to each field; the wait of a rate limit.
+ *    field errors a form can show next to each field (a service's own too); the wait of a rate limit.
  */
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
@@ -57,7 +57,12 @@ const t = initTRPC.context<Context>().create({
       ...shape,
       data: {
         ...shape.data,
-        fieldErrors: cause instanceof z.ZodError ? z.flattenError(cause).fieldErrors : undefined,
+        fieldErrors:
+          cause instanceof z.ZodError
+            ? z.flattenError(cause).fieldErrors
+            : cause instanceof AppError
+              ? (cause.details?.fieldErrors as Record<string, string[]> | undefined)
+              : undefined,
         retryAfterSeconds: cause instanceof AppError ? (cause.details?.retryAfterSeconds as number | undefined) : undefined,
       },
     };

@@ -11,6 +11,7 @@ import { Prisma } from "./generated/client";
 
 /** Every model with a `tenantId`; server/db/tenant-scope.test.ts keeps this list complete. */
 export const tenantOwnedModels = new Set<string>([
+  "SettingsVersion",
   "Membership",
   "ApiKey",
   "Invitation",

@@ -66,6 +66,7 @@ export async function createTenantFixture(db: SystemDb, slug: string) {
     },
   });
   const audit = await db.auditLog.create({ data: { tenantId: tenant.id, action: "member.invited", actorUserId: owner.id } });
+  const settingsVersion = await db.settingsVersion.create({ data: { tenantId: tenant.id, version: 1, key: "timeZone", previous: "UTC", next: "Europe/Riga" } });
   const upload = await db.upload.create({
     data: { tenantId: tenant.id, fileName: `${slug}.txt`, mimeType: "text/plain", size: 5, bytes: new Uint8Array(Buffer.from("hello")) },
   });
@@ -82,7 +83,7 @@ export async function createTenantFixture(db: SystemDb, slug: string) {
     users: { owner, admin, agent },
     memberships,
     keys: { full: fullKey, read: readKey },
-    rows: { channel, contact, identity, conversation, message, event, template, variant, invitation, audit, upload },
+    rows: { channel, contact, identity, conversation, message, event, template, variant, invitation, audit, upload, settingsVersion },
     invitationToken,
     as,
     asKey,
