@@ -1,16 +1,12 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { encode } from "next-auth/jwt";
 import { createSystemPool } from "@/server/db/app-pool";
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "@/server/db/embedded";
-import { migrate } from "@/server/db/migrate";
-import { installJobQueue } from "@/server/jobs/queue";
 import { createLogger } from "@/server/logger";
 import { buildIsMissingOrStale, buildWebApp } from "@/server/start/build";
 import { freePort } from "@/server/test/free-port";
+import { openBenchDatabase, percentile, readScenario, round } from "./support";
 
 /**
  * The inbox's first screen with a big workspace: C conversations (one message
@@ -21,8 +17,6 @@ import { freePort } from "@/server/test/free-port";
 type Scenario = { conversations: number; threadMessages: number; requests: number };
 
 const root = path.join(import.meta.dirname, "..");
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? 0;
 
 /**
  * Scrolling in a real Chromium: the conversation list through all its pages, and
@@ -91,21 +85,12 @@ async function measureScrolling(base: string, session: string, slug: string, big
 }
 
 export async function runInboxBench(): Promise<void> {
-  const scenario = JSON.parse(readFileSync(path.join(import.meta.dirname, "inbox.json"), "utf8")) as Scenario;
+  const scenario = readScenario<Scenario>("inbox");
   const log = createLogger("test", "info");
   if (buildIsMissingOrStale()) await buildWebApp(log, () => undefined);
 
-  let cluster: EmbeddedPostgresHandle | undefined;
-  let dir: string | undefined;
-  let url = process.env.DATABASE_URL;
-  if (!url) {
-    dir = mkdtempSync(path.join(tmpdir(), "sc-bench-"));
-    chmodSync(dir, 0o711);
-    cluster = await startEmbeddedPostgres({ dir: path.join(dir, "postgres"), port: await freePort(), password: "bench-password-only", ephemeral: true });
-    url = cluster.url();
-  }
-  await migrate(url);
-  await installJobQueue(url);
+  const database = await openBenchDatabase();
+  const url = database.url;
   const db = createSystemPool(url, 3);
 
   // --- a big workspace ---------------------------------------------------------------------
@@ -199,6 +184,5 @@ export async function runInboxBench(): Promise<void> {
   web.kill("SIGTERM");
   await new Promise((resolve) => web.once("exit", resolve));
   await db.end();
-  await cluster?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await database.close();
 }

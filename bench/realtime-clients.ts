@@ -1,5 +1,6 @@
 import { io, type Socket } from "socket.io-client";
 import { signRealtimeToken } from "@/server/realtime/token";
+import { percentile } from "./support";
 
 /**
  * The agents of `npm run bench -- realtime`, in their own process: S sockets
@@ -43,7 +44,6 @@ async function connectAll(start: Start) {
   );
 }
 
-const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 process.on("message", (message: { connect?: Start; finish?: Finish }) => {
   if (message.connect) {

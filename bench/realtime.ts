@@ -1,14 +1,12 @@
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
+
 import path from "node:path";
 import { createAppPool, createSystemPool, withTenantSql } from "@/server/db/app-pool";
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "@/server/db/embedded";
-import { migrate } from "@/server/db/migrate";
-import { installJobQueue } from "@/server/jobs/queue";
 import { announceEvents } from "@/server/realtime/announce";
 import { freePort } from "@/server/test/free-port";
+import { openBenchDatabase, readScenario, round } from "./support";
 
 /**
  * Realtime fan-out under load, on one machine:
@@ -24,7 +22,6 @@ type Figures = { sockets: number; deliveries: number; lost: number; duplicated: 
 
 const root = path.join(import.meta.dirname, "..");
 const now = () => performance.timeOrigin + performance.now();
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Resident memory of a process, now and at its peak (Linux). */
@@ -93,18 +90,9 @@ async function publishSteadily(scenario: Scenario, publish: (seq: number) => Pro
 }
 
 export async function runRealtimeBench(): Promise<void> {
-  const scenario = JSON.parse(readFileSync(path.join(import.meta.dirname, "realtime.json"), "utf8")) as Scenario;
-  let cluster: EmbeddedPostgresHandle | undefined;
-  let dir: string | undefined;
-  let url = process.env.DATABASE_URL;
-  if (!url) {
-    dir = mkdtempSync(path.join(tmpdir(), "sc-bench-"));
-    chmodSync(dir, 0o711);
-    cluster = await startEmbeddedPostgres({ dir: path.join(dir, "postgres"), port: await freePort(), password: "bench-password-only", ephemeral: true });
-    url = cluster.url();
-  }
-  await migrate(url);
-  await installJobQueue(url);
+  const scenario = readScenario<Scenario>("realtime");
+  const database = await openBenchDatabase();
+  const url = database.url;
   const systemPool = createSystemPool(url, 5);
   const appPool = createAppPool(url, 10);
   const secret = randomBytes(32).toString("base64url");
@@ -180,6 +168,5 @@ export async function runRealtimeBench(): Promise<void> {
   await appPool.end();
   await systemPool.end();
   await sleep(500);
-  await cluster?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await database.close();
 }

@@ -1,24 +1,20 @@
 import { spawn } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { TelegramEmulator } from "@/e2e/telegram-emulator/emulator";
 import { serveTelegramWebhook } from "@/server/channels/telegram/handle-webhook";
 import { createAppPool, createSystemPool } from "@/server/db/app-pool";
 import { createAppDb, createSystemDb } from "@/server/db/client";
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "@/server/db/embedded";
-import { migrate } from "@/server/db/migrate";
 import { withTenant } from "@/server/db/tenant-scope";
-import { installJobQueue } from "@/server/jobs/queue";
 import { createLogger } from "@/server/logger";
 import { createTelegramSendLimits } from "@/server/security/rate-limit";
 import { seal } from "@/server/security/secret-box";
 import { sendMessage } from "@/server/services/messages/send-message";
-import { freePort } from "@/server/test/free-port";
 import { startDeliveryRunner } from "@/server/worker/delivery-runner";
+import { openBenchDatabase, percentile, readScenario, round } from "./support";
 
 /**
  * Telegram intake and delivery under load, on one machine:
@@ -43,11 +39,6 @@ type Scenario = {
   baselineSeconds: number;
 };
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-};
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /** CPU time the whole machine spent busy (server, generator and PostgreSQL together), where Linux tells. */
 function machineCpu(): { busyMs: number } | null {
@@ -97,19 +88,10 @@ async function baselineInserts(url: string, clients: number, seconds: number): P
 }
 
 export async function runTelegramBench(): Promise<void> {
-  const scenario = JSON.parse(readFileSync(path.join(import.meta.dirname, "telegram.json"), "utf8")) as Scenario;
+  const scenario = readScenario<Scenario>("telegram");
   const log = createLogger("test", "silent");
-  let cluster: EmbeddedPostgresHandle | undefined;
-  let dir: string | undefined;
-  let url = process.env.DATABASE_URL;
-  if (!url) {
-    dir = mkdtempSync(path.join(tmpdir(), "sc-bench-"));
-    chmodSync(dir, 0o711);
-    cluster = await startEmbeddedPostgres({ dir: path.join(dir, "postgres"), port: await freePort(), password: "bench-password-only", ephemeral: true });
-    url = cluster.url();
-  }
-  await migrate(url);
-  await installJobQueue(url);
+  const database = await openBenchDatabase();
+  const url = database.url;
   process.env.ENCRYPTION_KEY ??= "ab".repeat(32);
   const systemDb = createSystemDb(url, { max: 5 });
   const appDb = createAppDb(url, { max: 20 });
@@ -213,6 +195,5 @@ export async function runTelegramBench(): Promise<void> {
   await appDb.$disconnect();
   await appPool.end();
   await systemPool.end();
-  await cluster?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await database.close();
 }
