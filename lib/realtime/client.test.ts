@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from "@/server/test/database";
 import { createTenantFixture, type TenantFixture } from "@/server/test/fixtures";
 import { startRealtimeNode, type TestRealtimeNode } from "@/server/test/realtime";
 import { callerFor } from "@/server/test/trpc";
+import { until } from "@/server/test/wait";
 import { createRealtimeClient, type RealtimeClient, type RealtimeStatus } from "./client";
 import type { RealtimeEvent, RealtimeSync } from "./events";
 import { applyRealtimeEvent } from "./query-cache";
@@ -65,14 +66,6 @@ function client(url: string, extra: { lastEventId?: string } = {}) {
   });
   clients.push(created);
   return { client: created, events, syncs, statuses, tokens: () => tokens };
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 8000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe("the realtime client", () => {

@@ -12,6 +12,7 @@ import { createTenantFixture, testEncryptionKey, type TenantFixture } from "@/se
 import { redisAvailable, testRedisUrl } from "@/server/test/redis";
 import { startRealtimeNode, type TestRealtimeNode } from "@/server/test/realtime";
 import { callerFor } from "@/server/test/trpc";
+import { until } from "@/server/test/wait";
 import { redisPresence } from "./presence";
 import { signRealtimeToken } from "./token";
 
@@ -73,13 +74,6 @@ function connect(node: Node, token: string, lastEventId?: string): Client {
 const tokenFor = (t: TenantFixture, role: "owner" | "admin" | "agent" = "agent", now?: number) =>
   signRealtimeToken({ tenantId: t.tenant.id, role, principal: { kind: "user", userId: t.users[role].id } }, secret, now);
 
-async function until(check: () => boolean, what: string, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** An agent's private note through the API: a message.created event committed by the web's code. */
