@@ -143,6 +143,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     }
     return best;
   };
+  /** "Offline" announcements of sockets that left, which closing waits for before it lets Redis go. */
+  const leaving = new Set<Promise<unknown>>();
   const announcePresence = async (tenantId: string, userId: string) => {
     await presence.set(tenantId, userId, nodeId, localStatus(tenantId, userId), presenceTtlMs);
     const status = (await presence.list(tenantId)).get(userId) ?? "offline";
@@ -367,7 +369,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     socket.on("disconnect", () => {
       catchingUp.delete(socket);
       for (const conversationId of [...socket.data.typing.keys()]) stopTyping(conversationId);
-      if (userId) announcePresence(tenantId, userId).catch((error: unknown) => log.warn({ err: error }, "realtime: presence update failed"));
+      if (!userId) return;
+      const announced = announcePresence(tenantId, userId).catch((error: unknown) => log.warn({ err: error }, "realtime: presence update failed"));
+      leaving.add(announced);
+      void announced.finally(() => leaving.delete(announced));
     });
   });
 
@@ -383,8 +388,14 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       for (const socket of io.of("/").sockets.values()) socket.emit("reconnect.required", { reason: "the server is restarting" });
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      await Promise.allSettled([...leaving]);
       await presence.close();
-      if (redis) await Promise.all([redis.pub.quit().catch(() => undefined), redis.sub.quit().catch(() => undefined)]);
+      if (redis) {
+        // io.close() has the adapter unsubscribe without waiting; a reply to a later PING means those replies
+        // are in, so quitting does not cut them off (ioredis would reject them, unhandled).
+        await Promise.all([redis.pub.ping().catch(() => undefined), redis.sub.ping().catch(() => undefined)]);
+        await Promise.all([redis.pub.quit().catch(() => undefined), redis.sub.quit().catch(() => undefined)]);
+      }
     },
   };
 }
