@@ -62,16 +62,39 @@ const attacks: Record<string, Attack> = {
   "settings.update": { kind: "own tenant", input: () => ({ changes: { timeZone: "Europe/Berlin" } }) },
   "settings.history": { kind: "own tenant", input: () => ({ limit: 10 }) },
   "templates.list": { kind: "own tenant", input: () => ({ search: "Hello" }) },
+  "templates.get": { kind: "foreign id", input: (a) => ({ id: a.rows.template.id }) },
+  "templates.upsert": { kind: "foreign id", input: (a) => ({ id: a.rows.template.id, key: "greeting", kind: "public", published: true, variants: [{ locale: "en", body: "Pwned" }] }) },
+  "templates.delete": { kind: "foreign id", input: (a) => ({ id: a.rows.template.id }) },
+  "templates.preview": { kind: "foreign id", input: (a) => ({ id: a.rows.template.id, locale: "en", variables: {} }) },
+  "channels.setMode": { kind: "foreign id", input: (a) => ({ id: a.rows.channel.id, mode: "webhook" }) },
+  "me.setLocale": { kind: "own tenant", input: () => ({ locale: "ru" }) },
+  "delivery.list": { kind: "own tenant", input: () => ({ state: "all" }) },
+  "delivery.retry": { kind: "foreign id", input: () => ({ messageId: failedReplyOfA }) },
+  "delivery.discard": { kind: "foreign id", input: () => ({ messageId: failedReplyOfA }) },
 };
 
 let database: TestDatabase;
 let a: TenantFixture;
 let b: TenantFixture;
+/** A reply of A's that Telegram refused: what the Delivery page lists, retries and discards. */
+let failedReplyOfA: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   a = await createTenantFixture(database.db, "victim");
   b = await createTenantFixture(database.db, "attacker");
+  const failed = await database.db.message.create({
+    data: {
+      tenantId: a.tenant.id,
+      conversationId: a.rows.conversation.id,
+      direction: "outbound",
+      senderType: "agent",
+      text: "secret of victim, not delivered",
+      deliveryStatus: "failed",
+      deliveryError: "Telegram refused: Forbidden: bot was blocked by the user",
+    },
+  });
+  failedReplyOfA = failed.id;
 });
 afterAll(async () => {
   await database.drop();

@@ -3,6 +3,7 @@ import { apiKeysRouter } from "@/server/api/routers/api-keys";
 import { auditLogRouter } from "@/server/api/routers/audit-log";
 import { channelsRouter } from "@/server/api/routers/channels";
 import { conversationsRouter } from "@/server/api/routers/conversations";
+import { deliveryRouter } from "@/server/api/routers/delivery";
 import { healthRouter } from "@/server/api/routers/health";
 import { invitationsRouter } from "@/server/api/routers/invitations";
 import { meRouter } from "@/server/api/routers/me";
@@ -27,6 +28,7 @@ export const appRouter = createTRPCRouter({
   realtime: realtimeRouter,
   templates: templatesRouter,
   settings: settingsRouter,
+  delivery: deliveryRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -10,7 +10,7 @@ export const currentUser = cache(async () => {
   const session = await getServerSession(authOptions());
   const id = session?.user?.id;
   if (!id) return null;
-  return getSystemDb().user.findUnique({ where: { id }, select: { id: true, email: true, name: true } });
+  return getSystemDb().user.findUnique({ where: { id }, select: { id: true, email: true, name: true, locale: true } });
 });
 
 export async function requireUser(callbackUrl: string) {

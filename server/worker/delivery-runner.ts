@@ -1,16 +1,21 @@
 import { Logger as WorkerLogger, run, type Runner, type WorkerEvents } from "graphile-worker";
-import type { AppDb } from "@/server/db/client";
+import type { AppDb, SystemDb } from "@/server/db/client";
 import type { Logger } from "@/server/logger";
 import { deliverMessage, RetryLater, type SendLimits } from "@/server/channels/telegram/deliver-message";
 import { answerCallback, ANSWER_CALLBACK_TASK, type AnswerCallbackJob } from "@/server/channels/telegram/answer-callback";
 import { announceEvents } from "@/server/realtime/announce";
+import { runAutoReply } from "@/server/services/automation/auto-reply";
+import { AUTO_REPLY_TASK, type AutoReplyJob } from "@/server/services/automation/auto-reply-trigger";
 import { DELIVER_TASK } from "@/server/services/messages/send-message";
+import { scheduledJobs, scheduledTaskList } from "./scheduled-tasks";
 
 /**
  * The worker's job runner: graphile-worker claims each job in one process
  * (SKIP LOCKED), runs a chat's jobs in order, and retries failures with
  * exponential backoff. It connects as the tables' owner (its own schema); the
- * task's reads and writes go through the tenant-scoped app client.
+ * task's reads and writes go through the tenant-scoped app client. With
+ * `scheduled`, it also runs the periodic jobs (auto-resolve, retention purge),
+ * which need the owner's client to find the workspaces they concern.
  */
 export async function startDeliveryRunner(options: {
   connectionString: string;
@@ -19,6 +24,7 @@ export async function startDeliveryRunner(options: {
   log: Logger;
   concurrency?: number;
   events?: WorkerEvents;
+  scheduled?: { systemDb: SystemDb };
 }): Promise<Runner> {
   const { log } = options;
   const logger = new WorkerLogger((scope) => (level, message, meta) => {
@@ -33,7 +39,14 @@ export async function startDeliveryRunner(options: {
     pollInterval: 1000,
     events: options.events,
     logger,
+    ...(options.scheduled ? { parsedCronItems: scheduledJobs } : {}),
     taskList: {
+      ...(options.scheduled ? scheduledTaskList({ appDb: options.appDb, systemDb: options.scheduled.systemDb, log }) : {}),
+      [AUTO_REPLY_TASK]: async (payload) => {
+        const job = payload as AutoReplyJob;
+        const outcome = await runAutoReply({ appDb: options.appDb, log }, job);
+        log.info({ conversationId: job.conversationId, ...outcome }, "auto-reply job done");
+      },
       [ANSWER_CALLBACK_TASK]: async (payload) => {
         const result = await answerCallback({ appDb: options.appDb, log }, payload as AnswerCallbackJob);
         log.debug({ result }, "button press answered");

@@ -10,14 +10,15 @@ import { getSystemDb } from "@/server/db/client";
 import { startDeliveryRunner } from "./delivery-runner";
 import { createPoolLiveness } from "./stale-locks";
 
-// The job runner: delivers replies to Telegram and polls the channels in polling mode.
+// The job runner: delivers replies to Telegram, sends auto-replies, resolves idle conversations,
+// purges data past its retention, and polls the channels in polling mode.
 // GET /health on WORKER_PORT answers while the database does.
 runMain(async () => {
   const { config, log, db } = await bootstrap("worker");
   const databaseUrl = process.env.DATABASE_URL!;
   const limits = createTelegramSendLimits({ redisUrl: config.REDIS_URL, databaseUrl });
   const liveness = createPoolLiveness({ connectionString: databaseUrl, log, staleAfterSeconds: config.JOB_STALE_LOCK_SECONDS });
-  const runner = await startDeliveryRunner({ connectionString: databaseUrl, appDb: db, limits, log, events: liveness.events });
+  const runner = await startDeliveryRunner({ connectionString: databaseUrl, appDb: db, limits, log, events: liveness.events, scheduled: { systemDb: getSystemDb() } });
   liveness.start();
   const poller = startPolling({ databaseUrl, systemDb: getSystemDb(), pool: getAppPool(), log });
   const server = createHealthServer("worker", db);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { adminProcedure, createTRPCRouter } from "@/server/api/trpc";
 import { listAuditLog } from "@/server/services/audit/list-audit-log";
-import { auditActions } from "@/server/services/audit/record-audit";
+import { auditActions } from "@/lib/audit/actions";
 
 export const auditLogRouter = createTRPCRouter({
   list: adminProcedure

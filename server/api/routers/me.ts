@@ -1,4 +1,6 @@
 import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { consoleLocales } from "@/lib/i18n/locales";
 import { membershipsOf } from "@/server/auth/memberships";
 import { authedProcedure, createTRPCRouter } from "@/server/api/trpc";
 
@@ -19,5 +21,12 @@ export const meRouter = createTRPCRouter({
     if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "this account no longer exists" });
     const memberships = await membershipsOf(ctx.systemDb, user.id);
     return { kind: "user" as const, user, memberships };
+  }),
+
+  /** The console's language for this user, on every device they sign in from. */
+  setLocale: authedProcedure.input(z.object({ locale: z.enum(consoleLocales) })).mutation(async ({ ctx, input }) => {
+    if (ctx.principal.kind !== "user") throw new TRPCError({ code: "FORBIDDEN", message: "an API key has no console language" });
+    await ctx.systemDb.user.update({ where: { id: ctx.principal.userId }, data: { locale: input.locale } });
+    return { locale: input.locale };
   }),
 });

@@ -1,5 +1,29 @@
 import { z } from "zod";
-import { createTRPCRouter, scopedProcedure } from "@/server/api/trpc";
+import { MAX_BODY_LENGTH, MAX_VARIANTS, templateKindSchema } from "@/lib/templates/schema";
+import { adminProcedure, createTRPCRouter, scopedProcedure } from "@/server/api/trpc";
+import { deleteTemplate } from "@/server/services/templates/delete-template";
+import { getTemplate } from "@/server/services/templates/get-template";
+import { listTemplates } from "@/server/services/templates/list-templates";
+import { previewTemplate } from "@/server/services/templates/preview-template";
+import { saveTemplate } from "@/server/services/templates/save-template";
+
+/**
+ * The edge only bounds sizes; a template's rules (key format, locales, ICU) are
+ * the service's (lib/templates/schema.ts), whose errors name the exact field —
+ * `variants.2.body` — where zod's flattened errors could only say `variants`.
+ */
+const draftInput = {
+  key: z.string().max(200),
+  kind: templateKindSchema,
+  description: z.string().max(1000).nullish(),
+  published: z.boolean(),
+  variants: z.array(z.object({ locale: z.string().max(40), body: z.string().max(MAX_BODY_LENGTH * 2) })).max(MAX_VARIANTS * 2),
+};
+
+const sampleVariables = z
+  .record(z.string().max(100), z.union([z.string().max(1000), z.number().finite()]))
+  .refine((variables) => Object.keys(variables).length <= 50, "at most 50 variables")
+  .default({});
 
 export const templatesRouter = createTRPCRouter({
   /**
@@ -8,24 +32,40 @@ export const templatesRouter = createTRPCRouter({
    * The inbox's composer lists the canned responses with it.
    */
   list: scopedProcedure("conversations:read")
-    .input(z.object({ kind: z.enum(["canned", "auto_reply", "public"]).optional(), search: z.string().trim().max(100).optional() }).default({}))
-    .query(({ ctx, input }) =>
-      ctx.db.template.findMany({
-        where: {
-          ...(input.kind ? { kind: input.kind } : {}),
-          ...(input.search
-            ? {
-                OR: [
-                  { key: { contains: input.search, mode: "insensitive" } },
-                  { description: { contains: input.search, mode: "insensitive" } },
-                  { variants: { some: { body: { contains: input.search, mode: "insensitive" } } } },
-                ],
-              }
-            : {}),
-        },
-        select: { id: true, key: true, kind: true, description: true, variants: { select: { locale: true, body: true }, orderBy: { locale: "asc" } } },
-        orderBy: { key: "asc" },
-        take: 200,
-      }),
-    ),
+    .input(z.object({ kind: templateKindSchema.optional(), search: z.string().trim().max(100).optional() }).default({}))
+    .query(({ ctx, input }) => listTemplates(ctx.db, input)),
+
+  get: scopedProcedure("conversations:read")
+    .input(z.object({ id: z.uuid() }))
+    .query(({ ctx, input }) => getTemplate(ctx.db, input)),
+
+  /** Creates (no id) or replaces a template with its whole set of variants; `expectedUpdatedAt` guards against overwriting someone's edit. */
+  upsert: adminProcedure
+    .input(z.object({ id: z.uuid().optional(), ...draftInput, expectedUpdatedAt: z.date().optional() }))
+    .mutation(({ ctx, input }) => {
+      const { id, expectedUpdatedAt, ...draft } = input;
+      return saveTemplate(ctx.db, { tenantId: ctx.tenantId, id, draft, expectedUpdatedAt, actor: ctx.actor });
+    }),
+
+  delete: adminProcedure
+    .input(z.object({ id: z.uuid() }))
+    .mutation(({ ctx, input }) => deleteTemplate(ctx.db, { tenantId: ctx.tenantId, id: input.id, actor: ctx.actor })),
+
+  /** A stored template (id or key) or unsaved text rendered for a locale with sample variables, saying which variant was used and why. */
+  preview: scopedProcedure("conversations:read")
+    .input(
+      z
+        .object({
+          id: z.uuid().optional(),
+          key: z.string().max(200).optional(),
+          body: z.string().max(MAX_BODY_LENGTH).optional(),
+          locale: z.string().min(1).max(40),
+          variables: sampleVariables,
+        })
+        .refine((input) => [input.id, input.key, input.body].filter((given) => given !== undefined).length === 1, "give exactly one of id, key or body"),
+    )
+    .query(({ ctx, input }) => {
+      const source = input.id !== undefined ? { id: input.id } : input.key !== undefined ? { key: input.key } : { body: input.body! };
+      return previewTemplate(ctx.db, { tenantId: ctx.tenantId, source, locale: input.locale, variables: input.variables });
+    }),
 });

@@ -4,6 +4,7 @@ import type { DbClient, SystemDb } from "@/server/db/client";
 import { AppError } from "@/server/errors";
 import { seal } from "@/server/security/secret-box";
 import { recordAudit, type Actor } from "@/server/services/audit/record-audit";
+import type { Api } from "grammy";
 import { allowedUpdates, botApi, describeTelegramError, GrammyError } from "./bot-api";
 
 export const telegramTokenPattern = /^\d{5,16}:[A-Za-z0-9_-]{30,64}$/;
@@ -17,8 +18,7 @@ export function defaultMode(): "webhook" | "polling" {
 }
 
 /** Points Telegram at us: a webhook with this channel's secret, or none so the worker can poll. */
-export async function applyMode(token: string, channel: { id: string; mode: "webhook" | "polling"; webhookSecret: string }): Promise<void> {
-  const api = botApi(token, 15);
+export async function applyMode(api: Api, channel: { id: string; mode: "webhook" | "polling"; webhookSecret: string }): Promise<void> {
   if (channel.mode === "webhook") {
     await api.setWebhook(webhookUrl(channel.id), {
       secret_token: channel.webhookSecret,
@@ -73,7 +73,7 @@ export async function connectTelegram(
     },
   });
   try {
-    await applyMode(token, channel);
+    await applyMode(botApi(token, 15), channel);
   } catch (error) {
     throw new AppError("SERVICE_UNAVAILABLE", `could not ${channel.mode === "webhook" ? "set the webhook" : "switch the bot to polling"}: ${describeTelegramError(error)}`);
   }

@@ -2,6 +2,15 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { EventType } from "@/server/services/events/record-event";
 import { previewOf } from "@/server/services/messages/preview";
+import {
+  AUTO_REPLY_ATTEMPTS,
+  AUTO_REPLY_TASK,
+  automationSettingsSql,
+  autoReplyJobKey,
+  cachedAutomationSettings,
+  mayNeedAutoReply,
+  type AutoReplyJob,
+} from "@/server/services/automation/auto-reply-trigger";
 import { ANSWER_CALLBACK_ATTEMPTS, ANSWER_CALLBACK_TASK, type AnswerCallbackJob } from "./answer-callback";
 import { normalizeUpdate, type Attachment, type InboundChat, type MessageContent, type NormalizedUpdate, type Sender, type TelegramUpdate } from "./normalize-update";
 
@@ -15,6 +24,8 @@ type Scope = { tenantId: string; channelId: string };
  */
 const utc = (date: Date) => date.toISOString();
 type Row = Record<string, unknown>;
+/** A time read back either parsed (node-postgres, UTC) or inside to_jsonb, where a timestamp is ISO text without a zone. */
+const readTime = (value: unknown): Date | null => (value === null || value === undefined ? null : value instanceof Date ? value : new Date(`${String(value)}Z`));
 
 const statementNames = new Map<string, string>();
 /**
@@ -225,6 +236,17 @@ async function takeMessage(db: pg.ClientBase, scope: Scope, updateId: number, up
     // Answered by the worker after this commits: the customer's button stops spinning.
     const job: AnswerCallbackJob = { tenantId: scope.tenantId, channelId: scope.channelId, callbackQueryId: update.callbackQueryId };
     await prepared(db, `SELECT public.app_add_job($1, $2::json, NULL, NULL, $3, NULL)`, [ANSWER_CALLBACK_TASK, JSON.stringify(job), ANSWER_CALLBACK_ATTEMPTS]);
+  }
+  // The workspace's auto-reply settings come from a cache of a few seconds: no settings read per message.
+  const automation = await cachedAutomationSettings(scope.tenantId, async () => {
+    const { rows } = await prepared<{ automation: string | null }>(db, `SELECT ${automationSettingsSql} AS automation FROM "TenantSettings" WHERE "tenantId" = $1`, [scope.tenantId]);
+    return rows[0]?.automation ?? null;
+  });
+  const before = { lastMessageAt: readTime(conversation.lastMessageAt), awayHandledAt: readTime(conversation.awayHandledAt) };
+  if (mayNeedAutoReply(automation, { at: message.createdAt as Date }, before)) {
+    // Committed with the message; the job decides whether a greeting or an away reply is due.
+    const job: AutoReplyJob = { tenantId: scope.tenantId, conversationId };
+    await prepared(db, `SELECT public.app_add_job($1, $2::json, NULL, NULL, $3, $4)`, [AUTO_REPLY_TASK, JSON.stringify(job), AUTO_REPLY_ATTEMPTS, autoReplyJobKey(conversationId)]);
   }
   return "ok";
 }

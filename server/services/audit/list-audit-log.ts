@@ -1,5 +1,5 @@
 import type { DbClient } from "@/server/db/client";
-import type { AuditAction } from "./record-audit";
+import type { AuditAction } from "@/lib/audit/actions";
 
 export type AuditLogFilter = {
   action?: AuditAction;

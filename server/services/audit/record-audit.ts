@@ -1,20 +1,5 @@
+import type { AuditAction } from "@/lib/audit/actions";
 import type { DbClient } from "@/server/db/client";
-
-export const auditActions = [
-  "auth.sign_in_failed",
-  "api_key.created",
-  "api_key.revoked",
-  "member.invited",
-  "member.joined",
-  "member.role_changed",
-  "member.removed",
-  "invitation.revoked",
-  "channel.connected",
-  "channel.disconnected",
-  "settings.updated",
-] as const;
-
-export type AuditAction = (typeof auditActions)[number];
 
 /** Who did it, and from where: carried from the request into every audited service call. */
 export type Actor = {

@@ -1,4 +1,5 @@
 import type { DbClient } from "@/server/db/client";
+import type { Prisma } from "@/server/db/generated/client";
 import { AppError } from "@/server/errors";
 import { enqueue } from "@/server/jobs/queue";
 import { recordEvent } from "@/server/services/events/record-event";
@@ -7,6 +8,8 @@ import type { Actor } from "@/server/services/audit/record-audit";
 
 export const DELIVER_TASK = "telegram.deliver";
 export const DELIVERY_MAX_ATTEMPTS = 10;
+/** A reply pending with no progress for this long is stuck: its delivery job is gone or waiting out a long backoff. */
+export const STUCK_AFTER_MS = 15 * 60_000;
 
 /** One queue per chat: graphile-worker runs a queue's jobs one at a time, in order. */
 export function deliveryQueue(channelId: string, chatId: string): string {
@@ -38,6 +41,8 @@ export async function sendMessage(
     isPrivate: boolean;
     clientMessageId?: string;
     replyToId?: string;
+    /** Structured marks of a reply the product itself writes (an auto-reply's kind). */
+    content?: Prisma.InputJsonObject;
     actor: Actor;
   },
 ) {
@@ -81,6 +86,7 @@ export async function sendMessage(
       deliveryStatus: input.isPrivate ? "sent" : "pending",
       clientMessageId: input.clientMessageId,
       replyToId: input.replyToId,
+      content: input.content,
     },
   });
   if (!input.isPrivate) {
@@ -94,14 +100,21 @@ export async function sendMessage(
   return message;
 }
 
-/** Puts a failed reply back in line for delivery. */
-export async function retryMessage(db: DbClient, input: { tenantId: string; messageId: string }) {
+/**
+ * Puts a failed reply back in line for delivery (a discarded one too: retrying
+ * undoes the discard). A stuck one (pending, untouched for STUCK_AFTER_MS) is
+ * enqueued again: the job key replaces a job still waiting out its backoff, so
+ * it runs now, and the chat's queue keeps it from running twice at once.
+ */
+export async function retryMessage(db: DbClient, input: { tenantId: string; messageId: string; now?: Date }) {
   const message = await db.message.findUnique({ where: { id: input.messageId }, include: { conversation: true } });
   if (!message) throw new AppError("NOT_FOUND", "no such message");
-  if (message.direction !== "outbound" || message.isPrivate || message.deliveryStatus !== "failed") {
-    throw new AppError("CONFLICT", "only a reply that failed to deliver can be retried");
+  const now = input.now ?? new Date();
+  const stuck = message.deliveryStatus === "pending" && now.getTime() - message.updatedAt.getTime() > STUCK_AFTER_MS;
+  if (message.direction !== "outbound" || message.isPrivate || (message.deliveryStatus !== "failed" && !stuck)) {
+    throw new AppError("CONFLICT", "only a reply that failed to deliver, or is stuck pending, can be retried");
   }
-  const updated = await db.message.update({ where: { id: message.id }, data: { deliveryStatus: "pending", deliveryError: null } });
+  const updated = await db.message.update({ where: { id: message.id }, data: { deliveryStatus: "pending", deliveryError: null, discardedAt: null } });
   await enqueueDelivery(db, updated, message.conversation);
   await recordEvent(db, { tenantId: input.tenantId, type: "message.updated", conversationId: message.conversationId, payload: { message: updated } });
   return updated;
