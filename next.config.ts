@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import createNextIntlPlugin from "next-intl/plugin";
 
 const nextConfig: NextConfig = {
   // Server-only packages that must not be bundled (native bindings, Node built-ins).
@@ -6,4 +7,5 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
 };
 
-export default nextConfig;
+// The console's language and messages per request (next-intl, without locale prefixes in URLs).
+export default createNextIntlPlugin("./server/i18n/request.ts")(nextConfig);

@@ -1,22 +1,25 @@
 "use client";
 
 import { signIn } from "next-auth/react";
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 
-function messageFor(error: string): string {
+/** What went wrong, as a message key and its values, from the error code Auth.js reports. */
+function problemOf(error: string): { key: "rateLimited" | "wrongCredentials" | "unavailable"; seconds?: number } {
   const limited = /^RateLimited:(\d+)/.exec(error);
-  if (limited) return `Too many failed attempts. Try again in ${limited[1]} seconds.`;
-  if (error === "CredentialsSignin") return "Wrong email or password.";
-  return "Sign-in is not available right now. Try again in a moment.";
+  if (limited) return { key: "rateLimited", seconds: Number(limited[1]) };
+  if (error === "CredentialsSignin") return { key: "wrongCredentials" };
+  return { key: "unavailable" };
 }
 
 export function SignInForm({ callbackUrl, initialEmail, initialError }: { callbackUrl: string; initialEmail?: string; initialError?: string }) {
+  const t = useTranslations("auth.signIn");
   const router = useRouter();
-  const [error, setError] = useState(initialError ? messageFor(initialError) : undefined);
+  const [error, setError] = useState(initialError ? problemOf(initialError) : undefined);
   const [pending, setPending] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -31,7 +34,7 @@ export function SignInForm({ callbackUrl, initialEmail, initialError }: { callba
     }).catch(() => undefined);
     if (!result || result.error) {
       setPending(false);
-      setError(messageFor(result?.error ?? "unavailable"));
+      setError(problemOf(result?.error ?? "unavailable"));
       return;
     }
     router.replace(callbackUrl);
@@ -40,11 +43,11 @@ export function SignInForm({ callbackUrl, initialEmail, initialError }: { callba
 
   return (
     <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate={false}>
-      {error ? <Alert tone="error">{error}</Alert> : null}
-      <Field label="Email" name="email" type="email" autoComplete="username" required defaultValue={initialEmail} autoFocus />
-      <Field label="Password" name="password" type="password" autoComplete="current-password" required />
+      {error ? <Alert tone="error">{t(error.key, { seconds: error.seconds ?? 0 })}</Alert> : null}
+      <Field label={t("email")} name="email" type="email" autoComplete="username" required defaultValue={initialEmail} autoFocus />
+      <Field label={t("password")} name="password" type="password" autoComplete="current-password" required />
       <Button type="submit" disabled={pending}>
-        {pending ? "Signing in…" : "Sign in"}
+        {pending ? t("submitting") : t("submit")}
       </Button>
     </form>
   );

@@ -1,10 +1,12 @@
 "use client";
 
 import { signOut } from "next-auth/react";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 
 export function SignOutButton({ variant = "secondary" }: { variant?: "primary" | "secondary" }) {
+  const t = useTranslations("auth.signOut");
   const [pending, setPending] = useState(false);
   return (
     <Button
@@ -15,7 +17,7 @@ export function SignOutButton({ variant = "secondary" }: { variant?: "primary" |
         void signOut({ callbackUrl: "/sign-in" });
       }}
     >
-      {pending ? "Signing out…" : "Sign out"}
+      {pending ? t("submitting") : t("submit")}
     </Button>
   );
 }

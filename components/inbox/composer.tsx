@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { forwardRef, useImperativeHandle, useRef, useState } from "react";
 import { pickVariant, renderTemplate, type Variant } from "@/lib/templates/render";
 import { PaperclipIcon } from "./icons";
@@ -27,6 +28,7 @@ export const Composer = forwardRef<
     variables: Record<string, string | undefined>;
   }
 >(function Composer(props, ref) {
+  const t = useTranslations("inbox.composer");
   const [text, setText] = useState("");
   const [note, setNote] = useState(false);
   const [files, setFiles] = useState<File[]>([]);
@@ -49,7 +51,7 @@ export const Composer = forwardRef<
     if (!variant) return;
     const rendered = renderTemplate(variant.body, variant.locale, props.variables);
     setText(rendered.text);
-    setHint(rendered.missing.length ? `Fill in: ${rendered.missing.join(", ")}` : null);
+    setHint(rendered.missing.length ? t("fillIn", { names: rendered.missing.join(", ") }) : null);
     setActive(0);
     textarea.current?.focus();
   };
@@ -76,7 +78,7 @@ export const Composer = forwardRef<
   const submit = async () => {
     const trimmed = text.trim();
     if (!trimmed && files.length === 0) return;
-    if (files.length > 10) return setError("At most 10 files per reply.");
+    if (files.length > 10) return setError(t("tooManyFiles"));
     setSending(true);
     setError(null);
     const input = { text: trimmed, isPrivate: isNote, files };
@@ -108,10 +110,10 @@ export const Composer = forwardRef<
     >
       {props.blocked && (
         <p className="mb-2 rounded-lg bg-red-50 px-3 py-2 text-xs text-red-800 dark:bg-red-950 dark:text-red-200" role="status">
-          This customer has blocked the bot, so replies cannot reach them. You can still add a private note for the team.
+          {t("blocked")}
         </p>
       )}
-      <div className="mb-2 flex items-center gap-1" role="radiogroup" aria-label="Send as">
+      <div className="mb-2 flex items-center gap-1" role="radiogroup" aria-label={t("sendAs")}>
         {(["reply", "note"] as const).map((mode) => (
           <button
             key={mode}
@@ -124,12 +126,12 @@ export const Composer = forwardRef<
               (mode === "note") === isNote ? (mode === "note" ? "bg-amber-200 text-amber-950 dark:bg-amber-800 dark:text-amber-50" : "bg-sky-600 text-white") : "text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"
             }`}
           >
-            {mode === "reply" ? "Reply" : "Private note"}
+            {mode === "reply" ? t("reply") : t("note")}
           </button>
         ))}
       </div>
       {matches.length > 0 && (
-        <ul role="listbox" aria-label="Canned responses" className="mb-2 max-h-56 overflow-y-auto rounded-lg border border-slate-200 bg-white text-sm shadow-lg dark:border-slate-700 dark:bg-slate-900">
+        <ul role="listbox" aria-label={t("canned")} className="mb-2 max-h-56 overflow-y-auto rounded-lg border border-slate-200 bg-white text-sm shadow-lg dark:border-slate-700 dark:bg-slate-900">
           {matches.map((item, index) => {
             const variant = pickVariant(item.variants, props.locale);
             return (
@@ -150,9 +152,9 @@ export const Composer = forwardRef<
           })}
         </ul>
       )}
-      {picking && matches.length === 0 && <p className="mb-2 text-xs text-slate-500">No canned response matches “{search}”.</p>}
+      {picking && matches.length === 0 && <p className="mb-2 text-xs text-slate-500">{t("noCanned", { search })}</p>}
       <label htmlFor="composer" className="sr-only">
-        {isNote ? "Private note" : "Reply"}
+        {isNote ? t("note") : t("reply")}
       </label>
       <textarea
         id="composer"
@@ -161,7 +163,7 @@ export const Composer = forwardRef<
         rows={3}
         maxLength={20_000}
         disabled={props.disabled}
-        placeholder={isNote ? "Write a note only your team will see…" : "Write a reply… (Enter sends, Shift+Enter for a new line, / for canned responses)"}
+        placeholder={isNote ? t("notePlaceholder") : t("replyPlaceholder")}
         aria-autocomplete="list"
         onChange={(event) => {
           setText(event.target.value);
@@ -197,11 +199,11 @@ export const Composer = forwardRef<
         className="w-full resize-none rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm outline-none focus:border-sky-500 focus:ring-2 focus:ring-sky-500/30 dark:border-slate-700 dark:bg-slate-950"
       />
       {files.length > 0 && (
-        <ul className="mt-1 flex flex-wrap gap-1 text-xs" aria-label="Files to send">
+        <ul className="mt-1 flex flex-wrap gap-1 text-xs" aria-label={t("files")}>
           {files.map((file, index) => (
             <li key={index} className="flex items-center gap-1 rounded bg-slate-100 px-2 py-0.5 dark:bg-slate-800">
               <PaperclipIcon /> {file.name}
-              <button type="button" aria-label={`Remove ${file.name}`} onClick={() => setFiles(files.filter((_, i) => i !== index))}>
+              <button type="button" aria-label={t("removeFile", { name: file.name })} onClick={() => setFiles(files.filter((_, i) => i !== index))}>
                 ×
               </button>
             </li>
@@ -232,7 +234,7 @@ export const Composer = forwardRef<
             }}
           />
           <label htmlFor="composer-files" className="flex cursor-pointer items-center gap-1 rounded-lg px-2 py-1 text-sm text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800">
-            <PaperclipIcon /> Attach
+            <PaperclipIcon /> {t("attach")}
           </label>
         </div>
         <button
@@ -240,7 +242,7 @@ export const Composer = forwardRef<
           disabled={props.disabled || sending || (!text.trim() && files.length === 0)}
           className={`rounded-lg px-4 py-1.5 text-sm font-semibold text-white disabled:opacity-50 ${isNote ? "bg-amber-600 hover:bg-amber-700" : "bg-sky-600 hover:bg-sky-700"}`}
         >
-          {isNote ? "Add note" : "Send"}
+          {isNote ? t("addNote") : t("send")}
         </button>
       </div>
     </form>

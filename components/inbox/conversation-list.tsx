@@ -1,11 +1,12 @@
 "use client";
 
 import { useVirtualizer } from "@tanstack/react-virtual";
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useEffect, useRef } from "react";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
-import { initials, shortTime } from "./format";
+import { initials, shortTime, useDateContext } from "./format";
 
 type ListOutput = inferRouterOutputs<AppRouter>["conversations"]["list"];
 export type ConversationRow = ListOutput["items"][number];
@@ -24,6 +25,8 @@ export function ConversationList(props: {
   loadMore: () => void;
   emptyText: string;
 }) {
+  const t = useTranslations("inbox.list");
+  const dates = useDateContext();
   const parentRef = useRef<HTMLDivElement>(null);
   // The virtualizer changes on every scroll by design; this component is simply not memoized by the compiler.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -41,7 +44,7 @@ export function ConversationList(props: {
 
   if (props.loading && props.rows.length === 0) {
     return (
-      <div className="flex-1 space-y-2 p-3" aria-busy="true" aria-label="Loading conversations">
+      <div className="flex-1 space-y-2 p-3" aria-busy="true" aria-label={t("loading")}>
         {Array.from({ length: 6 }, (_, i) => (
           <div key={i} className="h-16 animate-pulse rounded-lg bg-slate-100 dark:bg-slate-800" />
         ))}
@@ -53,7 +56,7 @@ export function ConversationList(props: {
   }
   return (
     <div ref={parentRef} className="min-h-0 flex-1 overflow-y-auto" data-testid="conversation-list">
-      <ul role="list" aria-label="Conversations" className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
+      <ul role="list" aria-label={t("label")} className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => {
           const row = props.rows[item.index]!;
           const selected = row.id === props.selectedId;
@@ -74,19 +77,19 @@ export function ConversationList(props: {
                   <span className="flex items-baseline justify-between gap-2">
                     <span className={`truncate text-sm ${row.unreadCount > 0 ? "font-semibold" : "font-medium"}`}>{row.contact.name}</span>
                     <time className="shrink-0 text-xs text-slate-500 dark:text-slate-400" dateTime={row.lastMessageAt?.toISOString()}>
-                      {shortTime(row.lastMessageAt)}
+                      {shortTime(row.lastMessageAt, dates)}
                     </time>
                   </span>
                   <span className="mt-0.5 flex items-center justify-between gap-2">
-                    <span className="truncate text-sm text-slate-600 dark:text-slate-400">{row.lastMessagePreview ?? "No messages yet"}</span>
+                    <span className="truncate text-sm text-slate-600 dark:text-slate-400">{row.lastMessagePreview ?? t("noMessages")}</span>
                     {row.unreadCount > 0 && (
-                      <span className="shrink-0 rounded-full bg-sky-600 px-1.5 text-xs font-semibold text-white" aria-label={`${row.unreadCount} unread`}>
+                      <span className="shrink-0 rounded-full bg-sky-600 px-1.5 text-xs font-semibold text-white" aria-label={t("unread", { count: row.unreadCount })}>
                         {row.unreadCount}
                       </span>
                     )}
                   </span>
                   <span className="mt-0.5 flex items-center gap-1.5 text-xs text-slate-500 dark:text-slate-400">
-                    <span>{row.assignee ? row.assignee.name : "Unassigned"}</span>
+                    <span>{row.assignee ? row.assignee.name : t("unassigned")}</span>
                     {row.labels.slice(0, 3).map((label) => (
                       <span key={label} className="rounded bg-slate-100 px-1 dark:bg-slate-800">
                         {label}
@@ -99,7 +102,7 @@ export function ConversationList(props: {
           );
         })}
       </ul>
-      {props.loading && <p className="p-2 text-center text-xs text-slate-500">Loading more…</p>}
+      {props.loading && <p className="p-2 text-center text-xs text-slate-500">{t("loadingMore")}</p>}
     </div>
   );
 }

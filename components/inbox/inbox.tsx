@@ -1,6 +1,7 @@
 "use client";
 
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useParams, useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
@@ -10,18 +11,14 @@ import { useRealtime } from "@/lib/realtime/use-realtime";
 import { useTRPC, useTRPCClient } from "@/lib/trpc/client";
 import { Composer, type ComposerHandle, type ComposerSubmit } from "./composer";
 import { ConversationList } from "./conversation-list";
-import { initials, shortTime } from "./format";
+import { initials, shortTime, useDateContext, type DateContext } from "./format";
 import { Thread, type ThreadMessage } from "./thread";
 
 type Outputs = inferRouterOutputs<AppRouter>;
 type Status = "open" | "pending" | "snoozed" | "resolved";
 type View = "mine" | "unassigned" | "all";
 const statuses: Status[] = ["open", "pending", "snoozed", "resolved"];
-const views: { id: View; label: string }[] = [
-  { id: "mine", label: "Mine" },
-  { id: "unassigned", label: "Unassigned" },
-  { id: "all", label: "All" },
-];
+const views: View[] = ["mine", "unassigned", "all"];
 
 /**
  * The agent inbox: conversations on the left, the thread in the middle, the
@@ -29,6 +26,8 @@ const views: { id: View; label: string }[] = [
  * keyboard as much as by the mouse (press ? for the shortcuts).
  */
 export function Inbox(props: { slug: string; me: { id: string; name: string } }) {
+  const t = useTranslations("inbox");
+  const dates = useDateContext();
   const trpc = useTRPC();
   const trpcClient = useTRPCClient();
   const queryClient = useQueryClient();
@@ -56,7 +55,7 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
       if (!notify || event.type !== "message.created" || message?.direction !== "inbound") return;
       if (event.conversationId === openId.current && document.visibilityState === "visible") return;
       const conversation = event.data.conversation as { lastMessagePreview?: string } | undefined;
-      new Notification("New message", { body: message.text ?? conversation?.lastMessagePreview ?? "", tag: event.conversationId ?? undefined });
+      new Notification(t("newMessage"), { body: message.text ?? conversation?.lastMessagePreview ?? "", tag: event.conversationId ?? undefined });
       playTone();
     },
     onTyping: ({ conversationId, userId, typing }) =>
@@ -146,7 +145,7 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
         form.append("file", file);
         const response = await fetch(`/api/t/${props.slug}/uploads`, { method: "POST", body: form });
         const body = (await response.json().catch(() => ({}))) as { id?: string; error?: { message?: string } };
-        if (!response.ok || !body.id) throw new Error(body.error?.message ?? `${file.name} could not be uploaded`);
+        if (!response.ok || !body.id) throw new Error(body.error?.message ?? t("uploadFailed", { file: file.name }));
         uploads.push({ uploadId: body.id });
       }
       // The client message id makes a retried send store one message, not two.
@@ -204,15 +203,15 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
     <div className="flex h-[calc(100dvh-49px)] min-h-0 flex-col">
       {realtime.status !== "live" && realtime.status !== "connecting" && (
         <div role="status" className={`px-4 py-1.5 text-center text-sm ${realtime.status === "ended" ? "bg-red-600 text-white" : "bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-50"}`} data-testid="connection-banner">
-          {realtime.status === "ended" ? `Live updates stopped: ${realtime.detail ?? "sign in again"}` : "Connection lost — reconnecting. Changes will appear as soon as it is back."}
+          {realtime.status === "ended" ? t("liveStopped", { reason: realtime.detail ?? t("signInAgain") }) : t("reconnecting")}
         </div>
       )}
       <div className="flex min-h-0 flex-1">
         {/* Conversation list */}
-        <aside className="flex w-80 shrink-0 flex-col border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900 max-lg:w-72" aria-label="Conversation list">
+        <aside className="flex w-80 shrink-0 flex-col border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900 max-lg:w-72" aria-label={t("sidebar")}>
           <div className="space-y-2 border-b border-slate-200 p-3 dark:border-slate-800">
             <div className="flex items-center justify-between">
-              <h1 className="text-base font-semibold">Inbox</h1>
+              <h1 className="text-base font-semibold">{t("title")}</h1>
               <label className="ml-auto mr-2 flex items-center gap-1 text-xs text-slate-600 dark:text-slate-300">
                 <input
                   type="checkbox"
@@ -224,12 +223,12 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
                     setNotify(permission === "granted");
                   }}
                 />
-                Notify me
+                {t("notify")}
               </label>
-              <span className={`size-2 rounded-full ${realtime.status === "live" ? "bg-emerald-500" : "bg-amber-500"}`} title={realtime.status === "live" ? "Live" : "Not live"} aria-label={realtime.status === "live" ? "Live" : "Not live"} />
+              <span className={`size-2 rounded-full ${realtime.status === "live" ? "bg-emerald-500" : "bg-amber-500"}`} title={realtime.status === "live" ? t("live") : t("notLive")} aria-label={realtime.status === "live" ? t("live") : t("notLive")} />
             </div>
             <label className="sr-only" htmlFor="inbox-search">
-              Search conversations
+              {t("filters.search")}
             </label>
             <input
               id="inbox-search"
@@ -238,23 +237,23 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
               value={search}
               onChange={(event) => setSearch(event.target.value)}
               onKeyDown={(event) => event.key === "Escape" && event.currentTarget.blur()}
-              placeholder="Search names and messages  ( / )"
+              placeholder={t("filters.searchPlaceholder")}
               maxLength={200}
               className="w-full rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm outline-none focus:border-sky-500 focus:ring-2 focus:ring-sky-500/30 dark:border-slate-700 dark:bg-slate-950"
             />
-            <div className="flex gap-1" role="tablist" aria-label="View">
+            <div className="flex gap-1" role="tablist" aria-label={t("filters.view")}>
               {views.map((option) => (
-                <button key={option.id} role="tab" aria-selected={view === option.id} onClick={() => setView(option.id)} className={`rounded-md px-2.5 py-1 text-xs font-medium ${view === option.id ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900" : "text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"}`}>
-                  {option.label}
+                <button key={option} role="tab" aria-selected={view === option} onClick={() => setView(option)} className={`rounded-md px-2.5 py-1 text-xs font-medium ${view === option ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900" : "text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"}`}>
+                  {t(`filters.views.${option}`)}
                 </button>
               ))}
             </div>
             <div className="flex gap-1">
               <label className="sr-only" htmlFor="inbox-channel">
-                Channel
+                {t("filters.channel")}
               </label>
               <select id="inbox-channel" value={channelId} onChange={(event) => setChannelId(event.target.value)} className="min-w-0 flex-1 rounded-md border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700">
-                <option value="">All channels</option>
+                <option value="">{t("filters.allChannels")}</option>
                 {(channels.data ?? []).map((channel) => (
                   <option key={channel.id} value={channel.id}>
                     {channel.name}
@@ -262,23 +261,23 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
                 ))}
               </select>
               <label className="sr-only" htmlFor="inbox-label">
-                Label
+                {t("filters.labelFilter")}
               </label>
-              <input id="inbox-label" value={label} onChange={(event) => setLabel(event.target.value)} placeholder="Label" maxLength={40} className="w-24 rounded-md border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700" />
+              <input id="inbox-label" value={label} onChange={(event) => setLabel(event.target.value)} placeholder={t("filters.labelFilter")} maxLength={40} className="w-24 rounded-md border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700" />
             </div>
-            <div className="flex gap-1" role="tablist" aria-label="Status">
+            <div className="flex gap-1" role="tablist" aria-label={t("filters.status")}>
               {statuses.map((option) => (
-                <button key={option} role="tab" aria-selected={status === option} onClick={() => setStatus(option)} className={`flex-1 rounded-md px-1.5 py-1 text-xs capitalize ${status === option ? "bg-sky-100 font-semibold text-sky-900 dark:bg-sky-900 dark:text-sky-50" : "text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"}`}>
-                  {option} {counts ? <span className="tabular-nums opacity-70">{counts[option]}</span> : null}
+                <button key={option} role="tab" aria-selected={status === option} onClick={() => setStatus(option)} className={`min-w-0 flex-1 rounded-md px-1.5 py-1 text-xs capitalize ${status === option ? "bg-sky-100 font-semibold text-sky-900 dark:bg-sky-900 dark:text-sky-50" : "text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"}`}>
+                  {t(`filters.tabs.${option}`)} {counts ? <span className="tabular-nums opacity-70">{counts[option]}</span> : null}
                 </button>
               ))}
             </div>
           </div>
           {list.isError ? (
             <p className="p-4 text-sm text-red-700" role="alert">
-              The conversations could not be loaded: {list.error.message}{" "}
+              {t("list.loadFailed", { error: list.error.message })}{" "}
               <button className="underline" onClick={() => void list.refetch()}>
-                Try again
+                {t("list.retry")}
               </button>
             </p>
           ) : (
@@ -289,21 +288,21 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
               loading={list.isLoading || list.isFetchingNextPage}
               hasMore={Boolean(list.hasNextPage)}
               loadMore={loadMore}
-              emptyText={debouncedSearch ? `Nothing matches “${debouncedSearch}”.` : `No ${status} conversations${view === "mine" ? " assigned to you" : view === "unassigned" ? " without an assignee" : ""}.`}
+              emptyText={debouncedSearch ? t("list.noMatches", { search: debouncedSearch }) : t("list.empty", { status, view })}
             />
           )}
         </aside>
 
         {/* Thread */}
-        <main className="flex min-w-0 flex-1 flex-col" aria-label="Conversation">
+        <main className="flex min-w-0 flex-1 flex-col" aria-label={t("conversation.label")}>
           {!id ? (
             <div className="flex flex-1 flex-col items-center justify-center gap-2 text-center text-slate-500 dark:text-slate-400">
-              <p className="text-lg font-medium">Pick a conversation</p>
-              <p className="text-sm">New messages appear on the left as they arrive. Press ? for keyboard shortcuts.</p>
+              <p className="text-lg font-medium">{t("conversation.pick")}</p>
+              <p className="text-sm">{t("conversation.pickHint")}</p>
             </div>
           ) : conversation.isError ? (
             <p className="m-6 text-sm text-red-700" role="alert">
-              {conversation.error.message === "no such conversation" ? "This conversation does not exist, or is in another workspace." : conversation.error.message}
+              {conversation.error.message === "no such conversation" ? t("conversation.notFound") : conversation.error.message}
             </p>
           ) : (
             <>
@@ -313,11 +312,11 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
                   <p className="text-xs text-slate-500 dark:text-slate-400">
                     {details ? (
                       <>
-                        <span className="capitalize">{details.status}</span>
-                        {details.status === "snoozed" && details.snoozedUntil ? ` until ${shortTime(details.snoozedUntil)}` : ""} · {details.assignee ? `Assigned to ${details.assignee.name}` : "Unassigned"} · {details.channel.name}
+                        {details.status === "snoozed" && details.snoozedUntil ? t("conversation.snoozedUntil", { time: shortTime(details.snoozedUntil, dates) }) : t(`conversation.status.${details.status}`)} ·{" "}
+                        {details.assignee ? t("conversation.assignedTo", { name: details.assignee.name }) : t("conversation.unassigned")} · {details.channel.name}
                       </>
                     ) : (
-                      "Loading…"
+                      t("conversation.loading")
                     )}
                   </p>
                 </div>
@@ -325,20 +324,20 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
                   <div className="flex shrink-0 items-center gap-1.5">
                     {details.assignee?.id !== props.me.id ? (
                       <button className="rounded-lg border border-slate-300 px-2.5 py-1 text-xs font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800" onClick={() => update.mutate({ id: details.id, assigneeId: props.me.id })}>
-                        Assign to me
+                        {t("conversation.assignToMe")}
                       </button>
                     ) : (
                       <button className="rounded-lg border border-slate-300 px-2.5 py-1 text-xs font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800" onClick={() => update.mutate({ id: details.id, assigneeId: null })}>
-                        Unassign
+                        {t("conversation.unassign")}
                       </button>
                     )}
                     <select
-                      aria-label="Assignee"
+                      aria-label={t("conversation.assignee")}
                       value={details.assignee?.id ?? ""}
                       onChange={(event) => update.mutate({ id: details.id, assigneeId: event.target.value || null })}
                       className="max-w-36 rounded-lg border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700"
                     >
-                      <option value="">Unassigned</option>
+                      <option value="">{t("conversation.unassigned")}</option>
                       {(members.data?.members ?? []).map((member) => (
                         <option key={member.user.id} value={member.user.id}>
                           {member.user.name}
@@ -346,7 +345,7 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
                       ))}
                     </select>
                     <select
-                      aria-label="Snooze"
+                      aria-label={t("conversation.snooze")}
                       value=""
                       onChange={(event) => {
                         const hours = Number(event.target.value);
@@ -354,19 +353,19 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
                       }}
                       className="rounded-lg border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700"
                     >
-                      <option value="">Snooze…</option>
-                      <option value="1">1 hour</option>
-                      <option value="4">4 hours</option>
-                      <option value="24">Until tomorrow</option>
-                      <option value="168">A week</option>
+                      <option value="">{t("conversation.snoozePrompt")}</option>
+                      <option value="1">{t("conversation.snoozeHours", { hours: 1 })}</option>
+                      <option value="4">{t("conversation.snoozeHours", { hours: 4 })}</option>
+                      <option value="24">{t("conversation.untilTomorrow")}</option>
+                      <option value="168">{t("conversation.aWeek")}</option>
                     </select>
                     {details.status === "resolved" ? (
                       <button className="rounded-lg bg-slate-800 px-2.5 py-1 text-xs font-semibold text-white hover:bg-slate-700 dark:bg-slate-200 dark:text-slate-900" onClick={() => update.mutate({ id: details.id, status: "open" })}>
-                        Reopen
+                        {t("conversation.reopen")}
                       </button>
                     ) : (
                       <button className="rounded-lg bg-emerald-600 px-2.5 py-1 text-xs font-semibold text-white hover:bg-emerald-700" onClick={() => update.mutate({ id: details.id, status: "resolved" })}>
-                        Resolve
+                        {t("conversation.resolve")}
                       </button>
                     )}
                   </div>
@@ -378,12 +377,12 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
                 </p>
               )}
               {messages.isLoading ? (
-                <div className="flex-1 animate-pulse bg-slate-50 dark:bg-slate-950" aria-busy="true" aria-label="Loading messages" />
+                <div className="flex-1 animate-pulse bg-slate-50 dark:bg-slate-950" aria-busy="true" aria-label={t("conversation.loadingMessages")} />
               ) : (
                 <Thread key={id} slug={props.slug} conversationId={id} messages={(messages.data?.messages ?? []) as ThreadMessage[]} olderCursor={messages.data?.olderCursor ?? null} onRetry={(messageId) => retry.mutate({ messageId })} retrying={retry.isPending ? retry.variables?.messageId : undefined} agentNames={agentNames} />
               )}
               <p className="h-5 px-4 text-xs text-slate-500 dark:text-slate-400" aria-live="polite" data-testid="typing">
-                {typists.length > 0 ? `${typists.map((user) => agentNames.get(user) ?? "A teammate").join(", ")} ${typists.length === 1 ? "is" : "are"} typing…` : ""}
+                {typists.length > 0 ? t("conversation.typing", { count: typists.length, names: typists.map((user) => agentNames.get(user) ?? t("conversation.teammate")).join(", ") }) : ""}
               </p>
               <Composer
                 ref={composer}
@@ -400,55 +399,56 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
         </main>
 
         {/* Contact */}
-        {id && details && <ContactPanel slug={props.slug} details={details} currentId={id} onLabels={(labels) => update.mutate({ id: details.id, labels })} />}
+        {id && details && <ContactPanel slug={props.slug} dates={dates} details={details} currentId={id} onLabels={(labels) => update.mutate({ id: details.id, labels })} />}
       </div>
       {help && <ShortcutHelp onClose={() => setHelp(false)} />}
     </div>
   );
 }
 
-function ContactPanel({ slug, details, currentId, onLabels }: { slug: string; details: Outputs["conversations"]["get"]; currentId: string; onLabels: (labels: string[]) => void }) {
+function ContactPanel({ slug, dates, details, currentId, onLabels }: { slug: string; dates: DateContext; details: Outputs["conversations"]["get"]; currentId: string; onLabels: (labels: string[]) => void }) {
+  const t = useTranslations("inbox");
   const [newLabel, setNewLabel] = useState("");
   const contact = details.contact;
   const telegramId = contact.identities.find((identity) => identity.channelId === details.channel.id)?.externalId;
   return (
-    <aside className="w-72 shrink-0 overflow-y-auto border-l border-slate-200 bg-white p-4 text-sm dark:border-slate-800 dark:bg-slate-900 max-xl:hidden" aria-label="Contact">
+    <aside className="w-72 shrink-0 overflow-y-auto border-l border-slate-200 bg-white p-4 text-sm dark:border-slate-800 dark:bg-slate-900 max-xl:hidden" aria-label={t("contact.label")}>
       <div className="flex flex-col items-center gap-2 text-center">
         <span aria-hidden className="flex size-14 items-center justify-center rounded-full bg-gradient-to-br from-sky-400 to-indigo-500 text-lg font-semibold text-white">
           {initials(contact.name)}
         </span>
         <p className="font-semibold">{contact.name}</p>
         {contact.username && <p className="text-slate-500">@{contact.username}</p>}
-        {contact.blockedAt && <p className="rounded-full bg-red-100 px-2 py-0.5 text-xs text-red-800 dark:bg-red-950 dark:text-red-200">Blocked the bot</p>}
+        {contact.blockedAt && <p className="rounded-full bg-red-100 px-2 py-0.5 text-xs text-red-800 dark:bg-red-950 dark:text-red-200">{t("contact.blocked")}</p>}
       </div>
       <dl className="mt-4 space-y-2">
         <div>
-          <dt className="text-xs text-slate-500">Telegram id</dt>
+          <dt className="text-xs text-slate-500">{t("contact.telegramId")}</dt>
           <dd className="font-mono text-xs">{telegramId ?? "—"}</dd>
         </div>
         <div>
-          <dt className="text-xs text-slate-500">Chat</dt>
-          <dd className="font-mono text-xs">{details.externalChatId}{details.externalThreadId ? ` · topic ${details.externalThreadId}` : ""}</dd>
+          <dt className="text-xs text-slate-500">{t("contact.chat")}</dt>
+          <dd className="font-mono text-xs">{details.externalChatId}{details.externalThreadId ? ` · ${t("contact.topic", { id: details.externalThreadId })}` : ""}</dd>
         </div>
         {contact.phone && (
           <div>
-            <dt className="text-xs text-slate-500">Phone</dt>
+            <dt className="text-xs text-slate-500">{t("contact.phone")}</dt>
             <dd>{contact.phone}</dd>
           </div>
         )}
         {contact.locale && (
           <div>
-            <dt className="text-xs text-slate-500">Language</dt>
+            <dt className="text-xs text-slate-500">{t("contact.language")}</dt>
             <dd>{contact.locale}</dd>
           </div>
         )}
         <div>
-          <dt className="text-xs text-slate-500">Labels</dt>
+          <dt className="text-xs text-slate-500">{t("contact.labels")}</dt>
           <dd className="flex flex-wrap items-center gap-1">
             {details.labels.map((label) => (
               <span key={label} className="flex items-center gap-0.5 rounded bg-slate-100 px-1.5 text-xs dark:bg-slate-800">
                 {label}
-                <button type="button" aria-label={`Remove label ${label}`} onClick={() => onLabels(details.labels.filter((l) => l !== label))} className="text-slate-500 hover:text-slate-900 dark:hover:text-white">
+                <button type="button" aria-label={t("contact.removeLabel", { label })} onClick={() => onLabels(details.labels.filter((l) => l !== label))} className="text-slate-500 hover:text-slate-900 dark:hover:text-white">
                   ×
                 </button>
               </span>
@@ -462,21 +462,21 @@ function ContactPanel({ slug, details, currentId, onLabels }: { slug: string; de
               }}
             >
               <label className="sr-only" htmlFor="add-label">
-                Add a label
+                {t("contact.addLabel")}
               </label>
-              <input id="add-label" value={newLabel} onChange={(event) => setNewLabel(event.target.value)} maxLength={40} placeholder="+ label" className="w-20 rounded border border-slate-300 bg-transparent px-1 text-xs dark:border-slate-700" />
+              <input id="add-label" value={newLabel} onChange={(event) => setNewLabel(event.target.value)} maxLength={40} placeholder={t("contact.labelPlaceholder")} className="w-20 rounded border border-slate-300 bg-transparent px-1 text-xs dark:border-slate-700" />
             </form>
           </dd>
         </div>
       </dl>
-      <h3 className="mt-5 text-xs font-semibold uppercase tracking-wide text-slate-500">Conversations</h3>
+      <h3 className="mt-5 text-xs font-semibold uppercase tracking-wide text-slate-500">{t("contact.conversations")}</h3>
       <ul className="mt-1 space-y-1">
         {contact.conversations.map((previous) => (
           <li key={previous.id}>
             <Link href={`/t/${slug}/inbox/${previous.id}`} aria-current={previous.id === currentId ? "page" : undefined} className={`block rounded-lg px-2 py-1 hover:bg-slate-100 dark:hover:bg-slate-800 ${previous.id === currentId ? "bg-slate-100 dark:bg-slate-800" : ""}`}>
               <span className="flex justify-between text-xs">
-                <span className="capitalize">{previous.status}</span>
-                <span className="text-slate-500">{shortTime(previous.lastMessageAt)}</span>
+                <span>{t(`conversation.status.${previous.status}`)}</span>
+                <span className="text-slate-500">{shortTime(previous.lastMessageAt, dates)}</span>
               </span>
               <span className="block truncate text-xs text-slate-600 dark:text-slate-400">{previous.lastMessagePreview ?? "—"}</span>
             </Link>
@@ -488,21 +488,22 @@ function ContactPanel({ slug, details, currentId, onLabels }: { slug: string; de
 }
 
 function ShortcutHelp({ onClose }: { onClose: () => void }) {
+  const t = useTranslations("inbox.shortcuts");
   const shortcuts = [
-    ["j / k", "Next / previous conversation"],
-    ["r", "Reply"],
-    ["n", "Private note"],
-    ["e", "Resolve or reopen"],
-    ["a", "Assign to me"],
-    ["/", "Search"],
-    ["Enter / Shift+Enter", "Send / new line"],
-    ["?", "Show or hide this help"],
+    ["j / k", t("move")],
+    ["r", t("reply")],
+    ["n", t("note")],
+    ["e", t("resolve")],
+    ["a", t("assign")],
+    ["/", t("search")],
+    ["Enter / Shift+Enter", t("send")],
+    ["?", t("help")],
   ];
   return (
     <div className="fixed inset-0 z-10 flex items-center justify-center bg-black/40" onClick={onClose}>
       <div role="dialog" aria-modal="true" aria-labelledby="shortcuts-title" className="w-80 rounded-xl bg-white p-5 shadow-xl dark:bg-slate-900" onClick={(event) => event.stopPropagation()}>
         <h2 id="shortcuts-title" className="mb-3 font-semibold">
-          Keyboard shortcuts
+          {t("title")}
         </h2>
         <dl className="space-y-1.5 text-sm">
           {shortcuts.map(([keys, what]) => (
@@ -515,7 +516,7 @@ function ShortcutHelp({ onClose }: { onClose: () => void }) {
           ))}
         </dl>
         <button className="mt-4 w-full rounded-lg bg-slate-900 py-1.5 text-sm text-white dark:bg-slate-100 dark:text-slate-900" onClick={onClose} autoFocus>
-          Close
+          {t("close")}
         </button>
       </div>
     </div>

@@ -2,11 +2,12 @@
 
 import { useQueries } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
+import { useTranslations } from "next-intl";
 import { useLayoutEffect, useRef, useState } from "react";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
 import { useTRPC } from "@/lib/trpc/client";
-import { dayLabel, shortTime } from "./format";
+import { dayLabel, sameDay, shortTime, useDateContext, type DateContext } from "./format";
 import { AlertIcon, CheckIcon, ClockIcon, FileIcon, PaperclipIcon, PersonIcon, PinIcon } from "./icons";
 
 type Page = inferRouterOutputs<AppRouter>["messages"]["list"];
@@ -35,6 +36,8 @@ export function Thread(props: {
   /** Agents' names by user id, to say who wrote each reply and note. */
   agentNames: Map<string, string>;
 }) {
+  const t = useTranslations("inbox.thread");
+  const dates = useDateContext();
   const trpc = useTRPC();
   const scrollRef = useRef<HTMLDivElement>(null);
   // Each "older" page is its own query, keyed by the cursor it starts before (the parent keys this component by conversation).
@@ -94,27 +97,26 @@ export function Thread(props: {
       {nextCursor ? (
         <div className="pt-3 text-center">
           <button type="button" onClick={loadOlder} className="rounded-full bg-white px-3 py-1 text-xs text-slate-600 shadow-sm hover:bg-slate-100 dark:bg-slate-900 dark:text-slate-300">
-            {loadingOlder ? "Loading…" : "Load older messages"}
+            {loadingOlder ? t("loading") : t("loadOlder")}
           </button>
         </div>
       ) : (
-        all.length > 0 && <p className="pt-3 text-center text-xs text-slate-400">The beginning of this conversation</p>
+        all.length > 0 && <p className="pt-3 text-center text-xs text-slate-400">{t("beginning")}</p>
       )}
-      {all.length === 0 && <p className="mt-10 text-center text-sm text-slate-500">No messages yet.</p>}
-      <ol className="relative" aria-label="Messages" data-count={all.length} style={{ height: virtualizer.getTotalSize() }}>
+      {all.length === 0 && <p className="mt-10 text-center text-sm text-slate-500">{t("empty")}</p>}
+      <ol className="relative" aria-label={t("label")} data-count={all.length} style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => {
           const message = all[item.index]!;
           const previous = all[item.index - 1];
-          const day = dayLabel(message.createdAt);
-          const showDay = !previous || dayLabel(previous.createdAt) !== day;
+          const showDay = !previous || !sameDay(previous.createdAt, message.createdAt, dates.timeZone);
           return (
             <li key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="absolute left-0 top-0 flex w-full flex-col pb-1.5" style={{ transform: `translateY(${item.start}px)` }}>
               {showDay && (
                 <div className="my-2 text-center">
-                  <span className="rounded-full bg-slate-200/70 px-2.5 py-0.5 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">{day}</span>
+                  <span className="rounded-full bg-slate-200/70 px-2.5 py-0.5 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">{dayLabel(message.createdAt, dates)}</span>
                 </div>
               )}
-              <Bubble slug={props.slug} message={message} onRetry={props.onRetry} retrying={props.retrying === message.id} author={message.senderUserId ? props.agentNames.get(message.senderUserId) : undefined} />
+              <Bubble slug={props.slug} dates={dates} message={message} onRetry={props.onRetry} retrying={props.retrying === message.id} author={message.senderUserId ? props.agentNames.get(message.senderUserId) : undefined} />
             </li>
           );
         })}
@@ -123,7 +125,8 @@ export function Thread(props: {
   );
 }
 
-function Bubble({ slug, message, onRetry, retrying, author }: { slug: string; message: ThreadMessage; onRetry: (id: string) => void; retrying: boolean; author?: string }) {
+function Bubble({ slug, dates, message, onRetry, retrying, author }: { slug: string; dates: DateContext; message: ThreadMessage; onRetry: (id: string) => void; retrying: boolean; author?: string }) {
+  const t = useTranslations("inbox.thread");
   const inbound = message.direction === "inbound";
   const attachments = (message.attachments ?? []) as Attachment[];
   const content = (message.content ?? {}) as Content;
@@ -136,10 +139,10 @@ function Bubble({ slug, message, onRetry, retrying, author }: { slug: string; me
   return (
     <div className={`flex ${inbound ? "justify-start" : "justify-end"}`} data-testid="message" data-direction={message.direction} data-private={message.isPrivate || undefined}>
       <div className={`max-w-[75%] rounded-2xl px-3 py-2 text-sm ${tone}`}>
-        {message.isPrivate && <p className="mb-0.5 text-xs font-semibold uppercase tracking-wide text-amber-700 dark:text-amber-300">Private note{author ? ` · ${author}` : ""}</p>}
-        {!message.isPrivate && !inbound && <p className="mb-0.5 text-xs font-semibold text-sky-100">{author ?? (message.senderType === "bot" ? "Bot" : "Agent")}</p>}
+        {message.isPrivate && <p className="mb-0.5 text-xs font-semibold uppercase tracking-wide text-amber-700 dark:text-amber-300">{author ? t("privateNoteBy", { author }) : t("privateNote")}</p>}
+        {!message.isPrivate && !inbound && <p className="mb-0.5 text-xs font-semibold text-sky-100">{author ?? (message.senderType === "bot" ? t("bot") : t("agent"))}</p>}
         {content.from && <p className="mb-0.5 text-xs font-semibold opacity-80">{content.from.name}</p>}
-        {content.callback && <p className="mb-0.5 text-xs opacity-75">Pressed a button:</p>}
+        {content.callback && <p className="mb-0.5 text-xs opacity-75">{t("pressedButton")}</p>}
         {attachments.length > 0 && (
           <div className={`mb-1 grid gap-1 ${attachments.length > 1 ? "grid-cols-2" : ""}`}>
             {attachments.map((attachment, index) => (
@@ -149,7 +152,7 @@ function Bubble({ slug, message, onRetry, retrying, author }: { slug: string; me
         )}
         {content.location && (
           <a className="underline" href={`https://www.openstreetmap.org/?mlat=${content.location.latitude}&mlon=${content.location.longitude}`} target="_blank" rel="noreferrer">
-            <span className="inline-flex items-center gap-1"><PinIcon /> Location {content.location.latitude.toFixed(5)}, {content.location.longitude.toFixed(5)}</span>
+            <span className="inline-flex items-center gap-1"><PinIcon /> {t("location", { latitude: content.location.latitude.toFixed(5), longitude: content.location.longitude.toFixed(5) })}</span>
           </a>
         )}
         {content.contact && (
@@ -160,18 +163,18 @@ function Bubble({ slug, message, onRetry, retrying, author }: { slug: string; me
         {message.text && <p className="whitespace-pre-wrap break-words">{message.text}</p>}
         <p className={`mt-0.5 flex items-center justify-end gap-1 text-[11px] ${inbound || message.isPrivate ? "text-slate-500 dark:text-slate-400" : "text-sky-100"}`}>
           {message.editedAt && (
-            <span title={history.map((h) => `${shortTime(h.editedAt)}: ${h.text ?? ""}`).join("\n")} className="italic">
-              edited
+            <span title={history.map((h) => `${shortTime(h.editedAt, dates)}: ${h.text ?? ""}`).join("\n")} className="italic">
+              {t("edited")}
             </span>
           )}
-          <time dateTime={message.createdAt.toISOString()}>{shortTime(message.createdAt)}</time>
+          <time dateTime={message.createdAt.toISOString()}>{shortTime(message.createdAt, dates)}</time>
           {!inbound && !message.isPrivate && <Status message={message} />}
         </p>
         {message.deliveryStatus === "failed" && !message.optimistic && (
           <div className="mt-1 rounded-lg bg-red-50 px-2 py-1 text-xs text-red-800 dark:bg-red-950 dark:text-red-200" role="alert">
-            Not delivered: {message.deliveryError ?? "unknown reason"}{" "}
+            {t("notDelivered", { reason: message.deliveryError ?? t("unknownReason") })}{" "}
             <button type="button" className="font-semibold underline" onClick={() => onRetry(message.id)} disabled={retrying}>
-              {retrying ? "Retrying…" : "Retry"}
+              {retrying ? t("retrying") : t("retry")}
             </button>
           </div>
         )}
@@ -181,25 +184,27 @@ function Bubble({ slug, message, onRetry, retrying, author }: { slug: string; me
 }
 
 function Status({ message }: { message: ThreadMessage }) {
-  if (message.optimistic === "sending") return <span role="img" aria-label="Sending"><ClockIcon /></span>;
-  if (message.optimistic === "error") return <span role="img" aria-label="Not sent"><AlertIcon /></span>;
-  if (message.deliveryStatus === "pending") return <span role="img" aria-label="Pending" data-testid="status-pending"><ClockIcon /></span>;
-  if (message.deliveryStatus === "failed") return <span role="img" aria-label="Failed"><AlertIcon /></span>;
+  const t = useTranslations("inbox.thread.delivery");
+  if (message.optimistic === "sending") return <span role="img" aria-label={t("sending")}><ClockIcon /></span>;
+  if (message.optimistic === "error") return <span role="img" aria-label={t("notSent")}><AlertIcon /></span>;
+  if (message.deliveryStatus === "pending") return <span role="img" aria-label={t("pending")} data-testid="status-pending"><ClockIcon /></span>;
+  if (message.deliveryStatus === "failed") return <span role="img" aria-label={t("failed")}><AlertIcon /></span>;
   return (
-    <span role="img" aria-label="Sent" data-testid="status-sent">
+    <span role="img" aria-label={t("sent")} data-testid="status-sent">
       <CheckIcon />
     </span>
   );
 }
 
 function AttachmentView({ slug, messageId, index, attachment, pending }: { slug: string; messageId: string; index: number; attachment: Attachment; pending: boolean }) {
+  const t = useTranslations("inbox.thread");
   if (pending) return <span className="flex items-center gap-1 text-xs opacity-80"><PaperclipIcon /> {attachment.fileName ?? attachment.kind}</span>;
   const url = `/api/t/${slug}/files/${messageId}/${index}`;
   if (attachment.kind === "photo" || attachment.kind === "sticker") {
     return (
       <a href={url} target="_blank" rel="noreferrer" className="block overflow-hidden rounded-lg">
         {/* eslint-disable-next-line @next/next/no-img-element -- files come through the authenticated proxy, not next/image */}
-        <img src={url} alt={attachment.fileName ?? "Photo"} loading="lazy" className="max-h-60 w-full object-cover" />
+        <img src={url} alt={attachment.fileName ?? t("photo")} loading="lazy" className="max-h-60 w-full object-cover" />
       </a>
     );
   }
@@ -207,7 +212,7 @@ function AttachmentView({ slug, messageId, index, attachment, pending }: { slug:
   if (attachment.kind === "video") return <video controls preload="none" src={url} className="max-h-60 rounded-lg" />;
   return (
     <a href={url} download={attachment.fileName} className="flex items-center gap-1.5 rounded-lg bg-black/5 px-2 py-1.5 underline-offset-2 hover:underline dark:bg-white/10">
-      <FileIcon /> {attachment.fileName ?? "File"}
+      <FileIcon /> {attachment.fileName ?? t("file")}
     </a>
   );
 }

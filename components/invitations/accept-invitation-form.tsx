@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Alert } from "@/components/ui/alert";
@@ -9,6 +10,7 @@ import { Field } from "@/components/ui/field";
 import { useTRPC } from "@/lib/trpc/client";
 
 export function AcceptInvitationForm({ token, email, hasAccount }: { token: string; email: string; hasAccount: boolean }) {
+  const t = useTranslations("invite");
   const trpc = useTRPC();
   const router = useRouter();
   const [mismatch, setMismatch] = useState<string>();
@@ -27,7 +29,7 @@ export function AcceptInvitationForm({ token, email, hasAccount }: { token: stri
     if (hasAccount) return accept.mutate({ token });
     const form = new FormData(event.currentTarget);
     const password = String(form.get("password") ?? "");
-    if (password !== String(form.get("confirm") ?? "")) return setMismatch("The two passwords differ.");
+    if (password !== String(form.get("confirm") ?? "")) return setMismatch(t("mismatch"));
     setMismatch(undefined);
     accept.mutate({ token, name: String(form.get("name") ?? ""), password });
   }
@@ -36,26 +38,26 @@ export function AcceptInvitationForm({ token, email, hasAccount }: { token: stri
     <form onSubmit={onSubmit} className="flex flex-col gap-4">
       {accept.error && !fieldErrors ? <Alert tone="error">{accept.error.message[0]!.toUpperCase() + accept.error.message.slice(1)}</Alert> : null}
       {hasAccount ? (
-        <p className="text-sm">You already have an account as {email}; joining keeps your password.</p>
+        <p className="text-sm">{t("hasAccount", { email })}</p>
       ) : (
         <>
-          <Field label="Email" value={email} readOnly disabled />
-          <Field label="Your name" name="name" autoComplete="name" required maxLength={100} error={fieldErrors?.name?.[0]} />
+          <Field label={t("email")} value={email} readOnly disabled />
+          <Field label={t("name")} name="name" autoComplete="name" required maxLength={100} error={fieldErrors?.name?.[0]} />
           <Field
-            label="Password"
+            label={t("password")}
             name="password"
             type="password"
             autoComplete="new-password"
             required
             minLength={10}
-            hint="At least 10 characters."
+            hint={t("passwordHint")}
             error={fieldErrors?.password?.[0]}
           />
-          <Field label="Repeat password" name="confirm" type="password" autoComplete="new-password" required error={mismatch} />
+          <Field label={t("confirm")} name="confirm" type="password" autoComplete="new-password" required error={mismatch} />
         </>
       )}
       <Button type="submit" disabled={accept.isPending}>
-        {accept.isPending ? "Joining…" : "Join workspace"}
+        {accept.isPending ? t("submitting") : t("submit")}
       </Button>
     </form>
   );

@@ -36,6 +36,8 @@ export async function startStack(): Promise<Stack> {
     EMBEDDED_POSTGRES_PORT: String(await freePort()),
     LOG_FORMAT: "json",
   };
+  // Bots an admin connects through the Channels page live in the same emulator as the demo bot.
+  env.TELEGRAM_API_ROOT = `http://127.0.0.1:${env.TELEGRAM_EMULATOR_PORT}`;
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join(root, "server/start/main.ts")], {
     cwd: root,
     env: childEnv(env),

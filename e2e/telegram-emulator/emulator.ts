@@ -432,6 +432,14 @@ export class TelegramEmulator {
       return;
     }
     if (url.pathname === "/control/health") return this.reply(res, 200, { ok: true });
+    if (url.pathname === "/control/bots" && req.method === "POST") {
+      // A new bot, as @BotFather makes one: its token is what an admin pastes into the Channels page.
+      const body = (await readParams(req, url)) as ControlBody;
+      const username = typeof body.username === "string" && /^\w{5,32}_?bot$/i.test(body.username) ? body.username : `test_${this.bots.size}_bot`;
+      if ([...this.bots.values()].some((bot) => bot.username === username)) return this.reply(res, 409, { error: `@${username} exists` });
+      const bot = this.addBot(`${7_000_000_000 + this.bots.size}:${randomBytes(27).toString("base64url")}`, username);
+      return this.reply(res, 200, { token: bot.token, username: bot.username, id: bot.id });
+    }
     if (url.pathname === "/control/bots") return this.reply(res, 200, [...this.bots.values()].map((bot) => ({ username: bot.username, id: bot.id })));
     const chat = /^\/control\/bots\/(\w+)\/chats\/(\d+)(\/messages|\/edits|\/buttons|\/block)?$/.exec(url.pathname);
     const bot = chat ? [...this.bots.values()].find((candidate) => candidate.username === chat[1]) : undefined;
@@ -529,6 +537,7 @@ function shownText(message: SentMessage): string | undefined {
 type ControlFile = { name: string; base64: string; mime?: string };
 type ControlBody = {
   name?: string;
+  username?: string;
   text?: string;
   blocked?: boolean | string;
   messageId?: number | string;

@@ -1,12 +1,16 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
+import { LanguageSwitcher } from "@/components/i18n/language-switcher";
 import { TenantSwitcher } from "@/components/workspace/tenant-switcher";
 import { membershipsOf } from "@/server/auth/memberships";
 import { requireUser } from "@/server/auth/session";
 import { getSystemDb } from "@/server/db/client";
 
 export const dynamic = "force-dynamic";
+
+const navLink = "rounded-lg px-3 py-1.5 text-sm font-medium hover:bg-slate-100 dark:hover:bg-slate-800";
 
 /**
  * Every page of a workspace: signed in, and a member of this workspace — checked
@@ -16,25 +20,33 @@ export default async function WorkspaceLayout({ children, params }: { children: 
   const { slug } = await params;
   const user = await requireUser(`/t/${slug}`);
   const memberships = await membershipsOf(getSystemDb(), user.id);
-  if (!memberships.some((membership) => membership.tenant.slug === slug)) notFound();
+  const membership = memberships.find((candidate) => candidate.tenant.slug === slug);
+  if (!membership) notFound();
+  const t = await getTranslations("shell");
   return (
     <div className="flex min-h-dvh flex-col">
       <header className="flex items-center justify-between border-b border-slate-200 px-4 py-2 dark:border-slate-800">
-        <nav className="flex items-center gap-3" aria-label="Workspace">
+        <nav className="flex items-center gap-3" aria-label={t("workspaceNav")}>
           <TenantSwitcher current={slug} memberships={memberships} />
-          <Link href={`/t/${slug}/inbox`} className="rounded-lg px-3 py-1.5 text-sm font-medium hover:bg-slate-100 dark:hover:bg-slate-800">
-            Inbox
+          <Link href={`/t/${slug}/inbox`} className={navLink}>
+            {t("inbox")}
           </Link>
-          <Link href={`/t/${slug}`} className="rounded-lg px-3 py-1.5 text-sm font-medium hover:bg-slate-100 dark:hover:bg-slate-800">
-            Team
+          <Link href={`/t/${slug}`} className={navLink}>
+            {t("team")}
           </Link>
+          {membership.role !== "agent" ? (
+            <Link href={`/t/${slug}/settings`} className={navLink}>
+              {t("settings")}
+            </Link>
+          ) : null}
         </nav>
         <div className="flex items-center gap-3 text-sm">
           <span className="text-slate-600 dark:text-slate-400" data-testid="signed-in-as">
             {user.name} · {user.email}
           </span>
-          <Link href="/sign-out" className="rounded-lg px-3 py-1.5 font-medium hover:bg-slate-100 dark:hover:bg-slate-800">
-            Sign out
+          <LanguageSwitcher />
+          <Link href="/sign-out" className={navLink}>
+            {t("signOut")}
           </Link>
         </div>
       </header>

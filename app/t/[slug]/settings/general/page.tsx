@@ -1,0 +1,20 @@
+import { GeneralSettings } from "@/components/settings/general-settings";
+import { PageHeader } from "@/components/settings/page-header";
+import { HydrateClient, getQueryClient, trpc } from "@/server/api/server";
+import { getTranslations } from "next-intl/server";
+
+export async function generateMetadata() {
+  const t = await getTranslations("settings.nav");
+  return { title: t("general") };
+}
+
+export default async function Page() {
+  await getQueryClient().prefetchQuery(trpc.settings.get.queryOptions());
+  const t = await getTranslations("settings.general");
+  return (
+    <HydrateClient>
+      <PageHeader title={t("title")} description={t("description")} />
+      <GeneralSettings />
+    </HydrateClient>
+  );
+}

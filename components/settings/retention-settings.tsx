@@ -1,0 +1,70 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useFormatter, useTranslations } from "next-intl";
+import { useTRPC } from "@/lib/trpc/client";
+import { Field } from "@/components/ui/field";
+import { Choice } from "./choice";
+import { Section, SettingSourceNote, SettingsFormShell } from "./settings-form-shell";
+import { useSettingsForm } from "./use-settings-form";
+
+const keys = ["retention"] as const;
+
+type PurgeRecord = { cutoff?: string; messages?: number; uploads?: number; events?: number };
+
+export function RetentionSettings() {
+  const t = useTranslations("settings.retention");
+  const format = useFormatter();
+  const trpc = useTRPC();
+  const form = useSettingsForm(keys);
+  const purges = useQuery(trpc.auditLog.list.queryOptions({ action: "retention.purged", limit: 5 }));
+  const retention = form.values?.retention;
+  return (
+    <SettingsFormShell form={form}>
+      {retention ? (
+        <Section title={t("title")} description={t("description")}>
+          <fieldset className="flex flex-col gap-3">
+            <legend className="sr-only">{t("title")}</legend>
+            <Choice name="retention" checked={retention.days === null} onChange={() => form.set("retention", { days: null })} label={t("forever")} />
+            <Choice name="retention" checked={retention.days !== null} onChange={() => form.set("retention", { days: retention.days ?? 365 })} label={t("afterDays")} hint={t("afterDaysHint")}>
+              {retention.days !== null ? (
+                <div className="max-w-40">
+                  <Field
+                    label={t("days")}
+                    type="number"
+                    min={1}
+                    max={3650}
+                    value={Number.isNaN(retention.days) ? "" : retention.days}
+                    onChange={(event) => form.set("retention", { days: event.target.valueAsNumber })}
+                    error={form.errors["retention.days"]}
+                  />
+                </div>
+              ) : null}
+            </Choice>
+          </fieldset>
+          <SettingSourceNote form={form} setting="retention" />
+          <div>
+            <h4 className="text-sm font-semibold">{t("lastPurges")}</h4>
+            {purges.isPending ? <p className="text-sm text-slate-500">{t("loadingPurges")}</p> : null}
+            {purges.data?.items.length === 0 ? <p className="text-sm text-slate-500">{t("noPurges")}</p> : null}
+            <ul className="mt-2 flex flex-col gap-1 text-sm">
+              {purges.data?.items.map((item) => {
+                const record = item.metadata as PurgeRecord;
+                return (
+                  <li key={item.id}>
+                    {t("purgeLine", {
+                      when: format.dateTime(item.createdAt, { dateStyle: "medium", timeStyle: "short" }),
+                      messages: record.messages ?? 0,
+                      uploads: record.uploads ?? 0,
+                      cutoff: record.cutoff ? format.dateTime(new Date(record.cutoff), { dateStyle: "medium" }) : "—",
+                    })}
+                  </li>
+                );
+              })}
+            </ul>
+          </div>
+        </Section>
+      ) : null}
+    </SettingsFormShell>
+  );
+}

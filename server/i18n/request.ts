@@ -1,0 +1,31 @@
+import { getRequestConfig } from "next-intl/server";
+import { cookies, headers } from "next/headers";
+import { isConsoleLocale, negotiateLocale, type ConsoleLocale } from "@/lib/i18n/locales";
+import { consoleMessages } from "@/lib/i18n/messages";
+import { currentUser } from "@/server/auth/session";
+
+function isTimeZone(value: string | undefined): value is string {
+  if (!value) return false;
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The console's language is the signed-in user's choice (User.locale), else the
+ * browser's. Dates are shown in the browser's time zone, which the page reports
+ * in the `tz` cookie (UTC until it has).
+ */
+export default getRequestConfig(async () => {
+  const user = await currentUser();
+  const locale: ConsoleLocale = isConsoleLocale(user?.locale) ? user.locale : negotiateLocale((await headers()).get("accept-language"));
+  const zone = (await cookies()).get("tz")?.value;
+  return {
+    locale,
+    messages: await consoleMessages[locale](),
+    timeZone: isTimeZone(zone) ? zone : "UTC",
+  };
+});
