@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
 import { NextIntlClientProvider } from "next-intl";
-import { getLocale } from "next-intl/server";
+import { getLocale, getMessages } from "next-intl/server";
 import type { ReactNode } from "react";
 import { TimeZoneCookie } from "@/components/i18n/time-zone-cookie";
+import { messagesFor } from "@/lib/i18n/messages";
 import { TRPCReactProvider } from "@/lib/trpc/client";
 import "./globals.css";
 
@@ -12,11 +13,12 @@ export const metadata: Metadata = {
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const locale = await getLocale();
+  const [locale, messages] = await Promise.all([getLocale(), getMessages()]);
   return (
     <html lang={locale}>
       <body className="min-h-dvh font-sans">
-        <NextIntlClientProvider>
+        {/* The browser gets the agent side's messages; the settings pages add theirs (see their layout). */}
+        <NextIntlClientProvider messages={messagesFor(messages, "agent")}>
           <TimeZoneCookie />
           <TRPCReactProvider>{children}</TRPCReactProvider>
         </NextIntlClientProvider>

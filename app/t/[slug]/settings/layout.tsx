@@ -1,6 +1,9 @@
 import { notFound, redirect } from "next/navigation";
+import { NextIntlClientProvider } from "next-intl";
+import { getMessages } from "next-intl/server";
 import type { ReactNode } from "react";
 import { SettingsNav } from "@/components/settings/settings-nav";
+import { messagesFor } from "@/lib/i18n/messages";
 import { membershipIn } from "@/server/auth/memberships";
 import { requireUser } from "@/server/auth/session";
 import { getSystemDb } from "@/server/db/client";
@@ -18,9 +21,11 @@ export default async function SettingsLayout({ children, params }: { children: R
   if (!membership) notFound();
   if (membership.role === "agent") redirect(`/t/${slug}/inbox`);
   return (
-    <div className="mx-auto flex w-full max-w-6xl flex-col gap-6 px-4 py-6 md:flex-row md:gap-10 md:px-6">
-      <SettingsNav slug={slug} />
-      <main className="min-w-0 flex-1">{children}</main>
-    </div>
+    <NextIntlClientProvider messages={messagesFor(await getMessages(), "settings")}>
+      <div className="mx-auto flex w-full max-w-6xl flex-col gap-6 px-4 py-6 md:flex-row md:gap-10 md:px-6">
+        <SettingsNav slug={slug} />
+        <main className="min-w-0 flex-1">{children}</main>
+      </div>
+    </NextIntlClientProvider>
   );
 }
