@@ -2,6 +2,7 @@ import { processPublicUrl } from "@/lib/env";
 import { runMain } from "@/server/config/fail";
 import { createAppPool, createSystemPool } from "@/server/db/app-pool";
 import { createHealthServer } from "@/server/health/health-server";
+import { createProbes } from "@/server/health/probes";
 import { bootstrap } from "@/server/runtime/bootstrap";
 import { listen } from "@/server/runtime/listen";
 import { onShutdown } from "@/server/runtime/shutdown";
@@ -14,7 +15,8 @@ runMain(async () => {
   const databaseUrl = process.env.DATABASE_URL!;
   const appPool = createAppPool(databaseUrl);
   const systemPool = createSystemPool(databaseUrl);
-  const server = createHealthServer("realtime", db);
+  const probes = createProbes({ proc: "realtime", db, connectionString: databaseUrl });
+  const server = createHealthServer("realtime", db, probes);
   const limiters = getRateLimiters();
   const realtime = createRealtimeServer({
     httpServer: server,
@@ -32,6 +34,7 @@ runMain(async () => {
   await listen(server, config.REALTIME_PORT, "REALTIME_PORT");
   log.info({ port: config.REALTIME_PORT, node: realtime.nodeId, redis: Boolean(config.REDIS_URL) }, "realtime listening");
   onShutdown(log, async () => {
+    probes.drain();
     await realtime.close();
     await new Promise((resolve) => server.close(resolve));
     await Promise.all([appPool.end(), systemPool.end(), limiters.close()]);

@@ -149,6 +149,12 @@ describe("npm start on a fresh machine", () => {
       for (const port of [env.REALTIME_PORT, env.WORKER_PORT]) {
         expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
       }
+      // Each process's probes: web's under /api/health, the others' under /health.
+      for (const probe of [`${env.PORT}/api/health`, `${env.REALTIME_PORT}/health`, `${env.WORKER_PORT}/health`]) {
+        expect((await fetch(`http://127.0.0.1:${probe}/live`)).status).toBe(200);
+        const ready = await fetch(`http://127.0.0.1:${probe}/ready`);
+        expect(await ready.json()).toMatchObject({ status: "ready", database: { ok: true }, migrations: { ok: true } });
+      }
       // Socket.IO listens on the realtime port and wants a token from realtime.token.
       const socket = connectSocket(`http://127.0.0.1:${env.REALTIME_PORT}`, { auth: { token: "not-a-token" }, transports: ["websocket"], reconnection: false });
       const refusal = await new Promise<{ data?: { code: string } }>((resolve) => socket.once("connect_error", (error) => resolve(error as never)));

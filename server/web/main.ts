@@ -3,6 +3,7 @@ import next from "next";
 import { publicUrl } from "@/lib/env";
 import { serveTelegramWebhook } from "@/server/channels/telegram/handle-webhook";
 import { getAppPool, getSystemPool } from "@/server/db/app-pool";
+import { createProbes, serveProbes } from "@/server/health/probes";
 import { projectRoot } from "@/server/config/data-dir";
 import { runMain } from "@/server/config/fail";
 import { bootstrap } from "@/server/runtime/bootstrap";
@@ -23,11 +24,13 @@ runMain(async () => {
   await app.prepare();
   const handle = app.getRequestHandler();
   const webhookDeps = { pool: getAppPool(), systemPool: getSystemPool(), log };
+  const probes = createProbes({ proc: "web", db, connectionString: process.env.DATABASE_URL! });
   process.env.NEXTAUTH_URL ??= publicUrl(config);
   const server = createServer((req, res) => {
     // Rate limits and the audit log key on the client's address; without a trusted
     // proxy in front, a client-sent X-Forwarded-For must not choose it.
     if (!config.TRUST_PROXY) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "unknown";
+    if (serveProbes(req, res, probes, "/api/health")) return;
     if (serveTelegramWebhook(req, res, webhookDeps)) return;
     handle(req, res).catch((error: unknown) => {
       log.error({ err: error, url: req.url }, "request failed");
@@ -37,6 +40,7 @@ runMain(async () => {
   await listen(server, config.PORT, "PORT");
   log.info({ port: config.PORT }, "web listening");
   onShutdown(log, async () => {
+    probes.drain();
     await new Promise((resolve) => server.close(resolve));
     await app.close();
     await Promise.all([webhookDeps.pool.end(), webhookDeps.systemPool.end()]);

@@ -1,5 +1,6 @@
 import { runMain } from "@/server/config/fail";
 import { createHealthServer } from "@/server/health/health-server";
+import { createProbes } from "@/server/health/probes";
 import { bootstrap } from "@/server/runtime/bootstrap";
 import { listen } from "@/server/runtime/listen";
 import { onShutdown } from "@/server/runtime/shutdown";
@@ -21,10 +22,12 @@ runMain(async () => {
   const runner = await startDeliveryRunner({ connectionString: databaseUrl, appDb: db, limits, log, events: liveness.events, scheduled: { systemDb: getSystemDb() } });
   liveness.start();
   const poller = startPolling({ databaseUrl, systemDb: getSystemDb(), pool: getAppPool(), log });
-  const server = createHealthServer("worker", db);
+  const probes = createProbes({ proc: "worker", db, connectionString: databaseUrl });
+  const server = createHealthServer("worker", db, probes);
   await listen(server, config.WORKER_PORT, "WORKER_PORT", "127.0.0.1");
   log.info({ port: config.WORKER_PORT }, "worker listening");
   onShutdown(log, async () => {
+    probes.drain();
     // Stop claiming jobs and let running ones finish; unfinished ones are released to another worker.
     await Promise.all([runner.stop(), poller.stop()]);
     await liveness.stop();
