@@ -70,10 +70,13 @@ test("general and business hours: validation as you type, server save, where eac
   // (npm start runs the production build, so APP_ENV defaults to production: keep everything.)
   await expect(page.getByTestId("source-retention")).toContainText("Default for production");
   await page.getByLabel("Delete messages and files older than").check();
-  await page.getByLabel("Days").fill("0");
+  await page.getByLabel("Days", { exact: true }).fill("0");
   await expect(page.getByText("at least 1 day")).toBeVisible();
-  await page.getByLabel("Days").fill("400");
+  await page.getByLabel("Days", { exact: true }).fill("400");
+  // Keeping less than before deletes data for good: saving asks first.
   await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("dialog")).toContainText("Delete data older than 400 days?");
+  await page.getByRole("dialog").getByRole("button", { name: "Save and delete older data" }).click();
   await expect(page.getByTestId("source-retention")).toContainText("Set for this workspace");
   await page.getByRole("button", { name: "Reset to default" }).click();
   await expect(page.getByTestId("source-retention")).toContainText("Default for production");

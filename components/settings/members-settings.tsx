@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useFormatter, useTranslations } from "next-intl";
+import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { emailSchema } from "@/lib/validation";
 import { useTRPC } from "@/lib/trpc/client";
@@ -88,7 +89,7 @@ function InviteForm({ myRole }: { myRole: Role }) {
   );
 }
 
-export function MembersSettings() {
+export function MembersSettings({ slug }: { slug: string }) {
   const t = useTranslations("settings.members");
   const format = useFormatter();
   const trpc = useTRPC();
@@ -97,8 +98,25 @@ export function MembersSettings() {
   const me = useQuery(trpc.me.get.queryOptions());
   const workspace = useQuery(trpc.workspace.get.queryOptions());
   const refresh = () => void queryClient.invalidateQueries(trpc.members.list.pathFilter());
-  const updateRole = useMutation(trpc.members.updateRole.mutationOptions({ onSettled: refresh }));
-  const remove = useMutation(trpc.members.remove.mutationOptions({ onSettled: refresh }));
+  const router = useRouter();
+  const myMembershipId = list.data?.members.find((member) => member.user.id === (me.data?.kind === "user" ? me.data.user.id : null))?.id;
+  // Leaving, or giving up admin rights, ends access to these pages: go where the person still belongs.
+  const updateRole = useMutation(
+    trpc.members.updateRole.mutationOptions({
+      onSettled: refresh,
+      onSuccess: (updated) => {
+        if (updated.id === myMembershipId && updated.role === "agent") router.replace(`/t/${slug}/inbox`);
+      },
+    }),
+  );
+  const remove = useMutation(
+    trpc.members.remove.mutationOptions({
+      onSettled: refresh,
+      onSuccess: (removed) => {
+        if (removed.id === myMembershipId) router.replace("/");
+      },
+    }),
+  );
   const revoke = useMutation(trpc.members.revokeInvitation.mutationOptions({ onSettled: refresh }));
   const myRole = (workspace.data?.role ?? "agent") as Role;
   const myId = me.data?.kind === "user" ? me.data.user.id : null;

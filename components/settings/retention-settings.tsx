@@ -19,8 +19,12 @@ export function RetentionSettings() {
   const form = useSettingsForm(keys);
   const purges = useQuery(trpc.auditLog.list.queryOptions({ action: "retention.purged", limit: 5 }));
   const retention = form.values?.retention;
+  const before = form.savedValue("retention")?.days;
+  // Keeping less than before deletes data for good at the next purge: ask first.
+  const shrinks = form.dirty && retention?.days != null && (before === null || (before !== undefined && retention.days < before));
+  const confirm = shrinks ? { title: t("confirmTitle", { days: retention!.days! }), description: t("confirmDescription", { days: retention!.days! }), confirmLabel: t("confirmLabel") } : null;
   return (
-    <SettingsFormShell form={form}>
+    <SettingsFormShell form={form} confirm={confirm}>
       {retention ? (
         <Section title={t("title")} description={t("description")}>
           <fieldset className="flex flex-col gap-3">

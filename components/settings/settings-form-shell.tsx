@@ -5,10 +5,20 @@ import type { FormEvent, ReactNode } from "react";
 import type { SettingKey, SettingSource } from "@/lib/settings/schema";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { ConfirmButton } from "@/components/ui/confirm-button";
 import type { SettingsForm } from "./use-settings-form";
 
 /** Loading, load failure, the form, and its save bar with what happened to the last save. */
-export function SettingsFormShell<K extends SettingKey>({ form, children }: { form: SettingsForm<K>; children: ReactNode }) {
+export function SettingsFormShell<K extends SettingKey>({
+  form,
+  children,
+  confirm,
+}: {
+  form: SettingsForm<K>;
+  children: ReactNode;
+  /** When set, saving asks first (a change that deletes data). */
+  confirm?: { title: string; description: ReactNode; confirmLabel: string } | null;
+}) {
   const t = useTranslations("common");
   if (form.query.isPending) return <p className="text-sm text-slate-500" role="status">{t("loading")}</p>;
   if (form.query.isError || !form.values) {
@@ -37,9 +47,13 @@ export function SettingsFormShell<K extends SettingKey>({ form, children }: { fo
         </Alert>
       ) : null}
       <div className="sticky bottom-0 flex items-center gap-3 border-t border-slate-200 bg-white/90 py-3 backdrop-blur dark:border-slate-800 dark:bg-slate-950/90">
-        <Button type="submit" disabled={!form.dirty || form.saving || invalid}>
-          {form.saving ? t("saving") : t("save")}
-        </Button>
+        {confirm ? (
+          <ConfirmButton variant="danger" label={t("save")} title={confirm.title} description={confirm.description} confirmLabel={confirm.confirmLabel} disabled={form.saving || invalid} onConfirm={form.save} />
+        ) : (
+          <Button type="submit" disabled={!form.dirty || form.saving || invalid}>
+            {form.saving ? t("saving") : t("save")}
+          </Button>
+        )}
         {form.dirty ? (
           <Button type="button" variant="secondary" onClick={form.discard} disabled={form.saving}>
             {t("discard")}

@@ -103,17 +103,27 @@ export function TemplateEditor({
   const queryClient = useQueryClient();
   const formId = useId();
   const [draft, setDraft] = useState(initial);
+  // What this edit started from: a save by someone else meanwhile makes ours a CONFLICT rather than overwrite it.
+  const [base, setBase] = useState({ draft: initial, updatedAt });
   const [active, setActive] = useState(0);
   const [newLocale, setNewLocale] = useState("");
   const refresh = () => void queryClient.invalidateQueries(trpc.templates.pathFilter());
-  const save = useMutation(trpc.templates.upsert.mutationOptions({ onSuccess: (saved) => (refresh(), onSaved(saved.id)) }));
+  const save = useMutation(
+    trpc.templates.upsert.mutationOptions({
+      onSuccess: (saved) => {
+        setBase({ draft: { ...draft, key: saved.key, description: saved.description ?? "" }, updatedAt: saved.updatedAt });
+        refresh();
+        onSaved(saved.id);
+      },
+    }),
+  );
   const remove = useMutation(trpc.templates.delete.mutationOptions({ onSuccess: () => (refresh(), onDeleted()) }));
   const errors = validate(draft);
   const failure = apiError(save.error ?? remove.error);
   const serverErrors = Object.fromEntries(Object.entries(failure?.fieldErrors ?? {}).map(([field, messages]) => [field, messages[0]!]));
   const shown = { ...serverErrors, ...errors };
   const variant = draft.variants[active] ?? draft.variants[0]!;
-  const dirty = JSON.stringify(draft) !== JSON.stringify(initial);
+  const dirty = JSON.stringify(draft) !== JSON.stringify(base.draft);
   const change = (next: Partial<Draft>) => {
     setDraft({ ...draft, ...next });
     save.reset();
@@ -123,13 +133,13 @@ export function TemplateEditor({
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     if (Object.keys(errors).length > 0) return;
-    save.mutate({ ...(templateId ? { id: templateId } : {}), ...draft, description: draft.description || null, ...(updatedAt ? { expectedUpdatedAt: updatedAt } : {}) });
+    save.mutate({ ...(templateId ? { id: templateId } : {}), ...draft, description: draft.description || null, ...(base.updatedAt ? { expectedUpdatedAt: base.updatedAt } : {}) });
   }
 
   return (
     <div className="flex flex-col gap-6">
-      <form id={formId} onSubmit={onSubmit} className="flex flex-col gap-4" noValidate aria-label={templateId ? t("editTitle", { key: initial.key }) : t("newTitle")}>
-        <h3 className="text-base font-semibold">{templateId ? t("editTitle", { key: initial.key }) : t("newTitle")}</h3>
+      <form id={formId} onSubmit={onSubmit} className="flex flex-col gap-4" noValidate aria-label={templateId ? t("editTitle", { key: base.draft.key }) : t("newTitle")}>
+        <h3 className="text-base font-semibold">{templateId ? t("editTitle", { key: base.draft.key }) : t("newTitle")}</h3>
         <div className="grid gap-3 sm:grid-cols-2">
           <Field label={t("key")} hint={t("keyHint")} value={draft.key} onChange={(event) => change({ key: event.target.value })} error={shown.key} spellCheck={false} />
           <SelectField label={t("kind")} value={draft.kind} onChange={(event) => change({ kind: event.target.value as Draft["kind"] })} hint={t(`kindHint.${draft.kind}`)}>
@@ -226,6 +236,7 @@ export function TemplateEditor({
           {shown.variants ? <p className="mt-1 text-sm text-red-600 dark:text-red-400">{shown.variants}</p> : null}
         </div>
         {failure && (failure.code === "CONFLICT" || Object.keys(failure.fieldErrors).length === 0) ? <Alert tone="error">{failure.message}</Alert> : null}
+        {save.isSuccess && !dirty ? <Alert tone="success">{t("saved")}</Alert> : null}
         <div className="flex flex-wrap items-center gap-2">
           <Button type="submit" disabled={save.isPending || Object.keys(errors).length > 0 || (!dirty && templateId !== null)}>
             {save.isPending ? t("saving") : templateId ? t("save") : t("create")}
@@ -234,7 +245,7 @@ export function TemplateEditor({
             <ConfirmButton
               variant="danger"
               label={t("delete")}
-              title={t("deleteTitle", { key: initial.key })}
+              title={t("deleteTitle", { key: base.draft.key })}
               description={t("deleteDescription")}
               confirmLabel={t("delete")}
               disabled={remove.isPending}

@@ -13,16 +13,7 @@ export function TemplatesSettings() {
   const t = useTranslations("settings.templates");
   const trpc = useTRPC();
   const [search, setSearch] = useState("");
-  const [selected, setSelectedState] = useState<string | "new" | null>(null);
-  const [saved, setSaved] = useState(false);
-  const setSelected = (next: string | "new" | null) => {
-    setSelectedState(next);
-    setSaved(false);
-  };
-  const onSaved = (id: string) => {
-    setSelectedState(id);
-    setSaved(true);
-  };
+  const [selected, setSelected] = useState<string | "new" | null>(null);
   const list = useQuery(trpc.templates.list.queryOptions(search.trim() ? { search: search.trim() } : {}, { placeholderData: (previous) => previous }));
   const settings = useQuery(trpc.settings.get.queryOptions());
   const template = useQuery({ ...trpc.templates.get.queryOptions({ id: selected ?? "" }), enabled: Boolean(selected && selected !== "new") });
@@ -67,16 +58,15 @@ export function TemplatesSettings() {
         </ul>
       </div>
       <div className="flex min-w-0 flex-col gap-4">
-        {saved ? <Alert tone="success">{t("saved")}</Alert> : null}
         {selected === null ? <p className="rounded-xl border border-dashed border-slate-300 p-8 text-center text-sm text-slate-500 dark:border-slate-700">{t("pick")}</p> : null}
         {selected === "new" ? (
-          <TemplateEditor key="new" templateId={null} initial={emptyDraft(defaultLocale)} updatedAt={null} defaultLocale={defaultLocale} onSaved={onSaved} onDeleted={() => setSelected(null)} />
+          <TemplateEditor key="new" templateId={null} initial={emptyDraft(defaultLocale)} updatedAt={null} defaultLocale={defaultLocale} onSaved={setSelected} onDeleted={() => setSelected(null)} />
         ) : null}
         {selected && selected !== "new" && template.isPending ? <p className="text-sm text-slate-500" role="status">{t("loading")}</p> : null}
         {selected && selected !== "new" && template.isError ? <Alert tone="error">{template.error.message}</Alert> : null}
         {selected && selected !== "new" && template.data ? (
           <TemplateEditor
-            key={`${template.data.id}:${template.data.updatedAt.getTime()}`}
+            key={template.data.id}
             templateId={template.data.id}
             initial={{
               key: template.data.key,
@@ -87,7 +77,7 @@ export function TemplatesSettings() {
             }}
             updatedAt={template.data.updatedAt}
             defaultLocale={defaultLocale}
-            onSaved={onSaved}
+            onSaved={setSelected}
             onDeleted={() => setSelected(null)}
           />
         ) : null}

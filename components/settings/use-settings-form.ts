@@ -41,25 +41,27 @@ export function useSettingsForm<K extends SettingKey>(keys: readonly K[]) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const query = useQuery(trpc.settings.get.queryOptions());
-  const [draft, setDraft] = useState<Pick<Settings, K> | null>(null);
+  // The edit in progress and the saved version it started from: a save sends only what the person
+  // changed, against that version, so a change someone else saved meanwhile is a CONFLICT, never overwritten.
+  const [draft, setDraft] = useState<{ base: { version: number; values: Pick<Settings, K> }; values: Pick<Settings, K> } | null>(null);
   const [saved, setSaved] = useState(false);
-  const mutation = useMutation(
-    trpc.settings.update.mutationOptions({
-      onSuccess: (data) => {
-        queryClient.setQueryData(trpc.settings.get.queryKey(), data);
-        void queryClient.invalidateQueries(trpc.settings.history.pathFilter());
-        setDraft(null);
-        setSaved(true);
-      },
-    }),
-  );
+  const mutation = useMutation(trpc.settings.update.mutationOptions());
 
-  const stored = query.data ? (Object.fromEntries(keys.map((key) => [key, query.data.values[key]])) as Pick<Settings, K>) : null;
-  const values = draft ?? stored;
-  const clientErrors = draft ? validate(draft) : {};
+  const pick = (values: Settings) => Object.fromEntries(keys.map((key) => [key, values[key]])) as Pick<Settings, K>;
+  const stored = query.data ? pick(query.data.values) : null;
+  const values = draft?.values ?? stored;
+  const changedKeys = draft ? keys.filter((key) => JSON.stringify(draft.values[key]) !== JSON.stringify(draft.base.values[key])) : [];
+  const clientErrors = draft ? validate(Object.fromEntries(changedKeys.map((key) => [key, draft.values[key]])) as Partial<Settings>) : {};
   const failure = apiError(mutation.error);
   const errors: FieldErrors = { ...serverFieldErrors(failure?.fieldErrors ?? {}), ...clientErrors };
-  const changedKeys = draft && stored ? keys.filter((key) => JSON.stringify(draft[key]) !== JSON.stringify(stored[key])) : [];
+
+  const accept = (data: NonNullable<typeof query.data>, keep: K[]) => {
+    queryClient.setQueryData(trpc.settings.get.queryKey(), data);
+    void queryClient.invalidateQueries(trpc.settings.history.pathFilter());
+    // Unsaved edits the person is still making survive (a reset of another setting, say); the rest is saved.
+    const base = { version: data.version, values: pick(data.values) };
+    setDraft(keep.length > 0 && draft ? { base, values: { ...base.values, ...Object.fromEntries(keep.map((key) => [key, draft.values[key]])) } } : null);
+  };
 
   return {
     query,
@@ -71,21 +73,35 @@ export function useSettingsForm<K extends SettingKey>(keys: readonly K[]) {
     formError: failure && Object.keys(failure.fieldErrors).length === 0 ? failure : null,
     dirty: changedKeys.length > 0,
     saving: mutation.isPending,
-    saved: saved && !draft,
+    saved: saved && changedKeys.length === 0,
+    /** The saved value of a setting (what the edit started from). */
+    savedValue<Key extends K>(key: Key): Settings[Key] | undefined {
+      return (draft?.base.values ?? stored)?.[key];
+    },
     set<Key extends K>(key: Key, value: Settings[Key]) {
-      if (!values) return;
-      setDraft({ ...values, [key]: value });
+      if (!values || !query.data) return;
+      const base = draft?.base ?? { version: query.data.version, values: pick(query.data.values) };
+      setDraft({ base, values: { ...values, [key]: value } });
       setSaved(false);
       mutation.reset();
     },
     save() {
-      if (!draft || !query.data || Object.keys(clientErrors).length > 0) return;
-      mutation.mutate({ changes: Object.fromEntries(changedKeys.map((key) => [key, draft[key]])), expectedVersion: query.data.version });
+      if (!draft || changedKeys.length === 0 || Object.keys(clientErrors).length > 0) return;
+      mutation.mutate(
+        { changes: Object.fromEntries(changedKeys.map((key) => [key, draft.values[key]])), expectedVersion: draft.base.version },
+        {
+          onSuccess: (data) => {
+            accept(data, []);
+            setSaved(true);
+          },
+        },
+      );
     },
-    /** Back to the environment's or built-in default. */
+    /** Back to the environment's or built-in default; other unsaved edits on the page stay. */
     resetToDefault(key: K) {
       if (!query.data) return;
-      mutation.mutate({ changes: { [key]: null }, expectedVersion: query.data.version });
+      const keep = changedKeys.filter((changed) => changed !== key);
+      mutation.mutate({ changes: { [key]: null }, expectedVersion: draft?.base.version ?? query.data.version }, { onSuccess: (data) => accept(data, keep) });
     },
     discard() {
       setDraft(null);

@@ -84,3 +84,13 @@ describe("formatting a parsed message", () => {
     expect(format("Due {when, date, short}", "en", { when: "soon" })).toEqual({ text: "Due {when}", missing: ["when"] });
   });
 });
+
+describe("renderTemplate for a bot's reply", () => {
+  it("writes a variable without a value as nothing when asked to, never as a placeholder", () => {
+    const body = "Hi {username}, {agentName} here. {count, plural, one {# order} other {# orders}} open.";
+    expect(renderTemplate(body, "en", { count: 2 }).text).toBe("Hi {username}, {agentName} here. 2 orders open.");
+    const bot = renderTemplate(body, "en", { count: 2 }, { placeholder: () => "" });
+    expect(bot.text).toBe("Hi ,  here. 2 orders open.");
+    expect(bot.missing).toEqual(["username", "agentName"]);
+  });
+});

@@ -53,18 +53,23 @@ function usable(value: string | number | undefined, kind: VariableKind): Value |
  * The message with every use of a missing variable written as `{name}`; a
  * plural or select on one shows its `other` option, where `#` becomes `{name}`.
  */
-function withPlaceholders(elements: MessageFormatElement[], missing: Set<string>, poundOf?: string): MessageFormatElement[] {
+type Placeholder = (name: string) => string;
+/** How a variable without a value is written: {name} for people who can fill it in; a bot's reply may write nothing. */
+export type RenderOptions = { placeholder?: Placeholder };
+const braces: Placeholder = (name) => `{${name}}`;
+
+function withPlaceholders(elements: MessageFormatElement[], missing: Set<string>, placeholder: Placeholder, poundOf?: string): MessageFormatElement[] {
   return elements.flatMap((element): MessageFormatElement[] => {
     switch (element.type) {
       case TYPE.pound:
-        return [poundOf ? createLiteralElement(`{${poundOf}}`) : element];
+        return [poundOf ? createLiteralElement(placeholder(poundOf)) : element];
       case TYPE.plural:
       case TYPE.select: {
         // `#` inside a plural's options is that plural's number; inside a select's, still the enclosing plural's.
         const innerPound = element.type === TYPE.plural ? element.value : poundOf;
-        if (missing.has(element.value)) return withPlaceholders(element.options.other?.value ?? [], missing, innerPound);
+        if (missing.has(element.value)) return withPlaceholders(element.options.other?.value ?? [], missing, placeholder, innerPound);
         const options = Object.fromEntries(
-          Object.entries(element.options).map(([selector, option]) => [selector, { ...option, value: withPlaceholders(option.value, missing, element.type === TYPE.plural ? undefined : poundOf) }]),
+          Object.entries(element.options).map(([selector, option]) => [selector, { ...option, value: withPlaceholders(option.value, missing, placeholder, element.type === TYPE.plural ? undefined : poundOf) }]),
         );
         return [{ ...element, options }];
       }
@@ -72,7 +77,7 @@ function withPlaceholders(elements: MessageFormatElement[], missing: Set<string>
       case TYPE.number:
       case TYPE.date:
       case TYPE.time:
-        return [missing.has(element.value) ? createLiteralElement(`{${element.value}}`) : element];
+        return [missing.has(element.value) ? createLiteralElement(placeholder(element.value)) : element];
       default:
         return [element];
     }
@@ -85,7 +90,12 @@ function withPlaceholders(elements: MessageFormatElement[], missing: Set<string>
  * given (or cannot be used where it is: "abc" for a plural) is reported as
  * missing and shown as {name}. Throws only when Intl itself refuses.
  */
-export function formatMessage(elements: MessageFormatElement[], locale: string, variables: Record<string, string | number | undefined>): { text: string; missing: string[] } {
+export function formatMessage(
+  elements: MessageFormatElement[],
+  locale: string,
+  variables: Record<string, string | number | undefined>,
+  options: RenderOptions = {},
+): { text: string; missing: string[] } {
   const values: Record<string, Value> = {};
   const missing: string[] = [];
   for (const [name, kind] of templateVariables(elements)) {
@@ -93,7 +103,7 @@ export function formatMessage(elements: MessageFormatElement[], locale: string, 
     if (value === undefined) missing.push(name);
     else values[name] = value;
   }
-  const filled = missing.length > 0 ? withPlaceholders(elements, new Set(missing)) : elements;
+  const filled = missing.length > 0 ? withPlaceholders(elements, new Set(missing), options.placeholder ?? braces) : elements;
   return { text: String(new IntlMessageFormat(filled, locale, undefined, { ignoreTag: true }).format(values)), missing };
 }
 
@@ -102,11 +112,16 @@ export function formatMessage(elements: MessageFormatElement[], locale: string, 
  * message uses but that is not given is reported, and shown as {name} rather
  * than failing; a body that is not valid ICU is returned as written.
  */
-export function renderTemplate(body: string, locale: string, variables: Record<string, string | number | undefined>): { text: string; missing: string[] } {
+export function renderTemplate(
+  body: string,
+  locale: string,
+  variables: Record<string, string | number | undefined>,
+  options: RenderOptions = {},
+): { text: string; missing: string[] } {
   const parsed = parseMessage(body);
   if (!parsed.ok) return { text: body, missing: [] };
   try {
-    return formatMessage(parsed.elements, locale, variables);
+    return formatMessage(parsed.elements, locale, variables, options);
   } catch {
     return { text: body, missing: [] };
   }

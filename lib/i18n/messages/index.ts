@@ -9,8 +9,12 @@ export const consoleMessages: Record<ConsoleLocale, () => Promise<Record<string,
   ru: async () => ({ ...(await import("./ru.json")).default, ...(await import("./agent/ru.json")).default }),
 };
 
-/** What the browser needs: every page has the shell, common words and the agent side; the settings pages also their own. */
+/**
+ * What the browser needs: the root gives every page all but the settings pages' messages; the
+ * settings layout gives its pages only theirs and the common words (a nested provider replaces the
+ * messages of its subtree).
+ */
 export function messagesFor(messages: Record<string, unknown>, part: "agent" | "settings"): Record<string, unknown> {
-  if (part === "settings") return messages;
+  if (part === "settings") return { common: messages.common, settings: messages.settings };
   return Object.fromEntries(Object.entries(messages).filter(([namespace]) => namespace !== "settings"));
 }

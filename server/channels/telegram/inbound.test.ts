@@ -215,6 +215,29 @@ describe("inbound updates", () => {
     expect(conversations.map((c) => c.status)).toEqual(["resolved", "open"]);
     await database.db.tenantSettings.update({ where: { tenantId: t.tenant.id }, data: { values: {} } });
   });
+
+  it("a message arriving while its conversation is being resolved waits, then reopens it instead of landing in it unseen", async () => {
+    const chat = { id: 5015, type: "private" as const, first_name: "Gus" };
+    const gus = { ...alice, id: 5015, first_name: "Gus" };
+    telegram.emulator.customerMessage(token, { chat, from: gus, content: { text: "hello" } });
+    await telegram.drained(token);
+    const conversationId = (await messagesOfChat(5015))[0]!.conversationId;
+    // Someone (auto-resolve, an agent) holds the conversation and resolves it; the customer writes meanwhile.
+    const resolver = await database.systemPool.connect();
+    try {
+      await resolver.query("BEGIN");
+      await resolver.query(`SELECT id FROM "Conversation" WHERE id = $1 FOR UPDATE`, [conversationId]);
+      await resolver.query(`UPDATE "Conversation" SET status = 'resolved', "resolvedAt" = now() WHERE id = $1`, [conversationId]);
+      telegram.emulator.customerMessage(token, { chat, from: gus, content: { text: "are you there?" } });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await resolver.query("COMMIT");
+    } finally {
+      resolver.release();
+    }
+    await telegram.drained(token);
+    expect(await database.db.conversation.findUniqueOrThrow({ where: { id: conversationId } })).toMatchObject({ status: "open", resolvedAt: null });
+    expect((await messagesOfChat(5015)).map((message) => message.text)).toEqual(["hello", "are you there?"]);
+  });
 });
 
 describe("times", () => {

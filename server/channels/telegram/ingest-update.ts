@@ -160,8 +160,10 @@ async function takeMessage(db: pg.ClientBase, scope: Scope, updateId: number, up
      ), contact AS (
        SELECT c.* FROM "ContactIdentity" i JOIN "Contact" c ON c.id = i."contactId" WHERE i."channelId" = $1 AND i."externalId" = $4
      ), live AS (
+       -- Locked until this message is stored: a conversation being resolved meanwhile (by an agent or
+       -- auto-resolve) is seen resolved once that commits, and the message takes the resolved path.
        SELECT * FROM "Conversation" WHERE "channelId" = $1 AND "externalChatId" = $5 AND "externalThreadId" IS NOT DISTINCT FROM $6
-         AND status <> 'resolved' ORDER BY "createdAt" DESC LIMIT 1
+         AND status <> 'resolved' ORDER BY "createdAt" DESC LIMIT 1 FOR UPDATE
      )
      SELECT (SELECT count(*) FROM processed)::int AS fresh, (SELECT to_jsonb(contact) FROM contact) AS contact, (SELECT to_jsonb(live) FROM live) AS live`,
     [scope.channelId, updateId, scope.tenantId, identityOf(update.chat, update.sender), update.chat.id, update.chat.threadId ?? null],

@@ -107,6 +107,8 @@ describe("whether a message may call for an auto-reply", () => {
     ["away: already sent within the period", settings(awayOn, closedAllWeek), { lastMessageAt: hoursAgo(0.1), awayHandledAt: hoursAgo(23.9) }, false],
     ["away sent within the period: no greeting either, even in a quiet conversation", settings(both, closedAllWeek), { lastMessageAt: hoursAgo(30), awayHandledAt: hoursAgo(23.9) }, false],
     ["away: within business hours", settings(awayOn, openAllWeek), { lastMessageAt: null, awayHandledAt: null }, false],
+    ["greeting: a new conversation within business hours", settings(greetingOn, openAllWeek), { lastMessageAt: null, awayHandledAt: null }, true],
+    ["greeting: not outside business hours, even with the away reply off", settings(greetingOn, closedAllWeek), { lastMessageAt: null, awayHandledAt: null }, false],
     ["away: business hours off means always open", settings(awayOn, { ...closedAllWeek, enabled: false }), { lastMessageAt: null, awayHandledAt: null }, false],
   ];
   it.each(cases)("%s", (_, value, conversation, expected) => {

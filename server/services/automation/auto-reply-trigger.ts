@@ -58,7 +58,8 @@ export function forgetAutomationSettings(): void {
 /**
  * Whether a customer's message may call for an auto-reply: the away reply is
  * on, the message was written outside business hours and the away reply was not
- * handled in this conversation within `periodHours`; or the greeting is on and the
+ * handled in this conversation within `periodHours`; or the greeting is on, the
+ * message was written within business hours (any time when they are off) and the
  * conversation is new or had no message for the period (the start of a
  * conversation). `conversation` is as it was before this message. Cheap (no
  * I/O): with both off it is false at once.
@@ -71,6 +72,8 @@ export function mayNeedAutoReply(
   const { greeting, away, periodHours } = settings.autoReplies;
   const quietFor = (since: Date | null) => since === null || message.at.getTime() - since.getTime() >= periodHours * HOUR_MS;
   // While the away reply applies, it is the only one (see auto-reply.ts); once handled, there is nothing to do.
-  if (away.enabled && !isWithinBusinessHours(settings, message.at)) return quietFor(conversation.awayHandledAt);
-  return greeting.enabled && quietFor(conversation.lastMessageAt);
+  const open = isWithinBusinessHours(settings, message.at);
+  if (away.enabled && !open) return quietFor(conversation.awayHandledAt);
+  // The greeting is for a conversation that starts while the team is there (always, without business hours).
+  return greeting.enabled && open && quietFor(conversation.lastMessageAt);
 }

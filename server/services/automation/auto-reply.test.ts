@@ -142,6 +142,19 @@ describe("auto-replies", () => {
     expect(sentTo(7003)).toHaveLength(2);
   });
 
+  it("does not greet outside business hours when the away reply is off: the greeting is for when the team is there", async () => {
+    await configure({ autoReplies: { ...both, away: { ...both.away, enabled: false } }, businessHours: alwaysClosed });
+    const conversation = await customerWrites(7011, "hello at night", { first_name: "Nina" });
+    expect(sentTo(7011)).toEqual([]);
+    expect(await autoRepliesIn(conversation.id)).toEqual([]);
+  });
+
+  it("never shows the customer a placeholder: a variable the contact has no value for is left out", async () => {
+    await configure({ autoReplies: both, businessHours: alwaysClosed });
+    await customerWrites(7012, "anyone?", { first_name: "Olga", last_name: "Noname" });
+    expect(sentTo(7012)).toEqual(["We're away, Olga Noname; back at nine. (@)"]);
+  });
+
   it("does not greet a customer answering an agent's reply, however long ago they wrote themselves", async () => {
     await configure({ autoReplies: both, businessHours: hoursOff });
     const kim = { first_name: "Kim", language_code: "en" };

@@ -60,10 +60,12 @@ async function dueReply(db: DbClient, settings: Settings, conversation: { id: st
   const latest = recent.at(-1);
   if (!first || !latest) return "no recent message from the customer";
 
-  if (away.enabled && !isWithinBusinessHours(settings, latest.createdAt)) {
+  const open = isWithinBusinessHours(settings, latest.createdAt);
+  if (away.enabled && !open) {
     return conversation.awayHandledAt && conversation.awayHandledAt >= periodStart ? "away reply already handled within the period" : "away";
   }
   if (!greeting.enabled) return "no auto-reply applies";
+  if (!open) return "outside business hours, and the greeting is for when the team is there";
   // Every recent message is within the stale window (≤ the shortest period) of the first, so only the first can start the conversation.
   const before = await db.message.findFirst({
     where: { conversationId: conversation.id, isPrivate: false, createdAt: { gte: new Date(first.createdAt.getTime() - periodHours * HOUR_MS), lt: first.createdAt } },
@@ -100,7 +102,10 @@ export async function runAutoReply(deps: { appDb: AppDb; log: Logger; now?: Date
     // The away reply counts as handled either way, so intake stops queueing jobs for it until the period ends.
     const handled = (at: Date) => (due === "away" ? db.conversation.update({ where: { id: job.conversationId }, data: { awayHandledAt: at } }) : undefined);
     const { name, username } = conversation.contact;
-    const text = variant ? renderTemplate(variant.body, variant.locale, { firstName: name.split(/\s+/)[0], name, username: username ?? undefined }).text.trim() : "";
+    // A customer must never see a placeholder: a variable the contact has no value for (or agentName, which a
+    // bot's reply has none of) is written as nothing.
+    const variables = { firstName: name.split(/\s+/)[0], name, username: username ?? undefined };
+    const text = variant ? renderTemplate(variant.body, variant.locale, variables, { placeholder: () => "" }).text.replace(/ {2,}/g, " ").replace(/ ([,.!?])/g, "$1").trim() : "";
     if (!text) {
       await handled(now);
       deps.log.warn({ tenantId: job.tenantId, conversationId: job.conversationId, kind: due, templateKey }, "auto-reply not sent: no template with a text for it");

@@ -87,6 +87,9 @@ describe("delivery.list", () => {
     } while (cursor);
     expect(seen).toEqual([ids.stuck, ids.deadLetter, ids.blocked]);
     await expect(admin().delivery.list({ cursor: "not-a-cursor" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    // A well-formed cursor with a forged id is refused the same way, never a server error.
+    const forged = Buffer.from(JSON.stringify({ at: "2024-01-01T00:00:00.000Z", id: "not-a-uuid" })).toString("base64url");
+    await expect(admin().delivery.list({ cursor: forged })).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 });
 

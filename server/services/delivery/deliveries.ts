@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { DbClient } from "@/server/db/client";
 import type { Prisma } from "@/server/db/generated/client";
 import { AppError } from "@/server/errors";
@@ -20,14 +21,15 @@ type DeliveryFilter = DeliveryState | "all";
 
 const gaveUpPattern = /after (\d+) attempts$/;
 
-type Cursor = { at: string; id: string };
+const cursorSchema = z.object({ at: z.iso.datetime(), id: z.uuid() });
+type Cursor = z.infer<typeof cursorSchema>;
 const encodeCursor = (row: { createdAt: Date; id: string }) => Buffer.from(JSON.stringify({ at: row.createdAt.toISOString(), id: row.id } satisfies Cursor)).toString("base64url");
 function decodeCursor(cursor: string): Cursor {
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Cursor;
-    if (typeof parsed.id === "string" && typeof parsed.at === "string" && !Number.isNaN(Date.parse(parsed.at))) return parsed;
+    const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
+    if (parsed.success) return parsed.data;
   } catch {
-    // falls through
+    // not JSON: falls through
   }
   throw new AppError("BAD_REQUEST", "this cursor is not one the list returned; start from the first page");
 }

@@ -7,12 +7,13 @@ export async function generateMetadata() {
   return { title: t("members") };
 }
 
-export default async function Page() {
+export default async function Page({ params }: { params: Promise<{ slug: string }> }) {
+  const { slug } = await params;
   const t = await getTranslations("settings.members");
   return (
     <>
       <PageHeader title={t("title")} description={t("description")} />
-      <MembersSettings />
+      <MembersSettings slug={slug} />
     </>
   );
 }
