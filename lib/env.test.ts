@@ -17,6 +17,7 @@ describe("environment validation", () => {
       PORT: 3000,
       REALTIME_PORT: 3001,
       WORKER_PORT: 3002,
+      WORKER_HOST: "127.0.0.1",
       TELEGRAM_API_ROOT: "https://api.telegram.org",
       LOG_LEVEL: "info",
       EMBEDDED_POSTGRES_PORT: 54329,
@@ -37,6 +38,8 @@ describe("environment validation", () => {
     [{ TELEGRAM_MODE: "push" }, 'TELEGRAM_MODE must be webhook or polling (or unset) (got "push")'],
     [{ LOG_LEVEL: "loud" }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
     [{ NODE_ENV: "prod" }, 'NODE_ENV must be one of development, production, test (got "prod")'],
+    [{ WORKER_HOST: "everywhere" }, 'WORKER_HOST must be an IPv4 address, such as 127.0.0.1 or 0.0.0.0 (got "everywhere")'],
+    [{ METRICS_TOKEN: "short" }, "METRICS_TOKEN must be at least 16 characters"],
   ])("rejects %j with one line naming the variable and the rule", (source, message) => {
     expect(errorsFor(source)).toEqual([message]);
   });

@@ -40,6 +40,7 @@ export const envSchema = z
     PORT: z.preprocess(emptyAsUnset, port(3000)),
     REALTIME_PORT: z.preprocess(emptyAsUnset, port(3001)),
     WORKER_PORT: z.preprocess(emptyAsUnset, port(3002)),
+    WORKER_HOST: z.preprocess(emptyAsUnset, z.ipv4({ message: "must be an IPv4 address, such as 127.0.0.1 or 0.0.0.0" }).default("127.0.0.1")),
     TELEGRAM_EMULATOR_PORT: z.preprocess(emptyAsUnset, port(3003)),
     PUBLIC_URL: z.preprocess(
       emptyAsUnset,
@@ -93,6 +94,7 @@ export const envSchema = z
       emptyAsUnset,
       z.string().regex(/^\d+$/, "must be a whole number of seconds").transform(Number).refine((n) => n >= 1, "must be at least 1").default(30),
     ),
+    METRICS_TOKEN: z.preprocess(emptyAsUnset, z.string().min(16, "must be at least 16 characters").optional()),
     LOG_LEVEL: z.preprocess(
       emptyAsUnset,
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -126,7 +128,7 @@ function formatEnvIssues(error: z.ZodError, source: EnvVars): string[] {
     const key = String(issue.path[0] ?? "environment");
     const raw = source[key];
     // Never echo a secret or a URL that may carry a password back to the terminal.
-    const shown = raw === undefined || /SECRET|KEY|URL/.test(key) ? "" : ` (got "${raw}")`;
+    const shown = raw === undefined || /SECRET|KEY|URL|TOKEN/.test(key) ? "" : ` (got "${raw}")`;
     const message = issue.code === "invalid_value" && !issue.message.startsWith("must") ? `must be one of ${issue.values.join(", ")}` : issue.message;
     return `${key} ${message}${shown}`;
   });

@@ -13,6 +13,7 @@ import { withTenant } from "@/server/db/tenant-scope";
 import { AppError } from "@/server/errors";
 import { consumeOrThrow, getRateLimiters, type RateLimiters } from "@/server/security/rate-limit";
 import type { Actor } from "@/server/services/audit/record-audit";
+import { metrics } from "@/server/metrics/registry";
 
 /**
  * 1. Context: who is calling and from where, resolved once per request from the
@@ -93,7 +94,15 @@ const mapDomainErrors = t.middleware(async ({ next }) => {
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure.use(mapDomainErrors);
+/** Every call's duration and outcome, by procedure (a fixed set of names: no ids in labels). */
+const timed = t.middleware(async ({ path, type, next }) => {
+  const started = performance.now();
+  const result = await next();
+  metrics().trpcDuration.observe({ procedure: path, type, result: result.ok ? "ok" : result.error.code }, (performance.now() - started) / 1000);
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(timed).use(mapDomainErrors);
 
 /** A signed-in user or a live API key; API keys are rate limited per key. */
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {

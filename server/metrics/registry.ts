@@ -1,3 +1,4 @@
+import { timingSafeEqual } from "node:crypto";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { SystemDb } from "@/server/db/client";
 
@@ -28,10 +29,86 @@ function createMetrics() {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers: [registry],
     }),
+    httpDuration: new Histogram({
+      name: "http_request_duration_seconds",
+      help: "HTTP requests of the web process, by route kind, method and status",
+      labelNames: ["route", "method", "status"] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    trpcDuration: new Histogram({
+      name: "trpc_procedure_duration_seconds",
+      help: "tRPC procedures, by procedure, type and result (ok or the error code)",
+      labelNames: ["procedure", "type", "result"] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    realtimeSockets: new Gauge({
+      name: "realtime_connected_sockets",
+      help: "Sockets connected to this realtime node",
+      registers: [registry],
+    }),
+    realtimeFanout: new Histogram({
+      name: "realtime_event_fanout_seconds",
+      help: "From an event's commit to its emit by this realtime node",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
   };
 }
 
-const globalForMetrics = globalThis as unknown as { supportChatMetrics?: ReturnType<typeof createMetrics>; supportChatQueueGauges?: boolean };
+/** The requests of the web process grouped by what they are, so the label never holds an id. */
+export function routeOf(url: string | undefined): string {
+  const path = (url ?? "/").split("?")[0]!;
+  if (path.startsWith("/api/trpc/")) return "trpc";
+  if (/^\/api\/telegram\/[^/]+\/webhook$/.test(path)) return "telegram_webhook";
+  if (path.startsWith("/api/health")) return "health";
+  if (path === "/api/metrics") return "metrics";
+  if (path.startsWith("/api/auth/")) return "auth";
+  if (path.startsWith("/api/public/")) return "public_strings";
+  if (path.startsWith("/api/")) return "api_other";
+  if (path.startsWith("/_next/")) return "static";
+  return "page";
+}
+
+/** Connection pool use (in use, idle, waiting) of a node-postgres pool, read when scraped. */
+export function registerPoolMetrics(pool: { totalCount: number; idleCount: number; waitingCount: number }, name: string): void {
+  const { registry } = metrics();
+  const existing = registry.getSingleMetric("db_pool_connections") as Gauge<"pool" | "state"> | undefined;
+  const pools = (globalForMetrics.supportChatPools ??= new Map());
+  pools.set(name, pool);
+  if (existing) return;
+  new Gauge({
+    name: "db_pool_connections",
+    help: "Database pool connections by pool and state (in_use, idle, waiting)",
+    labelNames: ["pool", "state"] as const,
+    registers: [registry],
+    collect() {
+      for (const [poolName, current] of pools) {
+        this.set({ pool: poolName, state: "in_use" }, current.totalCount - current.idleCount);
+        this.set({ pool: poolName, state: "idle" }, current.idleCount);
+        this.set({ pool: poolName, state: "waiting" }, current.waitingCount);
+      }
+    },
+  });
+}
+
+/**
+ * Whether a scrape may read the metrics: always when METRICS_TOKEN is unset,
+ * else only with `Authorization: Bearer <METRICS_TOKEN>` (compared in constant time).
+ */
+export function metricsAllowed(authorization: string | null | undefined, token = process.env.METRICS_TOKEN): boolean {
+  if (!token) return true;
+  const given = Buffer.from(authorization?.replace(/^Bearer\s+/i, "") ?? "");
+  const wanted = Buffer.from(token);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+const globalForMetrics = globalThis as unknown as {
+  supportChatMetrics?: ReturnType<typeof createMetrics>;
+  supportChatQueueGauges?: boolean;
+  supportChatPools?: Map<string, { totalCount: number; idleCount: number; waitingCount: number }>;
+};
 
 /**
  * Job queue depth and age, read from the database when scraped (any process

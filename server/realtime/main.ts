@@ -3,6 +3,7 @@ import { runMain } from "@/server/config/fail";
 import { createAppPool, createSystemPool } from "@/server/db/app-pool";
 import { createHealthServer } from "@/server/health/health-server";
 import { createProbes } from "@/server/health/probes";
+import { registerPoolMetrics } from "@/server/metrics/registry";
 import { bootstrap } from "@/server/runtime/bootstrap";
 import { listen } from "@/server/runtime/listen";
 import { onShutdown } from "@/server/runtime/shutdown";
@@ -15,6 +16,8 @@ runMain(async () => {
   const databaseUrl = process.env.DATABASE_URL!;
   const appPool = createAppPool(databaseUrl);
   const systemPool = createSystemPool(databaseUrl);
+  registerPoolMetrics(appPool, "app");
+  registerPoolMetrics(systemPool, "system");
   const probes = createProbes({ proc: "realtime", db, connectionString: databaseUrl });
   const server = createHealthServer("realtime", db, probes);
   const limiters = getRateLimiters();

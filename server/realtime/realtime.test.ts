@@ -15,6 +15,7 @@ import { callerFor } from "@/server/test/trpc";
 import { until } from "@/server/test/wait";
 import { redisPresence } from "./presence";
 import { signRealtimeToken } from "./token";
+import { metrics } from "@/server/metrics/registry";
 
 /**
  * The realtime servers, for real: Socket.IO nodes on their own ports, the event
@@ -145,6 +146,11 @@ describe("fan-out without Redis (one node, NOTIFY)", () => {
     expect(agent.events()).toHaveLength(2);
     expect(integration.events().map((e) => (e.payload.data as { message: { text: string } }).message.text)).toEqual(["public reply"]);
     expect(stranger.events()).toEqual([]);
+
+    // The node's metrics saw the sockets and timed each event from its commit to its emit.
+    const text = await metrics().registry.metrics();
+    expect(text).toMatch(/^realtime_connected_sockets [4-9]/m);
+    expect(text).toMatch(/^realtime_event_fanout_seconds_count [2-9]/m);
   });
 });
 

@@ -16,6 +16,7 @@ import { catchUp, type LoggedEvent } from "./events";
 import { memoryPresence, redisPresence, type PresenceStatus, type PresenceStore } from "./presence";
 import { startEventRelay } from "./relay";
 import { verifyRealtimeToken, type RealtimeIdentity } from "./token";
+import { metrics } from "@/server/metrics/registry";
 
 export type RealtimeServerOptions = {
   httpServer: HttpServer;
@@ -113,6 +114,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       const rooms = event.agentsOnly ? [agentsRoom(event.tenantId)] : [agentsRoom(event.tenantId), keysRoom(event.tenantId)];
       // Every node follows the log for its own sockets: emitting beyond this node would deliver twice.
       io.local.to(rooms).emit(event.type, wire(event));
+      metrics().realtimeFanout.observe(Math.max(0, Date.now() - Date.parse(event.at)) / 1000);
     }
   };
 
@@ -245,6 +247,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   });
 
   io.on("connection", (socket: AppSocket) => {
+    metrics().realtimeSockets.inc();
+    socket.once("disconnect", () => metrics().realtimeSockets.dec());
     const { identity } = socket.data;
     const { tenantId } = identity;
     const userId = identity.principal.kind === "user" ? identity.principal.userId : undefined;

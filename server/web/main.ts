@@ -4,6 +4,7 @@ import { publicUrl } from "@/lib/env";
 import { serveTelegramWebhook } from "@/server/channels/telegram/handle-webhook";
 import { getAppPool, getSystemPool } from "@/server/db/app-pool";
 import { createProbes, serveProbes } from "@/server/health/probes";
+import { metrics, registerPoolMetrics, routeOf } from "@/server/metrics/registry";
 import { projectRoot } from "@/server/config/data-dir";
 import { runMain } from "@/server/config/fail";
 import { bootstrap } from "@/server/runtime/bootstrap";
@@ -26,7 +27,13 @@ runMain(async () => {
   const webhookDeps = { pool: getAppPool(), systemPool: getSystemPool(), log };
   const probes = createProbes({ proc: "web", db, connectionString: process.env.DATABASE_URL! });
   process.env.NEXTAUTH_URL ??= publicUrl(config);
+  registerPoolMetrics(webhookDeps.pool, "app");
+  registerPoolMetrics(webhookDeps.systemPool, "system");
   const server = createServer((req, res) => {
+    const started = performance.now();
+    res.once("finish", () => {
+      metrics().httpDuration.observe({ route: routeOf(req.url), method: req.method ?? "GET", status: String(res.statusCode) }, (performance.now() - started) / 1000);
+    });
     // Rate limits and the audit log key on the client's address; without a trusted
     // proxy in front, a client-sent X-Forwarded-For must not choose it.
     if (!config.TRUST_PROXY) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "unknown";

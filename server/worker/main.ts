@@ -1,6 +1,7 @@
 import { runMain } from "@/server/config/fail";
 import { createHealthServer } from "@/server/health/health-server";
 import { createProbes } from "@/server/health/probes";
+import { registerPoolMetrics, registerQueueMetrics } from "@/server/metrics/registry";
 import { bootstrap } from "@/server/runtime/bootstrap";
 import { listen } from "@/server/runtime/listen";
 import { onShutdown } from "@/server/runtime/shutdown";
@@ -23,9 +24,11 @@ runMain(async () => {
   liveness.start();
   const poller = startPolling({ databaseUrl, systemDb: getSystemDb(), pool: getAppPool(), log });
   const probes = createProbes({ proc: "worker", db, connectionString: databaseUrl });
+  registerPoolMetrics(getAppPool(), "app");
+  registerQueueMetrics(getSystemDb());
   const server = createHealthServer("worker", db, probes);
-  await listen(server, config.WORKER_PORT, "WORKER_PORT", "127.0.0.1");
-  log.info({ port: config.WORKER_PORT }, "worker listening");
+  await listen(server, config.WORKER_PORT, "WORKER_PORT", config.WORKER_HOST);
+  log.info({ port: config.WORKER_PORT, host: config.WORKER_HOST }, "worker listening");
   onShutdown(log, async () => {
     probes.drain();
     // Stop claiming jobs and let running ones finish; unfinished ones are released to another worker.
