@@ -1,6 +1,6 @@
 /**
  * The one error type of the domain. Services throw it; the tRPC layer and route
- * handlers map its code to a status once (see `httpStatusOf`).
+ * handlers map its code to a status once (server/api/trpc.ts, server/http/api-error.ts).
  */
 export const appErrorCodes = {
   BAD_REQUEST: 400,
@@ -23,10 +23,6 @@ export class AppError extends Error {
     super(message);
     this.name = "AppError";
   }
-}
-
-export function httpStatusOf(code: AppErrorCode): number {
-  return appErrorCodes[code];
 }
 
 /** Postgres unique violation, as Prisma reports it. */

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z } from "zod";
@@ -14,6 +13,8 @@ import { AppError } from "@/server/errors";
 import { consumeOrThrow, getRateLimiters, type RateLimiters } from "@/server/security/rate-limit";
 import type { Actor } from "@/server/services/audit/record-audit";
 import { metrics } from "@/server/metrics/registry";
+import { REQUEST_ID_HEADER, requestIdFrom } from "@/server/http/api-error";
+import { requestContext } from "@/server/http/request-context";
 
 /**
  * 1. Context: who is calling and from where, resolved once per request from the
@@ -39,7 +40,7 @@ export async function createContext(opts: { headers: Headers }): Promise<Context
     systemDb,
     limiters: getRateLimiters(),
     headers: opts.headers,
-    requestId: opts.headers.get("x-request-id") ?? randomUUID(),
+    requestId: requestIdFrom(opts.headers.get(REQUEST_ID_HEADER)),
     ip: clientIp(opts.headers),
     principal,
     invalidApiKey,
@@ -52,12 +53,20 @@ export async function createContext(opts: { headers: Headers }): Promise<Context
  */
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, ctx }) {
     const cause = error.cause;
+    const requestId = ctx?.requestId ?? requestContext.getStore()?.requestId;
+    // What went wrong inside is for the log (the route handler writes it once, with this id), not the client.
+    const hidden = error.code === "INTERNAL_SERVER_ERROR" && process.env.NODE_ENV === "production";
+    // No stack traces to clients in production.
+    const data = { ...shape.data };
+    if (process.env.NODE_ENV === "production") delete data.stack;
     return {
       ...shape,
+      message: hidden ? `something went wrong on our side; quote request id ${requestId ?? "(none)"} when you report it` : shape.message,
       data: {
-        ...shape.data,
+        ...data,
+        requestId,
         fieldErrors:
           cause instanceof z.ZodError
             ? z.flattenError(cause).fieldErrors

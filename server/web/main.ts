@@ -4,6 +4,7 @@ import { publicUrl } from "@/lib/env";
 import { serveTelegramWebhook } from "@/server/channels/telegram/handle-webhook";
 import { getAppPool, getSystemPool } from "@/server/db/app-pool";
 import { createProbes, serveProbes } from "@/server/health/probes";
+import { REQUEST_ID_HEADER, requestIdFrom } from "@/server/http/api-error";
 import { metrics, registerPoolMetrics, routeOf } from "@/server/metrics/registry";
 import { projectRoot } from "@/server/config/data-dir";
 import { runMain } from "@/server/config/fail";
@@ -37,10 +38,15 @@ runMain(async () => {
     // Rate limits and the audit log key on the client's address; without a trusted
     // proxy in front, a client-sent X-Forwarded-For must not choose it.
     if (!config.TRUST_PROXY) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "unknown";
+    // Every request has an id (the client's own when it is well-formed), echoed in the response and
+    // seen by everything that handles it (tRPC's context, the audit log, error envelopes).
+    const requestId = requestIdFrom(typeof req.headers[REQUEST_ID_HEADER] === "string" ? req.headers[REQUEST_ID_HEADER] : undefined);
+    req.headers[REQUEST_ID_HEADER] = requestId;
+    res.setHeader(REQUEST_ID_HEADER, requestId);
     if (serveProbes(req, res, probes, "/api/health")) return;
     if (serveTelegramWebhook(req, res, webhookDeps)) return;
     handle(req, res).catch((error: unknown) => {
-      log.error({ err: error, url: req.url }, "request failed");
+      log.error({ err: error, url: req.url, requestId }, "request failed");
       if (!res.headersSent) res.writeHead(500).end();
     });
   });

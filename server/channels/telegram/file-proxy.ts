@@ -2,6 +2,7 @@ import { z } from "zod";
 import { tenantForRequest } from "@/server/auth/tenant-for-request";
 import type { AppDb, SystemDb } from "@/server/db/client";
 import { withTenant } from "@/server/db/tenant-scope";
+import { apiErrorResponse } from "@/server/http/api-error";
 import type { Logger } from "@/server/logger";
 import { channelApi, channelFileUrl, describeTelegramError } from "./bot-api";
 import type { Attachment } from "./normalize-update";
@@ -9,7 +10,6 @@ import type { Attachment } from "./normalize-update";
 /** Inbound attachments carry Telegram's file id; an agent's carry our upload id (and the file id once sent). */
 type StoredAttachment = Omit<Attachment, "fileId"> & { fileId?: string; uploadId?: string };
 
-const json = (status: number, error: string) => Response.json({ error }, { status, headers: { "cache-control": "no-store" } });
 
 /**
  * GET /api/t/<slug>/files/<messageId>/<index>: a message's attachment, streamed
@@ -23,10 +23,11 @@ export async function proxyAttachment(
   deps: { appDb: AppDb; systemDb: SystemDb; log: Logger },
 ): Promise<Response> {
   const access = await tenantForRequest(deps.systemDb, request.headers, params.slug, "conversations:read");
-  if ("status" in access) return json(access.status, access.status === 401 ? "sign in or pass an API key" : "not found");
+  const notFound = () => apiErrorResponse(request, "NOT_FOUND", "no such file");
+  if ("status" in access) return access.status === 401 ? apiErrorResponse(request, "UNAUTHORIZED", "sign in or pass an API key") : notFound();
   const { tenantId } = access;
   const index = Number(params.index);
-  if (!z.uuid().safeParse(params.messageId).success || !Number.isInteger(index) || index < 0) return json(404, "not found");
+  if (!z.uuid().safeParse(params.messageId).success || !Number.isInteger(index) || index < 0) return notFound();
 
   const found = await withTenant(deps.appDb, tenantId, async (tx) => {
     const message = await tx.message.findUnique({ where: { id: params.messageId }, include: { conversation: { include: { channel: true } } } });
@@ -36,23 +37,23 @@ export async function proxyAttachment(
     const upload = attachment.uploadId ? await tx.upload.findUnique({ where: { id: attachment.uploadId } }) : null;
     return { attachment, channel: message.conversation.channel, upload };
   });
-  if (!found) return json(404, "not found");
+  if (!found) return notFound();
   if (found.upload) {
     const { bytes, mimeType, size, fileName } = found.upload;
     return fileResponse(new Uint8Array(bytes), { type: mimeType, length: String(size), name: fileName, inline: found.attachment.kind !== "document" });
   }
-  if (!found.attachment.fileId) return json(404, "not found");
+  if (!found.attachment.fileId) return notFound();
 
   let file;
   try {
     file = await channelApi(found.channel, 15).getFile(found.attachment.fileId!);
   } catch (error) {
     deps.log.warn({ messageId: params.messageId, reason: describeTelegramError(error) }, "attachment not available");
-    return json(502, `the file is not available from Telegram (${describeTelegramError(error)})`);
+    return apiErrorResponse(request, "BAD_GATEWAY", `the file is not available from Telegram (${describeTelegramError(error)})`);
   }
-  if (!file.file_path) return json(502, "Telegram gave no download for this file (over 20 MB?)");
+  if (!file.file_path) return apiErrorResponse(request, "BAD_GATEWAY", "Telegram gave no download for this file (over 20 MB?)");
   const upstream = await fetch(channelFileUrl(found.channel, file.file_path)).catch(() => null);
-  if (!upstream?.ok || !upstream.body) return json(502, "the file could not be downloaded from Telegram");
+  if (!upstream?.ok || !upstream.body) return apiErrorResponse(request, "BAD_GATEWAY", "the file could not be downloaded from Telegram");
   return fileResponse(upstream.body, {
     type: found.attachment.mimeType ?? upstream.headers.get("content-type") ?? "application/octet-stream",
     length: upstream.headers.get("content-length"),

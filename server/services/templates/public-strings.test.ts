@@ -105,12 +105,12 @@ describe("GET /api/public/<slug>/i18n/<locale>", () => {
   it("answers 404 for an unknown workspace and 400 for a malformed slug or locale, as JSON errors not cached", async () => {
     const unknown = await get("no-such-workspace", "en");
     expect(unknown.status).toBe(404);
-    expect(await unknown.json()).toEqual({ error: "no such workspace" });
+    expect(await unknown.json()).toEqual({ error: { code: "NOT_FOUND", message: "no such workspace", requestId: expect.any(String) } });
     expect(unknown.headers.get("cache-control")).toBe("no-store");
     for (const [slug, locale] of [["public-a", "en_US!"], ["public-a", "12"], ["Public A", "en"], ["-a", "en"]] as const) {
       const response = await get(slug, locale);
       expect(response.status, `${slug} ${locale}`).toBe(400);
-      expect(((await response.json()) as { error: string }).error).toMatch(/^not a /);
+      expect(((await response.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/^not a /) });
     }
   });
 });

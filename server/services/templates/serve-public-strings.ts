@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { AppDb, SystemDb } from "@/server/db/client";
-import { AppError, httpStatusOf } from "@/server/errors";
+import { AppError } from "@/server/errors";
+import { apiErrorResponse } from "@/server/http/api-error";
 import { publicStrings } from "./public-strings";
 
 /** Public, so any site may embed them (the web chat widget); nothing here depends on who asks. */
@@ -27,7 +28,7 @@ export async function servePublicStrings(request: Request, params: { slug: strin
     strings = await publicStrings(deps, params);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    return Response.json({ error: error.message }, { status: httpStatusOf(error.code), headers: { ...shared, "cache-control": "no-store" } });
+    return apiErrorResponse(request, error.code, error.message, { headers: shared });
   }
   const body = JSON.stringify(strings);
   const etag = `"${createHash("sha256").update(body).digest("base64url")}"`;
