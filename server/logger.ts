@@ -1,5 +1,4 @@
-import pino, { type DestinationStream, type Logger } from "pino";
-import { requestContext } from "@/server/http/request-context";
+import pino, { type Logger } from "pino";
 
 export type ProcessName = "start" | "web" | "realtime" | "worker" | "telegram" | "admin" | "test";
 
@@ -31,19 +30,13 @@ export const redactPaths = [
  * One JSON line per event on stdout; `npm start` prettifies and prefixes them
  * (server/start/log-sink.ts), so every process logs the same way.
  */
-export function createLogger(proc: ProcessName, level = process.env.LOG_LEVEL ?? "info", destination?: DestinationStream): Logger {
-  const options = {
+export function createLogger(proc: ProcessName, level = process.env.LOG_LEVEL ?? "info"): Logger {
+  return pino({
     level,
     base: { proc, pid: process.pid },
     redact: { paths: redactPaths, censor: "[redacted]" },
     timestamp: pino.stdTimeFunctions.isoTime,
-    // Inside a request (or a job it caused), every line carries its id: one id finds a message's whole journey.
-    mixin: () => {
-      const current = requestContext.getStore();
-      return current ? { requestId: current.requestId } : {};
-    },
-  };
-  return destination ? pino(options, destination) : pino(options);
+  });
 }
 
 export type { Logger };

@@ -1,7 +1,6 @@
 import { Logger, runMigrations } from "graphile-worker";
 import pg from "pg";
 import { APP_ROLE, type DbClient } from "@/server/db/client";
-import { requestContext } from "@/server/http/request-context";
 
 /**
  * Jobs are graphile-worker's, in its own schema of the same database, so a job
@@ -45,15 +44,9 @@ export type JobSpec = {
   maxAttempts?: number;
 };
 
-/** A job carries the id of the request that caused it, so the worker's lines for it carry the same id. */
-export function withRequestId<P extends Record<string, unknown>>(payload: P): P & { requestId?: string } {
-  const requestId = requestContext.getStore()?.requestId;
-  return requestId ? { ...payload, requestId } : payload;
-}
-
 /** Enqueues on the caller's connection: inside a transaction, the job commits with it. */
 export async function enqueue(db: DbClient, job: JobSpec): Promise<void> {
   await db.$executeRaw`SELECT public.app_add_job(
-    ${job.task}, ${JSON.stringify(withRequestId(job.payload))}::json, ${job.queue ?? null}::text,
+    ${job.task}, ${JSON.stringify(job.payload)}::json, ${job.queue ?? null}::text,
     ${job.runAt ?? null}::timestamptz, ${job.maxAttempts ?? null}::int, ${job.key ?? null}::text)`;
 }

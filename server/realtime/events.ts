@@ -7,14 +7,12 @@ import { withTenantSql } from "@/server/db/app-pool";
 export type LoggedEvent = RealtimeEvent & {
   /** Private notes and anything about them reach agents only, never API keys. */
   agentsOnly: boolean;
-  /** The request that caused it (server-side only, for the logs). */
-  requestId: string | null;
 };
 
 
-const columns = (alias: string) => `${alias}.id::text AS id, ${alias}."tenantId", ${alias}.type, ${alias}."conversationId", ${alias}.payload, ${alias}."createdAt", ${alias}."requestId"`;
+const columns = (alias: string) => `${alias}.id::text AS id, ${alias}."tenantId", ${alias}.type, ${alias}."conversationId", ${alias}.payload, ${alias}."createdAt"`;
 
-export type EventRow = { id: string; tenantId: string; type: string; conversationId: string | null; payload: Record<string, unknown>; createdAt: Date; requestId?: string | null };
+export type EventRow = { id: string; tenantId: string; type: string; conversationId: string | null; payload: Record<string, unknown>; createdAt: Date };
 
 export function toLoggedEvent(row: EventRow): LoggedEvent {
   const message = row.payload.message as { isPrivate?: boolean } | undefined;
@@ -26,7 +24,6 @@ export function toLoggedEvent(row: EventRow): LoggedEvent {
     at: row.createdAt.toISOString(),
     agentsOnly: message?.isPrivate === true,
     data: row.payload,
-    requestId: row.requestId ?? null,
   };
 }
 

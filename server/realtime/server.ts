@@ -115,7 +115,6 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       // Every node follows the log for its own sockets: emitting beyond this node would deliver twice.
       io.local.to(rooms).emit(event.type, wire(event));
       metrics().realtimeFanout.observe(Math.max(0, Date.now() - Date.parse(event.at)) / 1000);
-      log.debug({ requestId: event.requestId ?? undefined, eventId: event.eventId, type: event.type, tenantId: event.tenantId }, "realtime: event emitted");
     }
   };
 

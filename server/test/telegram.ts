@@ -2,17 +2,17 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { TelegramEmulator } from "@/e2e/telegram-emulator/emulator";
 import { serveTelegramWebhook } from "@/server/channels/telegram/handle-webhook";
-import { createLogger, type Logger } from "@/server/logger";
+import { createLogger } from "@/server/logger";
 import type { TestDatabase } from "./database";
 
 /**
  * The Telegram side of a test: the Bot API emulator, and our webhook handler
  * served over real HTTP so the emulator delivers to it as Telegram would.
  */
-export async function startTelegram(database: TestDatabase, options: ConstructorParameters<typeof TelegramEmulator>[0] = {}, harness: { log?: Logger } = {}) {
+export async function startTelegram(database: TestDatabase, options: ConstructorParameters<typeof TelegramEmulator>[0] = {}) {
   const emulator = new TelegramEmulator({ retryBaseMs: 50, retryMaxMs: 500, ...options });
   const apiRoot = await emulator.start();
-  const log = harness.log ?? createLogger("test", "silent");
+  const log = createLogger("test", "silent");
   const deps = { pool: database.appPool, systemPool: database.systemPool, log };
   // The web process's own webhook path (it serves webhooks ahead of Next.js).
   const server: Server = createServer((req, res) => {

@@ -1,4 +1,4 @@
-import { Logger as WorkerLogger, run, type JobHelpers, type Runner, type TaskList, type WorkerEvents } from "graphile-worker";
+import { Logger as WorkerLogger, run, type Runner, type WorkerEvents } from "graphile-worker";
 import type { AppDb, SystemDb } from "@/server/db/client";
 import type { Logger } from "@/server/logger";
 import { deliverMessage, RetryLater, type SendLimits } from "@/server/channels/telegram/deliver-message";
@@ -8,24 +8,6 @@ import { runAutoReply } from "@/server/services/automation/auto-reply";
 import { AUTO_REPLY_TASK, type AutoReplyJob } from "@/server/services/automation/auto-reply-trigger";
 import { DELIVER_TASK } from "@/server/services/messages/send-message";
 import { scheduledJobs, scheduledTaskList } from "./scheduled-tasks";
-import { requestContext } from "@/server/http/request-context";
-
-/**
- * Each job runs inside the request context of the request that enqueued it
- * (its payload's requestId; the job's own id for scheduled work), so every log
- * line of the job carries the id that started the customer message's journey.
- */
-function traced(list: TaskList): TaskList {
-  return Object.fromEntries(
-    Object.entries(list).map(([name, task]) => [
-      name,
-      (payload: unknown, helpers: JobHelpers) => {
-        const requestId = (payload as { requestId?: unknown } | null)?.requestId;
-        return requestContext.run({ requestId: typeof requestId === "string" ? requestId : `job:${helpers.job.id}` }, () => task!(payload, helpers));
-      },
-    ]),
-  );
-}
 
 /**
  * The worker's job runner: graphile-worker claims each job in one process
@@ -58,7 +40,7 @@ export async function startDeliveryRunner(options: {
     events: options.events,
     logger,
     ...(options.scheduled ? { parsedCronItems: scheduledJobs } : {}),
-    taskList: traced({
+    taskList: {
       ...(options.scheduled ? scheduledTaskList({ appDb: options.appDb, systemDb: options.scheduled.systemDb, log }) : {}),
       [AUTO_REPLY_TASK]: async (payload) => {
         const job = payload as AutoReplyJob;
@@ -83,6 +65,6 @@ export async function startDeliveryRunner(options: {
           throw error;
         }
       },
-    }),
+    },
   });
 }

@@ -8,8 +8,6 @@ import { metrics } from "@/server/metrics/registry";
 import { announceEvents } from "@/server/realtime/announce";
 import { ingestUpdate } from "./ingest-update";
 import { updateSchema } from "./normalize-update";
-import { REQUEST_ID_HEADER, requestIdFrom } from "@/server/http/api-error";
-import { requestContext } from "@/server/http/request-context";
 
 /** Telegram's own limit for a webhook body is far below this; anything bigger is not Telegram. */
 const MAX_BODY_BYTES = 1_000_000;
@@ -113,7 +111,6 @@ export async function takeWebhook(request: WebhookRequest, deps: WebhookDeps): P
       ingestUpdate(client, { tenantId: channel.tenantId, channelId: channel.id }, parsed.data),
     );
     counter.inc({ result });
-    deps.log.debug({ channelId, updateId: parsed.data.update_id, result }, "webhook: update taken");
     if (result === "ok") announceEvents(deps.systemPool);
     return { status: 200, body: { ok: true, result } };
   } catch (error) {
@@ -156,20 +153,15 @@ export function serveTelegramWebhook(req: IncomingMessage, res: ServerResponse, 
   const channelId = req.method === "POST" ? webhookPath.exec(req.url ?? "")?.[1] : undefined;
   if (channelId === undefined) return false;
   const secret = req.headers["x-telegram-bot-api-secret-token"];
-  // Telegram sends no request id: each delivery gets one here, which the event and any job it causes carry on.
-  const header = req.headers[REQUEST_ID_HEADER];
-  const requestId = requestIdFrom(typeof header === "string" ? header : undefined);
-  requestContext.run({ requestId }, () =>
-    takeWebhook({ channelId: decodeURIComponent(channelId), secret: typeof secret === "string" ? secret : null, readBody: (limit) => readLimited(req, limit) }, deps)
-      .catch((error: unknown): WebhookAnswer => {
-        deps.log.error({ err: error }, "webhook: failed");
-        return unavailable;
-      })
-      .then((answer) => {
-        res.writeHead(answer.status, { ...answerHeaders(answer), [REQUEST_ID_HEADER]: requestId }).end(JSON.stringify(answer.body));
-        if (!req.complete) req.resume(); // the rest of an oversized (or unread) body is discarded, not buffered
-      }),
-  );
+  takeWebhook({ channelId: decodeURIComponent(channelId), secret: typeof secret === "string" ? secret : null, readBody: (limit) => readLimited(req, limit) }, deps)
+    .catch((error: unknown): WebhookAnswer => {
+      deps.log.error({ err: error }, "webhook: failed");
+      return unavailable;
+    })
+    .then((answer) => {
+      res.writeHead(answer.status, answerHeaders(answer)).end(JSON.stringify(answer.body));
+      if (!req.complete) req.resume(); // the rest of an oversized (or unread) body is discarded, not buffered
+    });
   return true;
 }
 

@@ -13,8 +13,6 @@ import {
 } from "@/server/services/automation/auto-reply-trigger";
 import { ANSWER_CALLBACK_ATTEMPTS, ANSWER_CALLBACK_TASK, type AnswerCallbackJob } from "./answer-callback";
 import { normalizeUpdate, type Attachment, type InboundChat, type MessageContent, type NormalizedUpdate, type Sender, type TelegramUpdate } from "./normalize-update";
-import { requestContext } from "@/server/http/request-context";
-import { withRequestId } from "@/server/jobs/queue";
 
 export type IngestResult = "ok" | "duplicate" | "ignored";
 
@@ -79,12 +77,11 @@ export async function ingestUpdate(db: pg.ClientBase, scope: Scope, update: Tele
 }
 
 async function recordEvent(db: pg.ClientBase, scope: Scope, type: EventType, conversationId: string | null, payload: Row): Promise<void> {
-  await prepared(db, `INSERT INTO "Event" ("tenantId", type, "conversationId", payload, "requestId") VALUES ($1, $2, $3, $4, $5)`, [
+  await prepared(db, `INSERT INTO "Event" ("tenantId", type, "conversationId", payload) VALUES ($1, $2, $3, $4)`, [
     scope.tenantId,
     type,
     conversationId,
     JSON.stringify(payload),
-    requestContext.getStore()?.requestId ?? null,
   ]);
 }
 
@@ -240,7 +237,7 @@ async function takeMessage(db: pg.ClientBase, scope: Scope, updateId: number, up
   if (update.callbackQueryId) {
     // Answered by the worker after this commits: the customer's button stops spinning.
     const job: AnswerCallbackJob = { tenantId: scope.tenantId, channelId: scope.channelId, callbackQueryId: update.callbackQueryId };
-    await prepared(db, `SELECT public.app_add_job($1, $2::json, NULL, NULL, $3, NULL)`, [ANSWER_CALLBACK_TASK, JSON.stringify(withRequestId(job)), ANSWER_CALLBACK_ATTEMPTS]);
+    await prepared(db, `SELECT public.app_add_job($1, $2::json, NULL, NULL, $3, NULL)`, [ANSWER_CALLBACK_TASK, JSON.stringify(job), ANSWER_CALLBACK_ATTEMPTS]);
   }
   // The workspace's auto-reply settings come from a cache of a few seconds: no settings read per message.
   const automation = await cachedAutomationSettings(scope.tenantId, async () => {
@@ -251,7 +248,7 @@ async function takeMessage(db: pg.ClientBase, scope: Scope, updateId: number, up
   if (mayNeedAutoReply(automation, { at: message.createdAt as Date }, before)) {
     // Committed with the message; the job decides whether a greeting or an away reply is due.
     const job: AutoReplyJob = { tenantId: scope.tenantId, conversationId };
-    await prepared(db, `SELECT public.app_add_job($1, $2::json, NULL, NULL, $3, $4)`, [AUTO_REPLY_TASK, JSON.stringify(withRequestId(job)), AUTO_REPLY_ATTEMPTS, autoReplyJobKey(conversationId)]);
+    await prepared(db, `SELECT public.app_add_job($1, $2::json, NULL, NULL, $3, $4)`, [AUTO_REPLY_TASK, JSON.stringify(job), AUTO_REPLY_ATTEMPTS, autoReplyJobKey(conversationId)]);
   }
   return "ok";
 }

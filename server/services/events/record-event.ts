@@ -1,6 +1,5 @@
 import type { RealtimeEventType } from "@/lib/realtime/events";
 import type { DbClient } from "@/server/db/client";
-import { requestContext } from "@/server/http/request-context";
 
 /** The realtime event names agents' inboxes listen for (Chatwoot's, which integrators know; lib/realtime/events.ts). */
 export type EventType = RealtimeEventType;
@@ -14,12 +13,6 @@ export async function recordEvent(
   event: { tenantId: string; type: EventType; conversationId?: string; payload: Record<string, unknown> },
 ): Promise<void> {
   await db.event.create({
-    data: {
-      tenantId: event.tenantId,
-      type: event.type,
-      conversationId: event.conversationId,
-      payload: JSON.parse(JSON.stringify(event.payload)),
-      requestId: requestContext.getStore()?.requestId,
-    },
+    data: { tenantId: event.tenantId, type: event.type, conversationId: event.conversationId, payload: JSON.parse(JSON.stringify(event.payload)) },
   });
 }
