@@ -14,7 +14,6 @@ import { consumeOrThrow, getRateLimiters, type RateLimiters } from "@/server/sec
 import type { Actor } from "@/server/services/audit/record-audit";
 import { metrics } from "@/server/metrics/registry";
 import { REQUEST_ID_HEADER, requestIdFrom } from "@/server/http/api-error";
-import { requestContext } from "@/server/http/request-context";
 
 /**
  * 1. Context: who is calling and from where, resolved once per request from the
@@ -47,6 +46,17 @@ export async function createContext(opts: { headers: Headers }): Promise<Context
   };
 }
 
+/** Creating the context failed (the database is unreachable, say): the failure keeps the request's id for the error. */
+export class ContextFailure extends Error {
+  constructor(
+    readonly requestId: string,
+    cause: unknown,
+  ) {
+    super("the request could not be set up", { cause });
+    this.name = "ContextFailure";
+  }
+}
+
 /**
  * 2. Initialisation: superjson for Dates and BigInts; zod errors flattened into
  *    field errors a form can show next to each field (a service's own too); the wait of a rate limit.
@@ -55,7 +65,7 @@ const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error, ctx }) {
     const cause = error.cause;
-    const requestId = ctx?.requestId ?? requestContext.getStore()?.requestId;
+    const requestId = ctx?.requestId ?? (cause instanceof ContextFailure ? cause.requestId : undefined);
     // What went wrong inside is for the log (the route handler writes it once, with this id), not the client.
     const hidden = error.code === "INTERNAL_SERVER_ERROR" && process.env.NODE_ENV === "production";
     // No stack traces to clients in production.

@@ -36,6 +36,18 @@ describe("API errors in production", () => {
     expect(raw).not.toMatch(/secret-password|ECONNREFUSED|at .*\.ts:\d+/);
   });
 
+  it("tRPC: when the request cannot even be set up (the API key cannot be checked), the answer still names its request id", async () => {
+    const { GET } = await import("@/app/api/trpc/[trpc]/route");
+    const key = `sck_${"a".repeat(8)}_${"b".repeat(43)}`;
+    const response = await GET(new Request("http://localhost/api/trpc/me.get", { headers: { authorization: `Bearer ${key}`, "x-request-id": "setup-fails-1" } }));
+    expect(response.status).toBe(500);
+    const raw = await response.text();
+    const body = JSON.parse(raw) as { error: { json: { message: string; data: { requestId: string } } } };
+    expect(body.error.json.data.requestId).toBe("setup-fails-1");
+    expect(body.error.json.message).toContain("quote request id setup-fails-1");
+    expect(raw).not.toContain(key);
+  });
+
   it("tRPC: a client error keeps its code and message, with the request id", async () => {
     const { GET } = await import("@/app/api/trpc/[trpc]/route");
     const response = await GET(new Request("http://localhost/api/trpc/no.such.procedure"));
