@@ -11,6 +11,7 @@ import { Button } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { Field } from "@/components/ui/field";
 import { apiError } from "./api-error";
+import { QueryStatus } from "./query-status";
 import { Section } from "./settings-form-shell";
 
 function CreateKeyForm() {
@@ -95,9 +96,7 @@ export function ApiKeysSettings() {
       </Section>
       <Section title={t("listTitle")}>
         {failure ? <Alert tone="error">{failure.message}</Alert> : null}
-        {list.isPending ? <p className="text-sm text-slate-500" role="status">{t("loading")}</p> : null}
-        {list.isError ? <Alert tone="error">{t("loadFailed")}</Alert> : null}
-        {list.data?.length === 0 ? <p className="text-sm text-slate-500">{t("empty")}</p> : null}
+        <QueryStatus query={list} loading={t("loading")} failed={t("loadFailed")} empty={list.data?.length === 0 && t("empty")} />
         <ul className="divide-y divide-slate-200 dark:divide-slate-800">
           {list.data?.map((key) => (
             <li key={key.id} className="flex flex-wrap items-center justify-between gap-3 py-3 text-sm" data-testid="api-key-row">

@@ -5,10 +5,10 @@ import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
 import { auditActions, type AuditAction } from "@/lib/audit/actions";
 import { useTRPC } from "@/lib/trpc/client";
-import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { SelectField } from "@/components/ui/select-field";
+import { QueryStatus } from "./query-status";
 
 /** "2026-11-27" from a date input → the start (or the end) of that day, in the browser's time zone. */
 function dayBound(value: string, end: boolean): Date | undefined {
@@ -67,16 +67,7 @@ export function AuditLogSettings() {
         <Field label={t("from")} type="date" value={from} onChange={(event) => setFrom(event.target.value)} />
         <Field label={t("to")} type="date" value={to} onChange={(event) => setTo(event.target.value)} error={rangeError} />
       </div>
-      {log.isError ? (
-        <Alert tone="error">
-          {t("loadFailed")}{" "}
-          <button type="button" className="underline" onClick={() => void log.refetch()}>
-            {t("retry")}
-          </button>
-        </Alert>
-      ) : null}
-      {log.isPending && !rangeError ? <p className="text-sm text-slate-500" role="status">{t("loading")}</p> : null}
-      {log.isSuccess && items.length === 0 ? <p className="text-sm text-slate-500">{filtered ? t("noMatches") : t("empty")}</p> : null}
+      <QueryStatus query={log} loading={t("loading")} failed={t("loadFailed")} retryLabel={t("retry")} empty={log.isSuccess && items.length === 0 && (filtered ? t("noMatches") : t("empty"))} />
       {items.length > 0 ? (
         <div className="overflow-x-auto rounded-xl border border-slate-200 dark:border-slate-800">
           <table className="w-full text-left text-sm">

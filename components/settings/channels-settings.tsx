@@ -10,6 +10,7 @@ import { ConfirmButton } from "@/components/ui/confirm-button";
 import { Field } from "@/components/ui/field";
 import { SelectField } from "@/components/ui/select-field";
 import { apiError } from "./api-error";
+import { QueryStatus } from "./query-status";
 import { Section } from "./settings-form-shell";
 
 const tokenPattern = /^\d{5,16}:[A-Za-z0-9_-]{30,64}$/;
@@ -95,9 +96,7 @@ export function ChannelsSettings() {
       </Section>
       <Section title={t("listTitle")}>
         {failure ? <Alert tone="error">{failure.message}</Alert> : null}
-        {list.isPending ? <p className="text-sm text-slate-500" role="status">{t("loading")}</p> : null}
-        {list.isError ? <Alert tone="error">{t("loadFailed")}</Alert> : null}
-        {list.data?.length === 0 ? <p className="text-sm text-slate-500">{t("empty")}</p> : null}
+        <QueryStatus query={list} loading={t("loading")} failed={t("loadFailed")} empty={list.data?.length === 0 && t("empty")} />
         <ul className="flex flex-col gap-3">
           {list.data?.map((channel) => (
             <li key={channel.id} className="rounded-lg border border-slate-200 p-4 text-sm dark:border-slate-800" data-testid="channel-row">

@@ -9,6 +9,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { apiError } from "./api-error";
+import { QueryStatus } from "./query-status";
 
 const filters = ["all", "failed", "stuck"] as const;
 
@@ -44,15 +45,7 @@ export function DeliverySettings({ slug }: { slug: string }) {
       </div>
       {failure ? <Alert tone="error">{failure.message}</Alert> : null}
       {retry.isSuccess ? <Alert tone="success">{t("retried")}</Alert> : null}
-      {list.isPending ? <p className="text-sm text-slate-500" role="status">{t("loading")}</p> : null}
-      {list.isError ? (
-        <Alert tone="error">
-          {t("loadFailed")}{" "}
-          <button type="button" className="underline" onClick={() => void list.refetch()}>
-            {t("retryLoad")}
-          </button>
-        </Alert>
-      ) : null}
+      <QueryStatus query={list} loading={t("loading")} failed={t("loadFailed")} retryLabel={t("retryLoad")} />
       {list.isSuccess && items.length === 0 ? <p className="rounded-xl border border-dashed border-slate-300 p-8 text-center text-sm text-slate-500 dark:border-slate-700">{t("empty")}</p> : null}
       <ul className="flex flex-col gap-3">
         {items.map((item) => (

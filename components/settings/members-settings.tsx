@@ -12,6 +12,7 @@ import { ConfirmButton } from "@/components/ui/confirm-button";
 import { Field } from "@/components/ui/field";
 import { SelectField } from "@/components/ui/select-field";
 import { apiError } from "./api-error";
+import { QueryStatus } from "./query-status";
 import { Section } from "./settings-form-shell";
 
 type Role = "owner" | "admin" | "agent";
@@ -129,8 +130,7 @@ export function MembersSettings({ slug }: { slug: string }) {
       </Section>
       <Section title={t("membersTitle", { count: list.data?.members.length ?? 0 })}>
         {failure ? <Alert tone="error">{failure.message}</Alert> : null}
-        {list.isPending ? <p className="text-sm text-slate-500" role="status">{t("loading")}</p> : null}
-        {list.isError ? <Alert tone="error">{t("loadFailed")}</Alert> : null}
+        <QueryStatus query={list} loading={t("loading")} failed={t("loadFailed")} />
         <ul className="divide-y divide-slate-200 dark:divide-slate-800">
           {list.data?.members.map((member) => {
             const manageable = myRole === "owner" || member.role !== "owner";

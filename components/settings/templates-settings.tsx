@@ -6,6 +6,7 @@ import { useState } from "react";
 import { useTRPC } from "@/lib/trpc/client";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { QueryStatus } from "./query-status";
 import { emptyDraft, TemplateEditor } from "./template-editor";
 
 /** The workspace's templates on the left; the selected one (or a new one) in the editor. */
@@ -36,9 +37,7 @@ export function TemplatesSettings() {
           onChange={(event) => setSearch(event.target.value)}
           className="rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm dark:border-slate-700 dark:bg-slate-900"
         />
-        {list.isPending ? <p className="text-sm text-slate-500" role="status">{t("loading")}</p> : null}
-        {list.isError ? <Alert tone="error">{t("loadFailed")}</Alert> : null}
-        {list.data?.length === 0 ? <p className="text-sm text-slate-500">{search ? t("noMatches") : t("empty")}</p> : null}
+        <QueryStatus query={list} loading={t("loading")} failed={t("loadFailed")} empty={list.data?.length === 0 && (search ? t("noMatches") : t("empty"))} />
         <ul className="flex flex-col gap-1" aria-label={t("listLabel")}>
           {list.data?.map((item) => (
             <li key={item.id}>
