@@ -6,8 +6,7 @@ import { useState } from "react";
 import { auditActions, type AuditAction } from "@/lib/audit/actions";
 import { useTRPC } from "@/lib/trpc/client";
 import { Button } from "@/components/ui/button";
-import { Field } from "@/components/ui/field";
-import { SelectField } from "@/components/ui/select-field";
+import { Field, SelectField } from "@/components/ui/field";
 import { QueryStatus } from "./query-status";
 
 /** "2026-11-27" from a date input → the start (or the end) of that day, in the browser's time zone. */

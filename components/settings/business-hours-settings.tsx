@@ -5,8 +5,7 @@ import Link from "next/link";
 import { useTranslations } from "next-intl";
 import type { Settings } from "@/lib/settings/schema";
 import { useTRPC } from "@/lib/trpc/client";
-import { Field } from "@/components/ui/field";
-import { SelectField } from "@/components/ui/select-field";
+import { Field, SelectField } from "@/components/ui/field";
 import { FieldError, Section, SettingSourceNote, SettingsFormShell } from "./settings-form-shell";
 import { useSettingsForm } from "./use-settings-form";
 

@@ -2,8 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useMemo } from "react";
-import { Field } from "@/components/ui/field";
-import { SelectField } from "@/components/ui/select-field";
+import { Field, SelectField } from "@/components/ui/field";
 import { Section, SettingSourceNote, SettingsFormShell } from "./settings-form-shell";
 import { useSettingsForm } from "./use-settings-form";
 

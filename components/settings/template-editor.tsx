@@ -10,8 +10,7 @@ import { useTRPC } from "@/lib/trpc/client";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm-button";
-import { Field } from "@/components/ui/field";
-import { SelectField } from "@/components/ui/select-field";
+import { Field, SelectField } from "@/components/ui/field";
 import { apiError } from "./api-error";
 
 type Draft = { key: string; kind: (typeof templateKinds)[number]; description: string; published: boolean; variants: { locale: string; body: string }[] };
