@@ -6,6 +6,9 @@ import type { SystemDb } from "@/server/db/client";
  * One Prometheus registry per process (kept on globalThis: Next.js bundles
  * routes separately and each bundle must count into the same series).
  */
+/** Buckets for request-like durations, from a cached read to a slow page. */
+const requestBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
 function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -33,14 +36,14 @@ function createMetrics() {
       name: "http_request_duration_seconds",
       help: "HTTP requests of the web process, by route kind, method and status",
       labelNames: ["route", "method", "status"] as const,
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      buckets: requestBuckets,
       registers: [registry],
     }),
     trpcDuration: new Histogram({
       name: "trpc_procedure_duration_seconds",
       help: "tRPC procedures, by procedure, type and result (ok or the error code)",
       labelNames: ["procedure", "type", "result"] as const,
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      buckets: requestBuckets,
       registers: [registry],
     }),
     realtimeSockets: new Gauge({
