@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isTimeZone } from "@/lib/time-zone";
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "use HH:MM, 24-hour");
 const interval = z
@@ -7,14 +8,6 @@ const interval = z
   .refine((value) => value.from < value.to, { message: "the end must be after the start", path: ["to"] });
 const day = z.array(interval).max(4, "at most 4 intervals a day");
 
-function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Every workspace setting, one zod schema per key: what `settings.update` accepts. */
 export const settingSchemas = {

@@ -3,16 +3,8 @@ import { cookies, headers } from "next/headers";
 import { isConsoleLocale, negotiateLocale, type ConsoleLocale } from "@/lib/i18n/locales";
 import { consoleMessages } from "@/lib/i18n/messages";
 import { currentUser } from "@/server/auth/session";
+import { isTimeZone } from "@/lib/time-zone";
 
-function isTimeZone(value: string | undefined): value is string {
-  if (!value) return false;
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * The console's language is the signed-in user's choice (User.locale), else the
