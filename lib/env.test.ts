@@ -60,6 +60,7 @@ describe("environment validation", () => {
     ]);
     expect(errorsFor({ ENCRYPTION_KEY: "xyz" })[0]).toMatch(/^ENCRYPTION_KEY must be 64 hexadecimal characters/);
     expect(errorsFor({ REDIS_URL: "http://localhost:6379" })[0]).toMatch(/^REDIS_URL must be a URL starting with redis:\/\//);
+    expect(errorsFor({ OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" })[0]).toMatch(/^OTEL_EXPORTER_OTLP_ENDPOINT must be a URL starting with http:\/\/ or https:\/\//);
   });
 
   it("reports every bad value at once, one line each", () => {

@@ -95,6 +95,8 @@ export const envSchema = z
       z.string().regex(/^\d+$/, "must be a whole number of seconds").transform(Number).refine((n) => n >= 1, "must be at least 1").default(30),
     ),
     METRICS_TOKEN: z.preprocess(emptyAsUnset, z.string().min(16, "must be at least 16 characters").optional()),
+    // Read by the OpenTelemetry SDK itself (with the other OTEL_* variables); checked here so a typo fails at start.
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(emptyAsUnset, url(["http:", "https:"], "http://otel-collector:4318").optional()),
     LOG_LEVEL: z.preprocess(
       emptyAsUnset,
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -1,4 +1,4 @@
-import pino, { type Logger } from "pino";
+import pino, { type DestinationStream, type Logger } from "pino";
 
 export type ProcessName = "start" | "web" | "realtime" | "worker" | "telegram" | "admin" | "test";
 
@@ -30,13 +30,14 @@ export const redactPaths = [
  * One JSON line per event on stdout; `npm start` prettifies and prefixes them
  * (server/start/log-sink.ts), so every process logs the same way.
  */
-export function createLogger(proc: ProcessName, level = process.env.LOG_LEVEL ?? "info"): Logger {
-  return pino({
+export function createLogger(proc: ProcessName, level = process.env.LOG_LEVEL ?? "info", destination?: DestinationStream): Logger {
+  const options = {
     level,
     base: { proc, pid: process.pid },
     redact: { paths: redactPaths, censor: "[redacted]" },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type { Logger };

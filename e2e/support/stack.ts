@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { childEnv } from "../../server/test/child-env";
@@ -35,6 +35,9 @@ export async function startStack(): Promise<Stack> {
     TELEGRAM_EMULATOR_PORT: String(await freePort()),
     EMBEDDED_POSTGRES_PORT: String(await freePort()),
     LOG_FORMAT: "json",
+    // Everything the product logs during the browser tests is kept (test-results/e2e-stack.log) and
+    // searched for secrets by CI (scripts/check-log-secrets.ts): debug level, so nothing is left out.
+    LOG_LEVEL: "debug",
   };
   // Bots an admin connects through the Channels page live in the same emulator as the demo bot.
   env.TELEGRAM_API_ROOT = `http://127.0.0.1:${env.TELEGRAM_EMULATOR_PORT}`;
@@ -45,9 +48,12 @@ export async function startStack(): Promise<Stack> {
     detached: true,
   });
   const output: string[] = [];
+  mkdirSync(path.join(root, "test-results"), { recursive: true });
+  const log = createWriteStream(path.join(root, "test-results", "e2e-stack.log"));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the stack did not start:\n${output.join("\n")}`)), 300_000);
     const onData = (chunk: Buffer) => {
+      log.write(chunk);
       for (const line of chunk.toString("utf8").split("\n")) {
         if (!line) continue;
         output.push(line);
@@ -86,6 +92,7 @@ export async function startStack(): Promise<Stack> {
         // already stopped
       }
       rmSync(base, { recursive: true, force: true });
+      log.end();
     },
   };
 }

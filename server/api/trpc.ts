@@ -13,6 +13,7 @@ import { AppError } from "@/server/errors";
 import { consumeOrThrow, getRateLimiters, type RateLimiters } from "@/server/security/rate-limit";
 import type { Actor } from "@/server/services/audit/record-audit";
 import { metrics } from "@/server/metrics/registry";
+import { inSpan } from "@/server/telemetry/tracing";
 import { REQUEST_ID_HEADER, requestIdFrom } from "@/server/http/api-error";
 
 /**
@@ -116,7 +117,7 @@ export const createCallerFactory = t.createCallerFactory;
 /** Every call's duration and outcome, by procedure (a fixed set of names: no ids in labels). */
 const timed = t.middleware(async ({ path, type, next }) => {
   const started = performance.now();
-  const result = await next();
+  const result = await inSpan(`trpc ${path}`, { attributes: { "rpc.system": "trpc", "rpc.method": path } }, () => next());
   metrics().trpcDuration.observe({ procedure: path, type, result: result.ok ? "ok" : result.error.code }, (performance.now() - started) / 1000);
   return result;
 });
@@ -173,7 +174,7 @@ export const tenantProcedure = authedProcedure.use(async ({ ctx, next, type }) =
     // A failed procedure must not commit what it wrote before failing.
     if (!result.ok) throw result.error;
     return result;
-  });
+  }, { requestId: ctx.requestId });
   // What a change recorded in the event log reaches agents through (see server/realtime/announce.ts).
   if (type === "mutation") announceEvents(ctx.systemDb);
   return result;

@@ -1,5 +1,7 @@
 import pg from "pg";
 import { APP_ROLE } from "./client";
+import { isRequestId } from "@/server/http/api-error";
+import { originSettings, type TransactionOrigin } from "./tenant-scope";
 
 /**
  * A plain node-postgres pool running as the app role, for the one path where
@@ -49,12 +51,19 @@ export function getAppPool(): pg.Pool {
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export async function withTenantSql<T>(pool: pg.Pool, tenantId: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  // Inlined (after checking it is a uuid) so BEGIN and the setting take one round trip.
+/** withTenant for this pool; `origin.requestId` becomes `app.request_id`, as there. */
+export async function withTenantSql<T>(pool: pg.Pool, tenantId: string, fn: (client: pg.PoolClient) => Promise<T>, origin: TransactionOrigin = {}): Promise<T> {
+  // Inlined (after checking their shape: a uuid, and a request id has no quotes) so BEGIN and the settings take one round trip.
   if (!uuidPattern.test(tenantId)) throw new Error("tenant id is not a uuid");
+  const { requestId, traceparent } = originSettings(origin);
+  if (requestId !== "" && !isRequestId(requestId)) throw new Error("request id is malformed");
   const client = await pool.connect();
   try {
-    await client.query(`BEGIN; SELECT set_config('app.tenant_id', '${tenantId}', true)`);
+    // currentTraceparent gives "" or a checked W3C traceparent (hex and dashes).
+    await client.query(
+      `BEGIN; SELECT set_config('app.tenant_id', '${tenantId}', true), set_config('app.request_id', '${requestId}', true)` +
+        (traceparent ? `, set_config('app.traceparent', '${traceparent}', true)` : ""),
+    );
     const result = await fn(client);
     await client.query("COMMIT");
     return result;

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { currentTraceparent } from "@/server/telemetry/tracing";
 import { Prisma } from "./generated/client";
 
 /**
@@ -92,6 +93,22 @@ type TransactionCapable<Tx> = {
   $transaction<R>(fn: (tx: Tx) => Promise<R>, options?: { maxWait?: number; timeout?: number }): Promise<R>;
 };
 
+/** What a transaction records about why it ran, beside its tenant. */
+export type TransactionOrigin = {
+  /**
+   * The request (or job) it works for. Set as `app.request_id` for the transaction:
+   * events written in it record it and jobs enqueued in it carry it (the Event
+   * column's default and public.app_add_job read the setting), so nobody has to
+   * remember to pass it on.
+   */
+  requestId?: string;
+};
+
+/** The transaction's settings beyond the tenant: the request id, and the trace context when tracing is on. */
+export function originSettings(origin: TransactionOrigin): { requestId: string; traceparent: string } {
+  return { requestId: origin.requestId ?? "", traceparent: currentTraceparent() };
+}
+
 /**
  * Runs `fn` in one transaction bound to `tenantId`: the scope extension sees the
  * tenant, and PostgreSQL's `app.tenant_id` is set for this transaction only.
@@ -100,11 +117,14 @@ export function withTenant<Tx extends { $executeRaw: Prisma.TransactionClient["$
   db: TransactionCapable<Tx>,
   tenantId: string,
   fn: (tx: Tx) => Promise<R>,
+  origin: TransactionOrigin = {},
 ): Promise<R> {
+  // Read here, not inside the transaction, where the active span is Prisma's own.
+  const { requestId, traceparent } = originSettings(origin);
   return storage.run({ tenantId }, () =>
     db.$transaction(
       async (tx) => {
-        await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
+        await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true), set_config('app.request_id', ${requestId}, true), set_config('app.traceparent', ${traceparent}, true)`;
         return fn(tx);
       },
       { maxWait: 5_000, timeout: 20_000 },

@@ -11,10 +11,10 @@ import { appErrorCodes, type AppErrorCode } from "@/server/errors";
 export const REQUEST_ID_HEADER = "x-request-id";
 
 /** What a client may send as its own request id; anything else is replaced by a new one. */
-const clientRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
+export const isRequestId = (value: string): boolean => /^[A-Za-z0-9._:-]{1,128}$/.test(value);
 
 export function requestIdFrom(value: string | null | undefined): string {
-  return value && clientRequestId.test(value) ? value : randomUUID();
+  return value && isRequestId(value) ? value : randomUUID();
 }
 
 export type ApiErrorCode = AppErrorCode | "PAYLOAD_TOO_LARGE" | "INTERNAL_SERVER_ERROR" | "BAD_GATEWAY";

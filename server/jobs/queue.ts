@@ -21,10 +21,18 @@ export async function installJobQueue(connectionString: string): Promise<void> {
     await runMigrations({ connectionString, logger: silentLogger });
     // graphile-worker guards its tables with row-level security, so the app role
     // gets one narrow door instead of table rights: a function that runs as the owner.
+    // A job enqueued inside a request's transaction carries its id and trace context
+    // (app.request_id and app.traceparent, see withTenant) as `requestId` and
+    // `traceparent`, unless the payload names them itself.
     await client.query(`
       CREATE OR REPLACE FUNCTION public.app_add_job(identifier text, payload json, queue_name text, run_at timestamptz, max_attempts int, job_key text)
         RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog
-        AS $$ SELECT FROM graphile_worker.add_job(identifier, payload, queue_name := queue_name, run_at := run_at, max_attempts := max_attempts, job_key := job_key) $$;
+        AS $$ SELECT FROM graphile_worker.add_job(identifier,
+          CASE WHEN json_typeof(payload) <> 'object' THEN payload
+               ELSE (jsonb_strip_nulls(jsonb_build_object(
+                       'requestId', nullif(current_setting('app.request_id', true), ''),
+                       'traceparent', nullif(current_setting('app.traceparent', true), ''))) || payload::jsonb)::json END,
+          queue_name := queue_name, run_at := run_at, max_attempts := max_attempts, job_key := job_key) $$;
       REVOKE ALL ON FUNCTION public.app_add_job(text, json, text, timestamptz, int, text) FROM PUBLIC;
       GRANT EXECUTE ON FUNCTION public.app_add_job(text, json, text, timestamptz, int, text) TO ${APP_ROLE};`);
   } finally {
@@ -32,6 +40,9 @@ export async function installJobQueue(connectionString: string): Promise<void> {
     await client.end();
   }
 }
+
+/** What every job's payload may carry besides its own fields (added by public.app_add_job). */
+export type JobOrigin = { requestId?: string; traceparent?: string };
 
 export type JobSpec = {
   task: string;

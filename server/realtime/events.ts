@@ -7,12 +7,16 @@ import { withTenantSql } from "@/server/db/app-pool";
 export type LoggedEvent = RealtimeEvent & {
   /** Private notes and anything about them reach agents only, never API keys. */
   agentsOnly: boolean;
+  /** The request that caused it (server-side only: it goes to the logs, never on the wire). */
+  requestId: string | null;
+  /** Its trace while tracing is on (server-side only, like requestId). */
+  traceparent: string | null;
 };
 
 
-const columns = (alias: string) => `${alias}.id::text AS id, ${alias}."tenantId", ${alias}.type, ${alias}."conversationId", ${alias}.payload, ${alias}."createdAt"`;
+const columns = (alias: string) => `${alias}.id::text AS id, ${alias}."tenantId", ${alias}.type, ${alias}."conversationId", ${alias}.payload, ${alias}."createdAt", ${alias}."requestId", ${alias}.traceparent`;
 
-export type EventRow = { id: string; tenantId: string; type: string; conversationId: string | null; payload: Record<string, unknown>; createdAt: Date };
+export type EventRow = { id: string; tenantId: string; type: string; conversationId: string | null; payload: Record<string, unknown>; createdAt: Date; requestId: string | null; traceparent: string | null };
 
 export function toLoggedEvent(row: EventRow): LoggedEvent {
   const message = row.payload.message as { isPrivate?: boolean } | undefined;
@@ -24,6 +28,8 @@ export function toLoggedEvent(row: EventRow): LoggedEvent {
     at: row.createdAt.toISOString(),
     agentsOnly: message?.isPrivate === true,
     data: row.payload,
+    requestId: row.requestId,
+    traceparent: row.traceparent,
   };
 }
 

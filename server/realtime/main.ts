@@ -12,7 +12,7 @@ import { createRealtimeServer } from "./server";
 
 // The realtime process: Socket.IO on REALTIME_PORT (and GET /health on the same port).
 runMain(async () => {
-  const { config, log, db } = await bootstrap("realtime");
+  const { config, log, db, stopTracing } = await bootstrap("realtime");
   const databaseUrl = process.env.DATABASE_URL!;
   const appPool = createAppPool(databaseUrl);
   const systemPool = createSystemPool(databaseUrl);
@@ -42,5 +42,6 @@ runMain(async () => {
     await new Promise((resolve) => server.close(resolve));
     await Promise.all([appPool.end(), systemPool.end(), limiters.close()]);
     await db.$disconnect();
+    await stopTracing();
   });
 });

@@ -326,6 +326,26 @@ describe("catching up", () => {
 
     expect(after).toEqual([...after].sort((x, y) => x - y));
   });
+
+  it("a node that stops (SIGTERM) tells its sockets to reconnect, and they resume on another node without a gap", async () => {
+    const stopping = await startNode();
+    const other = await startNode();
+    const client = connect(stopping, await tokenFor(a));
+    await client.sync;
+    const producing = commitEvents(a, 100, "handover");
+    await until(() => client.events().length >= 20, "part of the stream");
+    const closed = stopping.close(); // what the realtime process's SIGTERM handler runs
+    nodes.splice(nodes.indexOf(stopping), 1);
+    await until(() => client.received.some((r) => r.name === "reconnect.required"), "told to reconnect");
+    expect(client.received.find((r) => r.name === "reconnect.required")!.payload).toEqual({ reason: "the server is restarting" });
+    await closed;
+    const moved = connect(other, await tokenFor(a), client.events().at(-1)!.payload.eventId as string);
+    await moved.sync;
+    await producing;
+    const handover = (events: Received[]) => events.map((e) => e.payload.data as { label: string; i: number }).filter((data) => data.label === "handover");
+    const seen = () => new Set([...handover(client.events()), ...handover(moved.events())].map((data) => data.i));
+    await until(() => seen().size === 100, "all 100 events across the handover");
+  });
 });
 
 describe("isolation and limits", () => {

@@ -54,7 +54,7 @@ export function startEventRelay(options: {
           name: "realtime_tail",
           text: `SELECT (SELECT array_agg(x::text) FROM pg_snapshot_xip(pg_current_snapshot()) x) AS xip,
                    coalesce((SELECT json_agg(e ORDER BY e.position) FROM (
-                     SELECT id AS position, id::text AS id, "tenantId", type, "conversationId", payload, "createdAt" FROM "Event"
+                     SELECT id AS position, id::text AS id, "tenantId", type, "conversationId", payload, "createdAt", "requestId", traceparent FROM "Event"
                      WHERE ($1::bigint IS NULL OR id > $1::bigint) OR (txid = ANY($2::xid8[]) AND id <= $1::bigint)
                      ORDER BY id LIMIT 500) e), '[]') AS events`,
           values: [lastId, running],

@@ -17,6 +17,7 @@ import { memoryPresence, redisPresence, type PresenceStatus, type PresenceStore 
 import { startEventRelay } from "./relay";
 import { verifyRealtimeToken, type RealtimeIdentity } from "./token";
 import { metrics } from "@/server/metrics/registry";
+import { recordSpan, SpanKind } from "@/server/telemetry/tracing";
 
 export type RealtimeServerOptions = {
   httpServer: HttpServer;
@@ -115,6 +116,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       // Every node follows the log for its own sockets: emitting beyond this node would deliver twice.
       io.local.to(rooms).emit(event.type, wire(event));
       metrics().realtimeFanout.observe(Math.max(0, Date.now() - Date.parse(event.at)) / 1000);
+      log.debug({ requestId: event.requestId ?? undefined, eventId: event.eventId, type: event.type, tenantId: event.tenantId }, "realtime: event emitted");
+      if (event.traceparent) {
+        recordSpan(`realtime emit ${event.type}`, { kind: SpanKind.PRODUCER, parent: { traceparent: event.traceparent }, attributes: { "event.id": event.eventId, "event.type": event.type } });
+      }
     }
   };
 

@@ -1,6 +1,6 @@
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createLogger } from "@/server/logger";
+import { createLogger, type Logger } from "@/server/logger";
 import { createRealtimeServer, type RealtimeServer } from "@/server/realtime/server";
 import type { RateLimiters } from "@/server/security/rate-limit";
 import type { TestDatabase } from "./database";
@@ -11,7 +11,7 @@ export type TestRealtimeNode = { url: string; port: number; realtime: RealtimeSe
 /** A realtime node on its own port, as the realtime process runs it, against a test database. */
 export async function startRealtimeNode(
   database: TestDatabase,
-  options: { secret: string; limiters: Pick<RateLimiters, "typing">; redis?: boolean; catchUpLimit?: number; revalidateMs?: number; heartbeatMs?: number; port?: number },
+  options: { secret: string; limiters: Pick<RateLimiters, "typing">; redis?: boolean; catchUpLimit?: number; revalidateMs?: number; heartbeatMs?: number; port?: number; log?: Logger },
 ): Promise<TestRealtimeNode> {
   const http = createServer();
   const realtime = createRealtimeServer({
@@ -22,7 +22,7 @@ export async function startRealtimeNode(
     appDb: database.appDb,
     typingLimiter: options.limiters.typing,
     secret: options.secret,
-    log: createLogger("test", "silent"),
+    log: options.log ?? createLogger("test", "silent"),
     redisUrl: options.redis ? testRedisUrl : undefined,
     corsOrigin: "http://localhost:3000",
     catchUpLimit: options.catchUpLimit,

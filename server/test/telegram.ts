@@ -2,21 +2,24 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { TelegramEmulator } from "@/e2e/telegram-emulator/emulator";
 import { serveTelegramWebhook } from "@/server/channels/telegram/handle-webhook";
-import { createLogger } from "@/server/logger";
+import { createLogger, type Logger } from "@/server/logger";
+import { inRequestSpan } from "@/server/telemetry/tracing";
 import type { TestDatabase } from "./database";
 
 /**
  * The Telegram side of a test: the Bot API emulator, and our webhook handler
  * served over real HTTP so the emulator delivers to it as Telegram would.
  */
-export async function startTelegram(database: TestDatabase, options: ConstructorParameters<typeof TelegramEmulator>[0] = {}) {
+export async function startTelegram(database: TestDatabase, options: ConstructorParameters<typeof TelegramEmulator>[0] = {}, harness: { log?: Logger } = {}) {
   const emulator = new TelegramEmulator({ retryBaseMs: 50, retryMaxMs: 500, ...options });
   const apiRoot = await emulator.start();
-  const log = createLogger("test", "silent");
+  const log = harness.log ?? createLogger("test", "silent");
   const deps = { pool: database.appPool, systemPool: database.systemPool, log };
-  // The web process's own webhook path (it serves webhooks ahead of Next.js).
+  // The web process's own webhook path (it serves webhooks ahead of Next.js, in a request span when tracing).
   const server: Server = createServer((req, res) => {
-    if (!serveTelegramWebhook(req, res, deps)) res.writeHead(404).end();
+    inRequestSpan(req, res, "telegram_webhook", () => {
+      if (!serveTelegramWebhook(req, res, deps)) res.writeHead(404).end();
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -8,7 +8,7 @@ import type { TestDatabase } from "./database";
 export function callerFor(
   database: TestDatabase,
   principal: Principal | null,
-  options: { tenantSlug?: string; limiters?: RateLimiters; invalidApiKey?: boolean } = {},
+  options: { tenantSlug?: string; limiters?: RateLimiters; invalidApiKey?: boolean; requestId?: string } = {},
 ) {
   const headers = new Headers(options.tenantSlug ? { "x-tenant": options.tenantSlug } : {});
   const ctx: Context = {
@@ -16,7 +16,7 @@ export function callerFor(
     systemDb: database.db,
     limiters: options.limiters ?? sharedLimiters(database),
     headers,
-    requestId: `test-${Math.random().toString(36).slice(2)}`,
+    requestId: options.requestId ?? `test-${Math.random().toString(36).slice(2)}`,
     ip: "203.0.113.7",
     principal,
     invalidApiKey: options.invalidApiKey ?? false,

@@ -11,6 +11,7 @@ import { runMain } from "@/server/config/fail";
 import { bootstrap } from "@/server/runtime/bootstrap";
 import { listen } from "@/server/runtime/listen";
 import { onShutdown } from "@/server/runtime/shutdown";
+import { inRequestSpan } from "@/server/telemetry/tracing";
 import { StartupError } from "@/server/config/fail";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -18,7 +19,7 @@ import path from "node:path";
 // The web process: the production Next.js server, started after the same
 // configuration and database checks as the other processes.
 runMain(async () => {
-  const { config, log, db } = await bootstrap("web");
+  const { config, log, db, stopTracing } = await bootstrap("web");
   if (!existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) {
     throw new StartupError("the web app is not built yet; run npm run build (npm start does it for you)");
   }
@@ -33,7 +34,11 @@ runMain(async () => {
   const server = createServer((req, res) => {
     const started = performance.now();
     res.once("finish", () => {
-      metrics().httpDuration.observe({ route: routeOf(req.url), method: req.method ?? "GET", status: String(res.statusCode) }, (performance.now() - started) / 1000);
+      const route = routeOf(req.url);
+      const ms = performance.now() - started;
+      metrics().httpDuration.observe({ route, method: req.method ?? "GET", status: String(res.statusCode) }, ms / 1000);
+      // The access log, at debug: the route kind, never the URL (a query string may hold anything).
+      log.debug({ requestId, method: req.method, route, status: res.statusCode, ms: Math.round(ms) }, "request done");
     });
     // Rate limits and the audit log key on the client's address; without a trusted
     // proxy in front, a client-sent X-Forwarded-For must not choose it.
@@ -44,10 +49,12 @@ runMain(async () => {
     req.headers[REQUEST_ID_HEADER] = requestId;
     res.setHeader(REQUEST_ID_HEADER, requestId);
     if (serveProbes(req, res, probes, "/api/health")) return;
-    if (serveTelegramWebhook(req, res, webhookDeps)) return;
-    handle(req, res).catch((error: unknown) => {
-      log.error({ err: error, url: req.url, requestId }, "request failed");
-      if (!res.headersSent) res.writeHead(500).end();
+    inRequestSpan(req, res, routeOf(req.url), () => {
+      if (serveTelegramWebhook(req, res, webhookDeps)) return;
+      handle(req, res).catch((error: unknown) => {
+        log.error({ err: error, url: req.url, requestId }, "request failed");
+        if (!res.headersSent) res.writeHead(500).end();
+      });
     });
   });
   await listen(server, config.PORT, "PORT");
@@ -58,5 +65,6 @@ runMain(async () => {
     await app.close();
     await Promise.all([webhookDeps.pool.end(), webhookDeps.systemPool.end()]);
     await db.$disconnect();
+    await stopTracing();
   });
 });

@@ -103,3 +103,23 @@ describe("a worker killed mid-delivery", () => {
     expect(telegram.emulator.sent(token, 9502).map((m) => m.text)).toEqual(["survives a crash"]);
   }, 90_000);
 });
+
+describe("a worker stopped with SIGTERM", () => {
+  it("mid-send: stops claiming, finishes the reply in hand, records it, and exits 0 — nothing sent twice", async () => {
+    const conversation = await customerConversation(9503);
+    telegram.emulator.fault(token, { method: "sendMessage", kind: "slow", count: 1, delayMs: 1500 });
+    const output: string[] = [];
+    const worker = await startWorkerProcess({ databaseUrl: database.url, dataDir, telegramApiRoot: telegram.apiRoot, output, extra: { LOG_LEVEL: "info", LOG_FORMAT: "json" } });
+    const exited = new Promise<number | null>((resolve) => worker.once("exit", resolve));
+    const message = await admin().messages.send({ conversationId: conversation.id, text: "finished before leaving" });
+    await until(async () => telegram.emulator.bot(token).faults.length === 0); // Telegram holds the send for 1.5 s
+    worker.kill("SIGTERM");
+
+    expect(await exited).toBe(0);
+    expect((await database.db.message.findUniqueOrThrow({ where: { id: message.id } })).deliveryStatus).toBe("sent");
+    expect(telegram.emulator.sent(token, 9503).map((m) => m.text)).toEqual(["finished before leaving"]);
+    const lines = output.join("").split("\n").filter(Boolean).map((line) => JSON.parse(line) as { msg: string });
+    const messages = lines.map((line) => line.msg);
+    expect(messages.indexOf("stopping")).toBeLessThan(messages.indexOf("delivery job done"));
+  }, 60_000);
+});

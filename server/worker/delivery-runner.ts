@@ -7,6 +7,8 @@ import { announceEvents } from "@/server/realtime/announce";
 import { runAutoReply } from "@/server/services/automation/auto-reply";
 import { AUTO_REPLY_TASK, type AutoReplyJob } from "@/server/services/automation/auto-reply-trigger";
 import { DELIVER_TASK } from "@/server/services/messages/send-message";
+import type { JobOrigin } from "@/server/jobs/queue";
+import { jobTask, type JobTask } from "./job-task";
 import { scheduledJobs, scheduledTaskList } from "./scheduled-tasks";
 
 /**
@@ -40,31 +42,31 @@ export async function startDeliveryRunner(options: {
     events: options.events,
     logger,
     ...(options.scheduled ? { parsedCronItems: scheduledJobs } : {}),
-    taskList: {
-      ...(options.scheduled ? scheduledTaskList({ appDb: options.appDb, systemDb: options.scheduled.systemDb, log }) : {}),
-      [AUTO_REPLY_TASK]: async (payload) => {
-        const job = payload as AutoReplyJob;
-        const outcome = await runAutoReply({ appDb: options.appDb, log }, job);
-        log.info({ conversationId: job.conversationId, ...outcome }, "auto-reply job done");
-      },
-      [ANSWER_CALLBACK_TASK]: async (payload) => {
-        const result = await answerCallback({ appDb: options.appDb, log }, payload as AnswerCallbackJob);
-        log.debug({ result }, "button press answered");
-      },
-      [DELIVER_TASK]: async (payload, helpers) => {
-        const job = payload as { tenantId: string; messageId: string };
-        try {
-          const result = await deliverMessage({ appDb: options.appDb, limits: options.limits, log }, job, {
-            number: helpers.job.attempts,
-            max: helpers.job.max_attempts,
-          });
-          if (result !== "skipped") announceEvents(options.appDb);
-          log.info({ messageId: job.messageId, result, attempt: helpers.job.attempts }, "delivery job done");
-        } catch (error) {
-          if (error instanceof RetryLater) log.info({ messageId: job.messageId, reason: error.message }, "delivery will be retried");
-          throw error;
-        }
-      },
-    },
+    taskList: Object.fromEntries(
+      Object.entries({
+        ...(options.scheduled ? scheduledTaskList({ appDb: options.appDb, systemDb: options.scheduled.systemDb }) : {}),
+        [AUTO_REPLY_TASK]: async (payload, job) => {
+          const autoReply = payload as AutoReplyJob;
+          const outcome = await runAutoReply({ appDb: options.appDb, log: job.log }, autoReply);
+          job.log.info({ conversationId: autoReply.conversationId, ...outcome }, "auto-reply job done");
+        },
+        [ANSWER_CALLBACK_TASK]: async (payload, job) => {
+          const result = await answerCallback({ appDb: options.appDb, log: job.log }, payload as AnswerCallbackJob);
+          job.log.debug({ result }, "button press answered");
+        },
+        [DELIVER_TASK]: async (payload, job) => {
+          const delivery = payload as { tenantId: string; messageId: string } & JobOrigin;
+          const { attempts, max_attempts: max } = job.helpers.job;
+          try {
+            const result = await deliverMessage({ appDb: options.appDb, limits: options.limits, log: job.log }, delivery, { number: attempts, max });
+            if (result !== "skipped") announceEvents(options.appDb);
+            job.log.info({ messageId: delivery.messageId, result, attempt: attempts }, "delivery job done");
+          } catch (error) {
+            if (error instanceof RetryLater) job.log.info({ messageId: delivery.messageId, reason: error.message }, "delivery will be retried");
+            throw error;
+          }
+        },
+      } satisfies Record<string, JobTask>).map(([name, task]) => [name, jobTask(log, task)]),
+    ),
   });
 }

@@ -16,7 +16,7 @@ import { createPoolLiveness } from "./stale-locks";
 // purges data past its retention, and polls the channels in polling mode.
 // GET /health on WORKER_PORT answers while the database does.
 runMain(async () => {
-  const { config, log, db } = await bootstrap("worker");
+  const { config, log, db, stopTracing } = await bootstrap("worker");
   const databaseUrl = process.env.DATABASE_URL!;
   const limits = createTelegramSendLimits({ redisUrl: config.REDIS_URL, databaseUrl });
   const liveness = createPoolLiveness({ connectionString: databaseUrl, log, staleAfterSeconds: config.JOB_STALE_LOCK_SECONDS });
@@ -37,5 +37,6 @@ runMain(async () => {
     await new Promise((resolve) => server.close(resolve));
     await limits.close();
     await db.$disconnect();
+    await stopTracing();
   });
 });

@@ -1,7 +1,8 @@
-import { parseCronItems, type ParsedCronItem, type TaskList } from "graphile-worker";
+import { parseCronItems, type ParsedCronItem } from "graphile-worker";
 import type { SettingKey } from "@/lib/settings/schema";
 import type { AppDb, SystemDb } from "@/server/db/client";
 import type { Logger } from "@/server/logger";
+import type { JobTask } from "./job-task";
 import { autoResolveIdleConversations } from "@/server/services/automation/auto-resolve";
 import { purgeExpiredData } from "@/server/services/retention/purge-expired";
 import { appEnv, environmentDefaults } from "@/server/services/settings/settings";
@@ -57,9 +58,13 @@ async function eachTenant(deps: { systemDb: SystemDb; log: Logger }, task: strin
   if (failures > 0) throw new Error(`${task} failed for ${failures} workspace(s)`);
 }
 
-export function scheduledTaskList(deps: { appDb: AppDb; systemDb: SystemDb; log: Logger }): TaskList {
+export function scheduledTaskList(deps: { appDb: AppDb; systemDb: SystemDb }): Record<string, JobTask> {
   return {
-    [AUTO_RESOLVE_TASK]: () => eachTenant(deps, AUTO_RESOLVE_TASK, "conversationRules", (tenantId) => autoResolveIdleConversations(deps, tenantId)),
-    [RETENTION_PURGE_TASK]: () => eachTenant(deps, RETENTION_PURGE_TASK, "retention", (tenantId) => purgeExpiredData(deps, tenantId)),
+    [AUTO_RESOLVE_TASK]: (_payload, job) =>
+      eachTenant({ ...deps, log: job.log }, AUTO_RESOLVE_TASK, "conversationRules", (tenantId) =>
+        autoResolveIdleConversations({ ...deps, log: job.log, origin: { requestId: job.requestId } }, tenantId),
+      ),
+    [RETENTION_PURGE_TASK]: (_payload, job) =>
+      eachTenant({ ...deps, log: job.log }, RETENTION_PURGE_TASK, "retention", (tenantId) => purgeExpiredData({ ...deps, log: job.log }, tenantId)),
   };
 }

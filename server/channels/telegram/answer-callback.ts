@@ -1,5 +1,6 @@
 import type { AppDb } from "@/server/db/client";
 import { withTenant } from "@/server/db/tenant-scope";
+import type { JobOrigin } from "@/server/jobs/queue";
 import type { Logger } from "@/server/logger";
 import { channelApi, describeTelegramError, GrammyError } from "./bot-api";
 
@@ -7,7 +8,7 @@ export const ANSWER_CALLBACK_TASK = "telegram.answer_callback";
 /** Telegram stops accepting an answer after some seconds; a few quick tries are all that is useful. */
 export const ANSWER_CALLBACK_ATTEMPTS = 3;
 
-export type AnswerCallbackJob = { tenantId: string; channelId: string; callbackQueryId: string };
+export type AnswerCallbackJob = { tenantId: string; channelId: string; callbackQueryId: string } & JobOrigin;
 
 /**
  * Answers a customer's button press (answerCallbackQuery), so their app stops

@@ -2,6 +2,7 @@ import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { RateLimiterRes } from "rate-limiter-flexible";
 import type { AppDb } from "@/server/db/client";
 import { withTenant } from "@/server/db/tenant-scope";
+import type { JobOrigin } from "@/server/jobs/queue";
 import type { Logger } from "@/server/logger";
 import { metrics } from "@/server/metrics/registry";
 import { recordEvent } from "@/server/services/events/record-event";
@@ -53,10 +54,12 @@ function fileGroups(attachments: OutboundAttachment[]): number[][] {
  */
 export async function deliverMessage(
   deps: { appDb: AppDb; limits: SendLimits; log: Logger; timeoutSeconds?: number },
-  job: { tenantId: string; messageId: string },
+  job: { tenantId: string; messageId: string } & JobOrigin,
   attempt: Attempt,
 ): Promise<"sent" | "failed" | "skipped"> {
   const { appDb, log } = deps;
+  // The events this writes (sent, failed) carry the id of the request that sent the reply.
+  const origin = { requestId: job.requestId };
   const loaded = await withTenant(appDb, job.tenantId, async (tx) => {
     const message = await tx.message.findUnique({ where: { id: job.messageId }, include: { conversation: { include: { channel: true } }, replyTo: true } });
     if (!message || message.deliveryStatus !== "pending") return null;
@@ -84,7 +87,7 @@ export async function deliverMessage(
       const failed = await tx.message.update({ where: { id: message.id }, data: { deliveryStatus: "failed", deliveryError: reason } });
       if (blocked) await tx.contact.update({ where: { id: conversation.contactId }, data: { blockedAt: new Date() } });
       await recordEvent(tx, { tenantId: job.tenantId, type: "message.updated", conversationId: conversation.id, payload: { message: failed } });
-    });
+    }, origin);
     metrics().outboundSends.inc({ result: blocked ? "blocked" : "failed" });
     log.warn({ messageId: message.id, reason }, "reply not delivered");
     return "failed" as const;
@@ -191,7 +194,7 @@ export async function deliverMessage(
       },
     });
     await recordEvent(tx, { tenantId: job.tenantId, type: "message.updated", conversationId: conversation.id, payload: { message: sent } });
-  });
+  }, origin);
   metrics().outboundSends.inc({ result: "sent" });
   metrics().deliveryLatency.observe((Date.now() - message.createdAt.getTime()) / 1000);
   return "sent";

@@ -5,6 +5,7 @@ import type pg from "pg";
 import { withTenantSql } from "@/server/db/app-pool";
 import type { Logger } from "@/server/logger";
 import { metrics } from "@/server/metrics/registry";
+import { REQUEST_ID_HEADER, requestIdFrom } from "@/server/http/api-error";
 import { announceEvents } from "@/server/realtime/announce";
 import { ingestUpdate } from "./ingest-update";
 import { updateSchema } from "./normalize-update";
@@ -25,6 +26,8 @@ export type WebhookAnswer = { status: number; body: Record<string, unknown>; ret
 /** What the webhook needs of a request, whichever server received it. */
 export type WebhookRequest = {
   channelId: string;
+  /** The delivery's id (Telegram sends none; the web process gives each request one): its event and jobs carry it. */
+  requestId: string;
   secret: string | null;
   /** The body as text, or null when it is longer than `limit` bytes (read no further). */
   readBody: (limit: number) => Promise<string | null>;
@@ -79,7 +82,7 @@ export async function takeWebhook(request: WebhookRequest, deps: WebhookDeps): P
   try {
     channel = await channelFor(channelId, request.secret, deps.systemPool);
   } catch (error) {
-    deps.log.error({ err: error, channelId }, "webhook: database unavailable");
+    deps.log.error({ err: error, requestId: request.requestId, channelId }, "webhook: database unavailable");
     counter.inc({ result: "error" });
     return unavailable;
   }
@@ -103,18 +106,22 @@ export async function takeWebhook(request: WebhookRequest, deps: WebhookDeps): P
   }
   if (!parsed?.success) {
     counter.inc({ result: "parse_error" });
-    deps.log.warn({ channelId, issues: parsed?.error.issues.slice(0, 3) }, "webhook: update not understood, dropped");
+    deps.log.warn({ requestId: request.requestId, channelId, issues: parsed?.error.issues.slice(0, 3) }, "webhook: update not understood, dropped");
     return { status: 200, body: { ok: true, ignored: "unparseable" } };
   }
   try {
-    const result = await withTenantSql(deps.pool, channel.tenantId, (client) =>
-      ingestUpdate(client, { tenantId: channel.tenantId, channelId: channel.id }, parsed.data),
+    const result = await withTenantSql(
+      deps.pool,
+      channel.tenantId,
+      (client) => ingestUpdate(client, { tenantId: channel.tenantId, channelId: channel.id }, parsed.data),
+      { requestId: request.requestId },
     );
     counter.inc({ result });
+    deps.log.debug({ requestId: request.requestId, channelId, updateId: parsed.data.update_id, result }, "webhook: update taken");
     if (result === "ok") announceEvents(deps.systemPool);
     return { status: 200, body: { ok: true, result } };
   } catch (error) {
-    deps.log.error({ err: error, channelId, updateId: parsed.data.update_id }, "webhook: update not stored, Telegram will retry");
+    deps.log.error({ err: error, requestId: request.requestId, channelId, updateId: parsed.data.update_id }, "webhook: update not stored, Telegram will retry");
     counter.inc({ result: "error" });
     return unavailable;
   }
@@ -130,6 +137,7 @@ export async function handleTelegramWebhook(request: Request, channelId: string,
   const answer = await takeWebhook(
     {
       channelId,
+      requestId: requestIdFrom(request.headers.get(REQUEST_ID_HEADER)),
       secret: request.headers.get("x-telegram-bot-api-secret-token"),
       readBody: async (limit) => {
         const text = await request.text();
@@ -153,13 +161,15 @@ export function serveTelegramWebhook(req: IncomingMessage, res: ServerResponse, 
   const channelId = req.method === "POST" ? webhookPath.exec(req.url ?? "")?.[1] : undefined;
   if (channelId === undefined) return false;
   const secret = req.headers["x-telegram-bot-api-secret-token"];
-  takeWebhook({ channelId: decodeURIComponent(channelId), secret: typeof secret === "string" ? secret : null, readBody: (limit) => readLimited(req, limit) }, deps)
+  const header = req.headers[REQUEST_ID_HEADER];
+  const requestId = requestIdFrom(typeof header === "string" ? header : undefined);
+  takeWebhook({ channelId: decodeURIComponent(channelId), requestId, secret: typeof secret === "string" ? secret : null, readBody: (limit) => readLimited(req, limit) }, deps)
     .catch((error: unknown): WebhookAnswer => {
-      deps.log.error({ err: error }, "webhook: failed");
+      deps.log.error({ err: error, requestId }, "webhook: failed");
       return unavailable;
     })
     .then((answer) => {
-      res.writeHead(answer.status, answerHeaders(answer)).end(JSON.stringify(answer.body));
+      res.writeHead(answer.status, { ...answerHeaders(answer), [REQUEST_ID_HEADER]: requestId }).end(JSON.stringify(answer.body));
       if (!req.complete) req.resume(); // the rest of an oversized (or unread) body is discarded, not buffered
     });
   return true;

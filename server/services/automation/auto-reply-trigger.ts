@@ -1,5 +1,6 @@
 import { builtInSettings, settingSchemas, type Settings } from "@/lib/settings/schema";
 import { appEnv, environmentDefaults, type AppEnv } from "@/server/services/settings/settings";
+import type { JobOrigin } from "@/server/jobs/queue";
 import { isWithinBusinessHours } from "./business-hours";
 
 /**
@@ -16,7 +17,7 @@ export const AUTO_REPLY_TASK = "automation.auto_reply";
 export const AUTO_REPLY_ATTEMPTS = 5;
 export const autoReplyJobKey = (conversationId: string) => `auto-reply:${conversationId}`;
 
-export type AutoReplyJob = { tenantId: string; conversationId: string };
+export type AutoReplyJob = { tenantId: string; conversationId: string } & JobOrigin;
 
 export type AutomationSettings = Pick<Settings, "autoReplies" | "businessHours" | "timeZone">;
 

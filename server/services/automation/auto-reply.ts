@@ -114,7 +114,7 @@ export async function runAutoReply(deps: { appDb: AppDb; log: Logger; now?: Date
     const message = await sendMessage(db, { tenantId: job.tenantId, conversationId: job.conversationId, text, isPrivate: false, content: { autoReply: due }, actor: {} });
     await handled(message.createdAt);
     return { sent: due, messageId: message.id };
-  });
+  }, { requestId: job.requestId });
   if (outcome.sent) announceEvents(deps.appDb);
   return outcome;
 }

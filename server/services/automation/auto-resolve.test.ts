@@ -84,7 +84,7 @@ describe("auto-resolve", () => {
     await setRule(other, null);
     const mine = await conversation(t, "job-idle", "open", 2);
     const theirs = await conversation(other, "job-other-idle", "open", 400);
-    await scheduledTaskList({ appDb: database.appDb, systemDb: database.db, log })[AUTO_RESOLVE_TASK]!({}, {} as JobHelpers);
+    await scheduledTaskList({ appDb: database.appDb, systemDb: database.db })[AUTO_RESOLVE_TASK]!({}, { helpers: {} as JobHelpers, requestId: "job:1", log });
     expect((await database.db.conversation.findUniqueOrThrow({ where: { id: mine } })).status).toBe("resolved");
     expect((await database.db.conversation.findUniqueOrThrow({ where: { id: theirs } })).status).toBe("open");
   });

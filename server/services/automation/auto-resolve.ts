@@ -1,5 +1,5 @@
 import type { AppDb } from "@/server/db/client";
-import { withTenant } from "@/server/db/tenant-scope";
+import { withTenant, type TransactionOrigin } from "@/server/db/tenant-scope";
 import type { Logger } from "@/server/logger";
 import { announceEvents } from "@/server/realtime/announce";
 import { updateConversation } from "@/server/services/conversations/conversations";
@@ -18,7 +18,7 @@ const BATCH = 100;
  * storing a message right now) are skipped, so a conversation the customer just
  * wrote to is left for the next run.
  */
-export async function autoResolveIdleConversations(deps: { appDb: AppDb; log: Logger; now?: Date }, tenantId: string): Promise<number> {
+export async function autoResolveIdleConversations(deps: { appDb: AppDb; log: Logger; now?: Date; origin?: TransactionOrigin }, tenantId: string): Promise<number> {
   const { values } = await withTenant(deps.appDb, tenantId, (db) => getSettings(db, { tenantId }));
   const days = values.conversationRules.autoResolveAfterDays;
   if (days === null) return 0;
@@ -32,7 +32,7 @@ export async function autoResolveIdleConversations(deps: { appDb: AppDb; log: Lo
         ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`;
       for (const { id } of idle) await updateConversation(db, { id, tenantId, status: "resolved" });
       return idle.length;
-    });
+    }, deps.origin);
     if (resolved > 0) announceEvents(deps.appDb);
     total += resolved;
     if (resolved < BATCH) break;

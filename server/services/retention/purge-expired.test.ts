@@ -118,7 +118,7 @@ describe("retention purge", () => {
 
   it("the periodic job applies each workspace's own window, or the environment's default where it has none", async () => {
     const cRecent = await message(c, c.rows.conversation.id, "c's message of 29 days ago", new Date(Date.now() - 29 * DAY));
-    await scheduledTaskList({ appDb: database.appDb, systemDb: database.db, log })[RETENTION_PURGE_TASK]!({}, {} as JobHelpers);
+    await scheduledTaskList({ appDb: database.appDb, systemDb: database.db })[RETENTION_PURGE_TASK]!({}, { helpers: {} as JobHelpers, requestId: "job:1", log });
     // C: the development environment's 30 days (config/settings.json).
     expect(await database.db.message.count({ where: { tenantId: c.tenant.id, text: "c's old message" } })).toBe(0);
     expect(await database.db.message.count({ where: { id: cRecent.id } })).toBe(1);
