@@ -1,16 +1,12 @@
 import { Writable } from "node:stream";
-import type { Runner } from "graphile-worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withTenantSql } from "@/server/db/app-pool";
 import { createLogger } from "@/server/logger";
-import { createRateLimiters, createTelegramSendLimits } from "@/server/security/rate-limit";
-import { createTestDatabase, type TestDatabase } from "@/server/test/database";
-import { createTenantFixture, type TenantFixture } from "@/server/test/fixtures";
-import { startRealtimeNode, type TestRealtimeNode } from "@/server/test/realtime";
-import { startTelegram } from "@/server/test/telegram";
+import type { TestDatabase } from "@/server/test/database";
+import type { TenantFixture } from "@/server/test/fixtures";
+import { startPipeline, type Pipeline } from "@/server/test/pipeline";
 import { callerFor } from "@/server/test/trpc";
 import { until } from "@/server/test/wait";
-import { startDeliveryRunner } from "@/server/worker/delivery-runner";
 
 /**
  * One id follows one customer message: the webhook's handling, the event it writes, the job it
@@ -34,38 +30,18 @@ const sink = new Writable({
   },
 });
 const log = createLogger("test", "debug", sink);
-const secret = "journey-test-secret-".padEnd(40, "x");
-
+let pipeline: Pipeline;
 let database: TestDatabase;
 let t: TenantFixture;
-let telegram: Awaited<ReturnType<typeof startTelegram>>;
-let node: TestRealtimeNode;
-let runner: Runner;
-let limits: ReturnType<typeof createTelegramSendLimits>;
-let limiters: ReturnType<typeof createRateLimiters>;
+let telegram: Pipeline["telegram"];
 let token: string;
 let channelId: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  t = await createTenantFixture(database.db, "journey");
-  process.env.APP_SECRET = secret;
-  telegram = await startTelegram(database, {}, { log });
-  limiters = createRateLimiters({ databaseUrl: database.url });
-  node = await startRealtimeNode(database, { secret, limiters, log });
-  limits = createTelegramSendLimits({ databaseUrl: database.url });
-  runner = await startDeliveryRunner({ connectionString: database.url, appDb: database.appDb, limits, log });
-  token = telegram.emulator.addBot("700201:" + "J".repeat(35), "journey_bot").token;
-  channelId = (await callerFor(database, t.as("admin"), { tenantSlug: "journey" }).channels.connectTelegram({ token, mode: "webhook" })).id;
+  pipeline = await startPipeline({ slug: "journey", botId: 700201, log });
+  ({ database, t, telegram, token, channelId } = pipeline);
 });
-afterAll(async () => {
-  await runner.stop();
-  await node.close();
-  await limits.close();
-  await limiters.close();
-  await telegram.stop();
-  await database.drop();
-});
+afterAll(() => pipeline.stop());
 
 const withId = (requestId: string) => lines.filter((line) => line.requestId === requestId).map((line) => line.msg);
 

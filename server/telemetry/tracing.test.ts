@@ -1,16 +1,12 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Runner } from "graphile-worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "@/server/logger";
-import { createRateLimiters, createTelegramSendLimits } from "@/server/security/rate-limit";
-import { createTestDatabase, type TestDatabase } from "@/server/test/database";
-import { createTenantFixture, type TenantFixture } from "@/server/test/fixtures";
-import { startRealtimeNode, type TestRealtimeNode } from "@/server/test/realtime";
-import { startTelegram } from "@/server/test/telegram";
+import type { TestDatabase } from "@/server/test/database";
+import type { TenantFixture } from "@/server/test/fixtures";
+import { startPipeline, type Pipeline } from "@/server/test/pipeline";
 import { callerFor } from "@/server/test/trpc";
 import { until } from "@/server/test/wait";
-import { startDeliveryRunner } from "@/server/worker/delivery-runner";
 import { startTracing, tracingEnabled } from "./tracing";
 
 /**
@@ -27,15 +23,10 @@ const hex = (id: string | undefined) => (id && !/^[0-9a-f]*$/.test(id) ? Buffer.
 
 let collector: Server;
 let stopTracing: () => Promise<void>;
-const log = createLogger("test", "silent");
-const secret = "tracing-test-secret-".padEnd(40, "x");
+let pipeline: Pipeline;
 let database: TestDatabase;
 let t: TenantFixture;
-let telegram: Awaited<ReturnType<typeof startTelegram>>;
-let node: TestRealtimeNode;
-let runner: Runner;
-let limits: ReturnType<typeof createTelegramSendLimits>;
-let limiters: ReturnType<typeof createRateLimiters>;
+let telegram: Pipeline["telegram"];
 let token: string;
 
 beforeAll(async () => {
@@ -62,25 +53,11 @@ beforeAll(async () => {
   process.env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
   process.env.OTEL_BSP_SCHEDULE_DELAY = "50";
   stopTracing = await startTracing("web");
-
-  database = await createTestDatabase();
-  t = await createTenantFixture(database.db, "traced");
-  process.env.APP_SECRET = secret;
-  telegram = await startTelegram(database, {}, { log });
-  limiters = createRateLimiters({ databaseUrl: database.url });
-  node = await startRealtimeNode(database, { secret, limiters, log });
-  limits = createTelegramSendLimits({ databaseUrl: database.url });
-  runner = await startDeliveryRunner({ connectionString: database.url, appDb: database.appDb, limits, log });
-  token = telegram.emulator.addBot("700301:" + "T".repeat(35), "traced_bot").token;
-  await callerFor(database, t.as("admin"), { tenantSlug: "traced" }).channels.connectTelegram({ token, mode: "webhook" });
+  pipeline = await startPipeline({ slug: "traced", botId: 700301, log: createLogger("test", "silent") });
+  ({ database, t, telegram, token } = pipeline);
 });
 afterAll(async () => {
-  await runner.stop();
-  await node.close();
-  await limits.close();
-  await limiters.close();
-  await telegram.stop();
-  await database.drop();
+  await pipeline.stop();
   await stopTracing();
   collector.close();
   delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
