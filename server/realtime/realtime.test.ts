@@ -188,6 +188,20 @@ describe.runIf(withRedis)("fan-out with Redis (two nodes)", () => {
     expect(strangerList.users.map((u) => u.userId)).not.toContain(a.users.agent.id);
   });
 
+  it("a node that stops disconnects only its own sockets: the other node's stay connected and keep receiving", async () => {
+    const [stopping, staying] = [await startNode({ redis: true }), await startNode({ redis: true })];
+    const leaving = connect(stopping, await tokenFor(a, "agent"));
+    const remaining = connect(staying, await tokenFor(a, "admin"));
+    await Promise.all([leaving.sync, remaining.sync]);
+    nodes.splice(nodes.indexOf(stopping), 1);
+    await stopping.close();
+    await until(() => !leaving.socket.connected, "the stopped node's socket gone");
+    await pause(300);
+    expect(remaining.socket.connected).toBe(true);
+    await note(a, "after the other node stopped");
+    await until(() => remaining.events().length === 1, "the event on the node that stayed");
+  });
+
   it("a node that dies without a word: its agents turn offline once their presence expires", async () => {
     const two = await startNode({ redis: true, heartbeatMs: 200 });
     const watcher = connect(two, await tokenFor(a, "admin"));

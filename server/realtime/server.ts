@@ -395,7 +395,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       await relay.stop();
       // Tell clients to reconnect (to another node, or to this one when it is back).
       for (const socket of io.of("/").sockets.values()) socket.emit("reconnect.required", { reason: "the server is restarting" });
-      io.disconnectSockets(true);
+      // This node's own sockets only: through the Redis adapter, io.disconnectSockets would cut every node's.
+      io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await Promise.allSettled([...leaving]);
       await presence.close();

@@ -33,10 +33,19 @@ function limiterFactory(store: Store): LimiterFactory {
   if (store.redisUrl) {
     const redis = new Redis(store.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
     redis.on("error", () => undefined); // a failed call falls back to the insurance limiter
+    // RateLimiterRedis counts whole seconds: a shorter window (Telegram's per-bot spacing) would be
+    // rounded to 0, which Redis takes as "never expires", and stop that key for good. Those few
+    // limits stay in PostgreSQL, which keeps milliseconds.
+    let subSecond: LimiterFactory | undefined;
     return {
       make: (name, limit) =>
-        new RateLimiterRedis({ storeClient: redis, keyPrefix: `rl:${name}`, points: limit.points, duration: limit.durationSeconds, insuranceLimiter: insurance(limit) }),
-      close: async () => void redis.disconnect(),
+        Number.isInteger(limit.durationSeconds)
+          ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `rl:${name}`, points: limit.points, duration: limit.durationSeconds, insuranceLimiter: insurance(limit) })
+          : (subSecond ??= limiterFactory({ databaseUrl: store.databaseUrl })).make(name, limit),
+      close: async () => {
+        redis.disconnect();
+        await subSecond?.close();
+      },
     };
   }
   const pool = new pg.Pool({ connectionString: store.databaseUrl, max: 3 });

@@ -15,6 +15,7 @@ import { inRequestSpan } from "@/server/telemetry/tracing";
 import { StartupError } from "@/server/config/fail";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { format } from "node:util";
 
 // The web process: the production Next.js server, started after the same
 // configuration and database checks as the other processes.
@@ -22,6 +23,11 @@ runMain(async () => {
   const { config, log, db, stopTracing } = await bootstrap("web");
   if (!existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) {
     throw new StartupError("the web app is not built yet; run npm run build (npm start does it for you)");
+  }
+  // Next.js prints a few lines of its own with console.*; they become JSON lines like every other.
+  for (const [method, level] of [["log", "info"], ["info", "info"], ["warn", "warn"], ["error", "error"]] as const) {
+    // eslint-disable-next-line no-console -- replacing console's methods, not printing with them
+    console[method] = (...args: unknown[]) => log[level](format(...args));
   }
   const app = next({ dev: false, dir: projectRoot, port: config.PORT });
   await app.prepare();

@@ -30,8 +30,11 @@ export async function startDeliveryRunner(options: {
 }): Promise<Runner> {
   const { log } = options;
   const logger = new WorkerLogger((scope) => (level, message, meta) => {
-    if (level === "error") log.error({ scope, ...meta }, message);
-    else if (level === "warning") log.warn({ scope, ...meta }, message);
+    // graphile-worker names a failure `error`; pino writes an Error's message and stack only under `err`.
+    const { error, ...rest } = (meta ?? {}) as { error?: unknown };
+    const fields = { scope, ...rest, ...(error === undefined ? {} : { err: error }) };
+    if (level === "error") log.error(fields, message);
+    else if (level === "warning") log.warn(fields, message);
     else log.debug({ scope }, message);
   });
   return run({

@@ -32,7 +32,8 @@ async function takeSlot(limiter: RateLimiterAbstract, key: string): Promise<void
       return;
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
-      await sleep(error.msBeforeNext + 1);
+      // At least a few ms: a store that answers "wait 0" (or less) must not turn this into a busy loop.
+      await sleep(Math.max(error.msBeforeNext, 0) + 5);
     }
   }
 }
