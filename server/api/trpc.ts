@@ -13,7 +13,7 @@ import { AppError } from "@/server/errors";
 import { consumeOrThrow, getRateLimiters, type RateLimiters } from "@/server/security/rate-limit";
 import type { Actor } from "@/server/services/audit/record-audit";
 import { metrics } from "@/server/metrics/registry";
-import { inSpan } from "@/server/telemetry/tracing";
+import { inSpan, markCurrentSpanFailed } from "@/server/telemetry/tracing";
 import { REQUEST_ID_HEADER, requestIdFrom } from "@/server/http/api-error";
 
 /**
@@ -117,7 +117,11 @@ export const createCallerFactory = t.createCallerFactory;
 /** Every call's duration and outcome, by procedure (a fixed set of names: no ids in labels). */
 const timed = t.middleware(async ({ path, type, next }) => {
   const started = performance.now();
-  const result = await inSpan(`trpc ${path}`, { attributes: { "rpc.system": "trpc", "rpc.method": path } }, () => next());
+  const result = await inSpan(`trpc ${path}`, { attributes: { "rpc.system": "trpc", "rpc.method": path } }, async () => {
+    const outcome = await next();
+    if (!outcome.ok) markCurrentSpanFailed(outcome.error.code);
+    return outcome;
+  });
   metrics().trpcDuration.observe({ procedure: path, type, result: result.ok ? "ok" : result.error.code }, (performance.now() - started) / 1000);
   return result;
 });

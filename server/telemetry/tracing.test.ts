@@ -17,7 +17,7 @@ import { startTracing, tracingEnabled } from "./tracing";
  * delivery job, Prisma's queries, to the emit of the "sent" update.
  */
 
-type Span = { traceId: string; spanId: string; parentSpanId?: string; name: string; service: string };
+type Span = { traceId: string; spanId: string; parentSpanId?: string; name: string; service: string; status?: { code?: number; message?: string } };
 const spans: Span[] = [];
 const hex = (id: string | undefined) => (id && !/^[0-9a-f]*$/.test(id) ? Buffer.from(id, "base64").toString("hex") : id);
 
@@ -42,7 +42,7 @@ beforeAll(async () => {
         const service = resourceSpans.resource.attributes.find((attribute) => attribute.key === "service.name")?.value.stringValue ?? "";
         for (const scope of resourceSpans.scopeSpans) {
           for (const span of scope.spans) {
-            spans.push({ name: span.name, service, traceId: hex(span.traceId)!, spanId: hex(span.spanId)!, parentSpanId: hex(span.parentSpanId) || undefined });
+            spans.push({ name: span.name, service, traceId: hex(span.traceId)!, spanId: hex(span.spanId)!, parentSpanId: hex(span.parentSpanId) || undefined, status: span.status });
           }
         }
       }
@@ -106,5 +106,13 @@ describe("tracing over OTLP", () => {
     // Prisma's instrumentation: the procedure's and the job's queries are spans of the same trace.
     const traceNames = spans.filter((span) => span.traceId === call.traceId).map((span) => span.name);
     expect(traceNames.filter((name) => name.startsWith("prisma:")).length).toBeGreaterThan(0);
+    expect(call.status?.code ?? 0).not.toBe(2);
+  });
+
+  it("marks a procedure's span failed when the call answers with an error", async () => {
+    const agent = callerFor(database, t.as("agent"), { tenantSlug: "traced" });
+    await expect(agent.conversations.get({ id: "00000000-0000-4000-8000-000000000000" })).rejects.toThrow();
+    await until(() => named("trpc conversations.get").length === 1, "the failed call's span", 15_000);
+    expect(named("trpc conversations.get")[0]!.status).toMatchObject({ code: 2, message: "NOT_FOUND" }); // 2: ERROR
   });
 });

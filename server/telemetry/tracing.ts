@@ -96,6 +96,12 @@ export function inSpan<T>(name: string, options: SpanOptions, fn: () => Promise<
   });
 }
 
+/** Marks the current span failed without an exception (a call that answered with an error). */
+export function markCurrentSpanFailed(message: string): void {
+  if (!tracingEnabled()) return;
+  trace.getActiveSpan()?.setStatus({ code: SpanStatusCode.ERROR, message });
+}
+
 /** Records a span that is over as soon as it starts (a realtime emit), in the trace `parent` names. */
 export function recordSpan(name: string, options: SpanOptions): void {
   if (!tracingEnabled()) return;
