@@ -73,17 +73,19 @@ export type SpanOptions = {
   parent?: { traceparent?: string | null; tracestate?: string | null };
 };
 
+/** The context a new span starts in: the trace `parent` names (a new one if it names none), else the current one. */
+function contextOf(parent: SpanOptions["parent"]) {
+  if (!parent) return context.active();
+  return propagation.extract(ROOT_CONTEXT, {
+    ...(parent.traceparent ? { traceparent: parent.traceparent } : {}),
+    ...(parent.tracestate ? { tracestate: parent.tracestate } : {}),
+  });
+}
+
 /** Runs `fn` inside a span named `name` (its outcome recorded), or plainly when tracing is off. */
 export function inSpan<T>(name: string, options: SpanOptions, fn: () => Promise<T>): Promise<T> {
   if (!tracingEnabled()) return fn();
-  const { parent } = options;
-  const parentContext = parent
-    ? propagation.extract(ROOT_CONTEXT, {
-        ...(parent.traceparent ? { traceparent: parent.traceparent } : {}),
-        ...(parent.tracestate ? { tracestate: parent.tracestate } : {}),
-      })
-    : context.active();
-  return tracer().startActiveSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes }, parentContext, async (span) => {
+  return tracer().startActiveSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes }, contextOf(options.parent), async (span) => {
     try {
       return await fn();
     } catch (error) {
@@ -105,8 +107,7 @@ export function markCurrentSpanFailed(message: string): void {
 /** Records a span that is over as soon as it starts (a realtime emit), in the trace `parent` names. */
 export function recordSpan(name: string, options: SpanOptions): void {
   if (!tracingEnabled()) return;
-  const parentContext = options.parent ? propagation.extract(ROOT_CONTEXT, { traceparent: options.parent.traceparent ?? undefined }) : context.active();
-  tracer().startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes }, parentContext).end();
+  tracer().startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes }, contextOf(options.parent)).end();
 }
 
 /**
@@ -119,7 +120,7 @@ export function inRequestSpan(req: IncomingMessage, res: ServerResponse, route: 
     const value = req.headers[name];
     return typeof value === "string" ? value : undefined;
   };
-  const parentContext = propagation.extract(ROOT_CONTEXT, { traceparent: header("traceparent"), tracestate: header("tracestate") });
+  const parentContext = contextOf({ traceparent: header("traceparent"), tracestate: header("tracestate") });
   const method = req.method ?? "GET";
   tracer().startActiveSpan(
     `${method} ${route}`,
