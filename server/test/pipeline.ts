@@ -1,4 +1,4 @@
-import type { Logger } from "@/server/logger";
+import { createLogger, type Logger } from "@/server/logger";
 import { createRateLimiters, createTelegramSendLimits } from "@/server/security/rate-limit";
 import { startDeliveryRunner } from "@/server/worker/delivery-runner";
 import { createTestDatabase } from "./database";
@@ -9,20 +9,21 @@ import { callerFor } from "./trpc";
 
 /**
  * A customer message's whole path in one test process: the Telegram emulator
- * delivering to the webhook, a realtime node and a worker's job runner, all on
- * one test database and logging through `log` — for tests that follow work
- * across the three (request ids, traces). One connected bot, `token`.
+ * delivering to the webhook, a worker's job runner and (unless `realtime: false`)
+ * a realtime node, all on one test database and logging through `log` (silent by
+ * default). One bot, `token`, connected in webhook mode by the workspace's admin.
  */
-export async function startPipeline(options: { slug: string; botId: number; log: Logger }) {
+export async function startPipeline(options: { slug: string; botId: number; log?: Logger; realtime?: boolean; concurrency?: number }) {
+  const log = options.log ?? createLogger("test", "silent");
   const secret = `${options.slug}-test-secret-`.padEnd(40, "x");
   const database = await createTestDatabase();
   const t = await createTenantFixture(database.db, options.slug);
   process.env.APP_SECRET = secret;
-  const telegram = await startTelegram(database, {}, { log: options.log });
-  const limiters = createRateLimiters({ databaseUrl: database.url });
-  const node = await startRealtimeNode(database, { secret, limiters, log: options.log });
+  const telegram = await startTelegram(database, {}, { log });
+  const limiters = options.realtime === false ? undefined : createRateLimiters({ databaseUrl: database.url });
+  const node = limiters ? await startRealtimeNode(database, { secret, limiters, log }) : undefined;
   const limits = createTelegramSendLimits({ databaseUrl: database.url });
-  const runner = await startDeliveryRunner({ connectionString: database.url, appDb: database.appDb, limits, log: options.log });
+  const runner = await startDeliveryRunner({ connectionString: database.url, appDb: database.appDb, limits, log, concurrency: options.concurrency });
   const token = telegram.emulator.addBot(`${options.botId}:${"P".repeat(35)}`, `${options.slug}_bot`).token;
   const channelId = (await callerFor(database, t.as("admin"), { tenantSlug: options.slug }).channels.connectTelegram({ token, mode: "webhook" })).id;
   return {
@@ -31,11 +32,13 @@ export async function startPipeline(options: { slug: string; botId: number; log:
     telegram,
     token,
     channelId,
+    /** Telegram's send limits the runner uses, for tests that call a task directly. */
+    limits,
     async stop() {
       await runner.stop();
-      await node.close();
+      await node?.close();
       await limits.close();
-      await limiters.close();
+      await limiters?.close();
       await telegram.stop();
       await database.drop();
     },

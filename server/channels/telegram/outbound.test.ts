@@ -1,40 +1,27 @@
-import type { Runner } from "graphile-worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "@/server/logger";
-import { createTelegramSendLimits } from "@/server/security/rate-limit";
-import { createTestDatabase, type TestDatabase } from "@/server/test/database";
+import type { TestDatabase } from "@/server/test/database";
 import { createTenantFixture, type TenantFixture } from "@/server/test/fixtures";
-import { startTelegram } from "@/server/test/telegram";
+import { startPipeline, type Pipeline } from "@/server/test/pipeline";
 import { callerFor } from "@/server/test/trpc";
-import { startDeliveryRunner } from "@/server/worker/delivery-runner";
 import { deliverMessage, RetryLater } from "./deliver-message";
 import { proxyAttachment } from "./file-proxy";
 
+let pipeline: Pipeline;
 let database: TestDatabase;
 let t: TenantFixture;
-let telegram: Awaited<ReturnType<typeof startTelegram>>;
-let runner: Runner;
-let limits: ReturnType<typeof createTelegramSendLimits>;
+let telegram: Pipeline["telegram"];
+let limits: Pipeline["limits"];
 let token: string;
 let channelId: string;
 const log = createLogger("test", "silent");
 let nextChat = 6000;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  t = await createTenantFixture(database.db, "outbound");
-  telegram = await startTelegram(database);
-  token = telegram.emulator.addBot("700002:" + "C".repeat(35), "outbound_bot").token;
-  channelId = (await agent().channels.connectTelegram({ token, mode: "webhook" })).id;
-  limits = createTelegramSendLimits({ databaseUrl: database.url });
-  runner = await startDeliveryRunner({ connectionString: database.url, appDb: database.appDb, limits, log, concurrency: 4 });
+  pipeline = await startPipeline({ slug: "outbound", botId: 700002, realtime: false, concurrency: 4 });
+  ({ database, t, telegram, limits, token, channelId } = pipeline);
 });
-afterAll(async () => {
-  await runner.stop();
-  await limits.close();
-  await telegram.stop();
-  await database.drop();
-});
+afterAll(() => pipeline.stop());
 
 function agent() {
   return callerFor(database, t.as("admin"), { tenantSlug: "outbound" });

@@ -1,13 +1,10 @@
-import type { Runner } from "graphile-worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Settings } from "@/lib/settings/schema";
 import { createLogger } from "@/server/logger";
-import { createTelegramSendLimits } from "@/server/security/rate-limit";
-import { createTestDatabase, type TestDatabase } from "@/server/test/database";
-import { createTenantFixture, type TenantFixture } from "@/server/test/fixtures";
-import { startTelegram } from "@/server/test/telegram";
+import type { TestDatabase } from "@/server/test/database";
+import type { TenantFixture } from "@/server/test/fixtures";
+import { startPipeline, type Pipeline } from "@/server/test/pipeline";
 import { callerFor } from "@/server/test/trpc";
-import { startDeliveryRunner } from "@/server/worker/delivery-runner";
 import { runAutoReply } from "./auto-reply";
 import { AUTO_REPLY_TASK, forgetAutomationSettings } from "./auto-reply-trigger";
 
@@ -17,11 +14,10 @@ import { AUTO_REPLY_TASK, forgetAutomationSettings } from "./auto-reply-trigger"
  * the bot's reply and delivers it back to the emulator.
  */
 
+let pipeline: Pipeline;
 let database: TestDatabase;
 let t: TenantFixture;
-let telegram: Awaited<ReturnType<typeof startTelegram>>;
-let runner: Runner;
-let limits: ReturnType<typeof createTelegramSendLimits>;
+let telegram: Pipeline["telegram"];
 let token: string;
 let channelId: string;
 const log = createLogger("test", "silent");
@@ -32,13 +28,8 @@ const hoursOff: Settings["businessHours"] = { enabled: false, days: days([{ from
 const both: Settings["autoReplies"] = { greeting: { enabled: true, templateKey: "welcome" }, away: { enabled: true, templateKey: "away" }, periodHours: 24 };
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  t = await createTenantFixture(database.db, "autoreply");
-  telegram = await startTelegram(database);
-  token = telegram.emulator.addBot("700011:" + "R".repeat(35), "autoreply_bot").token;
-  channelId = (await admin().channels.connectTelegram({ token, mode: "webhook" })).id;
-  limits = createTelegramSendLimits({ databaseUrl: database.url });
-  runner = await startDeliveryRunner({ connectionString: database.url, appDb: database.appDb, limits, log, concurrency: 4 });
+  pipeline = await startPipeline({ slug: "autoreply", botId: 700011, realtime: false, concurrency: 4 });
+  ({ database, t, telegram, token, channelId } = pipeline);
   const template = (key: string, kind: "auto_reply" | "canned", variants: Record<string, string>) =>
     database.db.template.create({
       data: { tenantId: t.tenant.id, key, kind, variants: { create: Object.entries(variants).map(([locale, body]) => ({ tenantId: t.tenant.id, locale, body })) } },
@@ -47,12 +38,7 @@ beforeAll(async () => {
   await template("away", "canned", { en: "We're away, {name}; back at nine. (@{username})" });
   await template("empty", "auto_reply", {});
 });
-afterAll(async () => {
-  await runner.stop();
-  await limits.close();
-  await telegram.stop();
-  await database.drop();
-});
+afterAll(() => pipeline.stop());
 
 function admin() {
   return callerFor(database, t.as("admin"), { tenantSlug: "autoreply" });
