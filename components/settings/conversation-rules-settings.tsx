@@ -1,8 +1,8 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { Field } from "@/components/ui/field";
 import { Choice } from "./choice";
+import { NeverOrDays } from "./never-or-days";
 import { Section, SettingSourceNote, SettingsFormShell } from "./settings-form-shell";
 import { useSettingsForm } from "./use-settings-form";
 
@@ -24,25 +24,18 @@ export function ConversationRulesSettings() {
             </fieldset>
           </Section>
           <Section title={t("autoResolveTitle")} description={t("autoResolveDescription")}>
-            <fieldset className="flex flex-col gap-3">
-              <legend className="sr-only">{t("autoResolveTitle")}</legend>
-              <Choice name="autoResolve" checked={rules.autoResolveAfterDays === null} onChange={() => form.set("conversationRules", { ...rules, autoResolveAfterDays: null })} label={t("never")} />
-              <Choice name="autoResolve" checked={rules.autoResolveAfterDays !== null} onChange={() => form.set("conversationRules", { ...rules, autoResolveAfterDays: rules.autoResolveAfterDays ?? 7 })} label={t("afterDays")}>
-                {rules.autoResolveAfterDays !== null ? (
-                  <div className="max-w-40">
-                    <Field
-                      label={t("days")}
-                      type="number"
-                      min={1}
-                      max={365}
-                      value={Number.isNaN(rules.autoResolveAfterDays) ? "" : rules.autoResolveAfterDays}
-                      onChange={(event) => form.set("conversationRules", { ...rules, autoResolveAfterDays: event.target.valueAsNumber })}
-                      error={form.errors["conversationRules.autoResolveAfterDays"]}
-                    />
-                  </div>
-                ) : null}
-              </Choice>
-            </fieldset>
+            <NeverOrDays
+              name="autoResolve"
+              legend={t("autoResolveTitle")}
+              neverLabel={t("never")}
+              daysChoiceLabel={t("afterDays")}
+              daysLabel={t("days")}
+              days={rules.autoResolveAfterDays}
+              defaultDays={7}
+              maxDays={365}
+              error={form.errors["conversationRules.autoResolveAfterDays"]}
+              onChange={(days) => form.set("conversationRules", { ...rules, autoResolveAfterDays: days })}
+            />
             <SettingSourceNote form={form} setting="conversationRules" />
           </Section>
         </>

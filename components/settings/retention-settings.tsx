@@ -3,8 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useFormatter, useTranslations } from "next-intl";
 import { useTRPC } from "@/lib/trpc/client";
-import { Field } from "@/components/ui/field";
-import { Choice } from "./choice";
+import { NeverOrDays } from "./never-or-days";
 import { Section, SettingSourceNote, SettingsFormShell } from "./settings-form-shell";
 import { useSettingsForm } from "./use-settings-form";
 
@@ -27,25 +26,19 @@ export function RetentionSettings() {
     <SettingsFormShell form={form} confirm={confirm}>
       {retention ? (
         <Section title={t("title")} description={t("description")}>
-          <fieldset className="flex flex-col gap-3">
-            <legend className="sr-only">{t("title")}</legend>
-            <Choice name="retention" checked={retention.days === null} onChange={() => form.set("retention", { days: null })} label={t("forever")} />
-            <Choice name="retention" checked={retention.days !== null} onChange={() => form.set("retention", { days: retention.days ?? 365 })} label={t("afterDays")} hint={t("afterDaysHint")}>
-              {retention.days !== null ? (
-                <div className="max-w-40">
-                  <Field
-                    label={t("days")}
-                    type="number"
-                    min={1}
-                    max={3650}
-                    value={Number.isNaN(retention.days) ? "" : retention.days}
-                    onChange={(event) => form.set("retention", { days: event.target.valueAsNumber })}
-                    error={form.errors["retention.days"]}
-                  />
-                </div>
-              ) : null}
-            </Choice>
-          </fieldset>
+          <NeverOrDays
+            name="retention"
+            legend={t("title")}
+            neverLabel={t("forever")}
+            daysChoiceLabel={t("afterDays")}
+            daysChoiceHint={t("afterDaysHint")}
+            daysLabel={t("days")}
+            days={retention.days}
+            defaultDays={365}
+            maxDays={3650}
+            error={form.errors["retention.days"]}
+            onChange={(days) => form.set("retention", { days })}
+          />
           <SettingSourceNote form={form} setting="retention" />
           <div>
             <h4 className="text-sm font-semibold">{t("lastPurges")}</h4>
