@@ -4,6 +4,7 @@ export const apiScopes = [
   "conversations:write",
   "messages:write",
   "contacts:read",
+  "notes:read",
   "admin",
 ] as const;
 

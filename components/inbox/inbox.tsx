@@ -1,5 +1,6 @@
 "use client";
 
+import { CLIENT_HEADER, CLIENT_HEADER_VALUE } from "@/lib/client-header";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import Link from "next/link";
@@ -143,7 +144,7 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
       for (const file of files) {
         const form = new FormData();
         form.append("file", file);
-        const response = await fetch(`/api/t/${props.slug}/uploads`, { method: "POST", body: form });
+        const response = await fetch(`/api/t/${props.slug}/uploads`, { method: "POST", body: form, headers: { [CLIENT_HEADER]: CLIENT_HEADER_VALUE } });
         const body = (await response.json().catch(() => ({}))) as { id?: string; error?: { message?: string } };
         if (!response.ok || !body.id) throw new Error(body.error?.message ?? t("uploadFailed", { file: file.name }));
         uploads.push({ uploadId: body.id });

@@ -5,6 +5,7 @@ import { createTRPCClient, httpBatchLink, loggerLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
+import { CLIENT_HEADER, CLIENT_HEADER_VALUE } from "@/lib/client-header";
 import type { AppRouter } from "@/server/api/root";
 import { makeQueryClient } from "./query-client";
 
@@ -12,11 +13,11 @@ export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRou
 
 let browserQueryClient: QueryClient | undefined;
 
-/** Pages under /t/<slug> act in that workspace; the server checks the membership. */
-function tenantHeader(): Record<string, string> {
+/** Pages under /t/<slug> act in that workspace (the server checks the membership); every call says it is this product's own page. */
+function requestHeaders(): Record<string, string> {
   if (typeof window === "undefined") return {};
   const slug = /^\/t\/([^/]+)/.exec(window.location.pathname)?.[1];
-  return slug ? { "x-tenant": decodeURIComponent(slug) } : {};
+  return { [CLIENT_HEADER]: CLIENT_HEADER_VALUE, ...(slug ? { "x-tenant": decodeURIComponent(slug) } : {}) };
 }
 
 function getQueryClient() {
@@ -32,7 +33,7 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
     createTRPCClient<AppRouter>({
       links: [
         loggerLink({ enabled: (op) => process.env.NODE_ENV === "development" && op.direction === "down" && op.result instanceof Error }),
-        httpBatchLink({ url: "/api/trpc", transformer: superjson, headers: tenantHeader }),
+        httpBatchLink({ url: "/api/trpc", transformer: superjson, headers: requestHeaders }),
       ],
     }),
   );

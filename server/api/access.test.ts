@@ -104,6 +104,57 @@ describe("the procedure ladder", () => {
   });
 });
 
+describe("what each procedure needs", () => {
+  it("every procedure of appRouter declares its access (public, signed-in, workspace or API scopes)", () => {
+    const undeclared = Object.entries(appRouter._def.procedures)
+      .filter(([, procedure]) => !(procedure as unknown as { _def: { meta?: { access?: unknown } } })._def.meta?.access)
+      .map(([path]) => path);
+    expect(undeclared).toEqual([]);
+  });
+
+  it("contact fields need contacts:read: a key with only conversations:read cannot list or open conversations", async () => {
+    const reader = callerFor(database, t.asKey(t.keys.read));
+    await expect(reader.conversations.list({})).rejects.toMatchObject({ code: "FORBIDDEN", message: "this API key lacks the contacts:read scope" });
+    await expect(reader.conversations.get({ id: t.rows.conversation.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(callerFor(database, t.asKey(t.keys.full)).conversations.get({ id: t.rows.conversation.id })).resolves.toMatchObject({ contact: { name: t.rows.contact.name } });
+  });
+
+  it("private notes need notes:read: messages.list leaves them out for a key without it, as realtime does", async () => {
+    const note = await as("agent").messages.send({ conversationId: t.rows.conversation.id, text: "internal: refund approved", isPrivate: true });
+    const ids = async (caller: ReturnType<typeof callerFor>) => (await caller.messages.list({ conversationId: t.rows.conversation.id })).messages.map((m) => m.id);
+    expect(await ids(callerFor(database, t.asKey(t.keys.read)))).not.toContain(note.id);
+    expect(await ids(callerFor(database, t.asKey(t.keys.full)))).not.toContain(note.id);
+    const notesKey = await as("admin").apiKeys.create({ name: "notes", scopes: ["conversations:read", "notes:read"] });
+    const principal = (await principalFromHeaders(database.db, new Headers({ authorization: `Bearer ${notesKey.key}` }))).principal;
+    expect(await ids(callerFor(database, principal))).toContain(note.id);
+    expect(await ids(as("agent"))).toContain(note.id);
+  });
+});
+
+describe("the edge", () => {
+  it("refuses NUL and unpaired surrogates anywhere in the input with BAD_REQUEST naming the field", async () => {
+    for (const bad of ["a\u0000b", "x\uD800y"]) {
+      const error = await as("admin").templates.upsert({ key: "edge.nul", kind: "canned", published: false, variants: [{ locale: "en", body: bad }] }).catch((e: unknown) => e as TRPCError);
+      expect(error).toMatchObject({ code: "BAD_REQUEST" });
+      expect((error as TRPCError).message).toContain("variants.0.body");
+    }
+    await expect(as("agent").conversations.update({ id: t.rows.conversation.id, labels: ["ok", "b\u0000d"] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(as("agent").messages.send({ conversationId: t.rows.conversation.id, text: "\u0000" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+
+  it("refuses a signed-in change from another site's page, and takes one from this site or with the client's own header", async () => {
+    const from = (headers: Record<string, string>) => callerFor(database, t.as("agent"), { tenantSlug: "acme", headers: { host: "support.example", ...headers } });
+    const markRead = (caller: ReturnType<typeof from>) => code(caller.conversations.markRead({ id: t.rows.conversation.id }));
+    expect(await markRead(from({ origin: "https://evil.example" }))).toBe("FORBIDDEN");
+    expect(await markRead(from({ origin: "null" }))).toBe("FORBIDDEN");
+    expect(await markRead(from({}))).toBe("FORBIDDEN");
+    expect(await markRead(from({ origin: "https://support.example" }))).toBe("OK");
+    expect(await markRead(from({ "x-requested-with": "support-chat" }))).toBe("OK");
+    // Reads are not changes; and an API key is not a cookie a browser sends by itself.
+    expect(await code(from({ origin: "https://evil.example" }).workspace.get())).toBe("OK");
+  });
+});
+
 describe("API keys", () => {
   it("are shown once, stored as a hash, listed without the secret, and refused on the next request once revoked", async () => {
     const created = await as("admin").apiKeys.create({ name: "CRM sync", scopes: ["contacts:read", "conversations:read"] });

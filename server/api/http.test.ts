@@ -1,4 +1,5 @@
 import { encode } from "next-auth/jwt";
+import { processPublicUrl } from "@/lib/env";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/server/test/database";
 import { createTenantFixture, type TenantFixture } from "@/server/test/fixtures";
@@ -12,6 +13,8 @@ let database: TestDatabase;
 let t: TenantFixture;
 let handler: (req: Request) => Promise<Response>;
 const secret = "http-test-secret-that-is-long-enough-000";
+/** What a browser sends as Origin from the product's own pages. */
+const origin = new URL(processPublicUrl()).origin;
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -73,7 +76,7 @@ describe("tRPC over HTTP", () => {
     const response = await handler(
       new Request("http://localhost/api/trpc/apiKeys.create", {
         method: "POST",
-        headers: { cookie, "x-tenant": "http", "content-type": "application/json" },
+        headers: { cookie, origin, "x-tenant": "http", "content-type": "application/json" },
         body: JSON.stringify({ json: { name: "", scopes: ["root"] } }),
       }),
     );
@@ -82,10 +85,26 @@ describe("tRPC over HTTP", () => {
     expect(Object.keys(body.error.json.data.fieldErrors).sort()).toEqual(["name", "scopes"]);
     for (const contentType of ["application/json", "text/plain"]) {
       const garbage = await handler(
-        new Request("http://localhost/api/trpc/apiKeys.create", { method: "POST", headers: { cookie, "x-tenant": "http", "content-type": contentType }, body: "{not json" }),
+        new Request("http://localhost/api/trpc/apiKeys.create", { method: "POST", headers: { cookie, origin, "x-tenant": "http", "content-type": contentType }, body: "{not json" }),
       );
       expect(garbage.status).toBeGreaterThanOrEqual(400);
       expect(garbage.status).toBeLessThan(500);
     }
+  });
+
+  it("refuses a cookie-authenticated form post from another site (CSRF), whatever its content type", async () => {
+    const cookie = await sessionCookie(t.users.admin.id);
+    const form = new FormData();
+    form.set("name", "planted");
+    form.set("scopes", "admin");
+    const post = (headers: Record<string, string>, body: BodyInit) => handler(new Request("http://localhost/api/trpc/apiKeys.create", { method: "POST", headers, body }));
+    const json = JSON.stringify({ json: { name: "planted", scopes: ["admin"] } });
+    expect((await post({ cookie, origin: "https://evil.example", "x-tenant": "http" }, form)).status).toBe(403);
+    expect((await post({ cookie, origin: "https://evil.example", "x-tenant": "http", "content-type": "application/json" }, json)).status).toBe(403);
+    // No Origin and not the product's own client: refused too.
+    expect((await post({ cookie, "x-tenant": "http", "content-type": "application/json" }, json)).status).toBe(403);
+    // The text/plain a form could send is not something tRPC reads at all.
+    expect((await post({ cookie, origin: "https://evil.example", "x-tenant": "http", "content-type": "text/plain" }, json)).status).toBe(415);
+    expect(await database.db.apiKey.count({ where: { name: "planted" } })).toBe(0);
   });
 });

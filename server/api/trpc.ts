@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z } from "zod";
-import type { ApiScope } from "@/lib/api-scopes";
+import { apiScopes, type ApiScope } from "@/lib/api-scopes";
 import { clientIp } from "@/server/auth/client-ip";
 import { membershipIn, membershipsOf } from "@/server/auth/memberships";
 import { principalFromHeaders, type Principal } from "@/server/auth/principal";
@@ -15,6 +15,8 @@ import type { Actor } from "@/server/services/audit/record-audit";
 import { metrics } from "@/server/metrics/registry";
 import { inSpan, markCurrentSpanFailed } from "@/server/telemetry/tracing";
 import { REQUEST_ID_HEADER, requestIdFrom } from "@/server/http/api-error";
+import { isSameOriginRequest } from "@/server/http/same-origin";
+import { unsafeTextPaths } from "@/server/security/clean-text";
 
 /**
  * 1. Context: who is calling and from where, resolved once per request from the
@@ -59,10 +61,23 @@ export class ContextFailure extends Error {
 }
 
 /**
+ * What a procedure's data needs, declared on every procedure with `.meta({ access })`
+ * (`scopedProcedure(...scopes)` declares its scopes): `public` for anyone, `signed-in`
+ * for any user or key, `workspace` for any member or key of the tenant, or the API
+ * scopes a key must carry (all of them: a procedure answering with contact fields
+ * needs `contacts:read` besides its own). A procedure without a declaration is
+ * refused (and server/api/access.test.ts fails for it), so none can be added by
+ * forgetting. Private notes need `notes:read`: lists leave them out without it.
+ * Members have every scope.
+ */
+export type Access = "public" | "signed-in" | "workspace" | ApiScope | ApiScope[];
+export type Meta = { access?: Access };
+
+/**
  * 2. Initialisation: superjson for Dates and BigInts; zod errors flattened into
  *    field errors a form can show next to each field (a service's own too); the wait of a rate limit.
  */
-const t = initTRPC.context<Context>().create({
+const t = initTRPC.context<Context>().meta<Meta>().create({
   transformer: superjson,
   errorFormatter({ shape, error, ctx }) {
     const cause = error.cause;
@@ -126,19 +141,48 @@ const timed = t.middleware(async ({ path, type, next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(timed).use(mapDomainErrors);
+/** A procedure that declares no access is a mistake, refused before it runs. */
+const declared = t.middleware(({ meta, path, next }) => {
+  if (!meta?.access) throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: `${path} declares no access` });
+  return next();
+});
 
-/** A signed-in user or a live API key; API keys are rate limited per key. */
-export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+/**
+ * The edge's text check: a string holding NUL or an unpaired surrogate (which
+ * PostgreSQL cannot store) is refused with a field error naming where it is,
+ * before zod or a service sees it (server/security/clean-text.ts).
+ */
+const safeText = t.middleware(async ({ getRawInput, next }) => {
+  const paths = unsafeTextPaths(await getRawInput());
+  if (paths.length > 0) {
+    const message = "must not contain NUL characters or unpaired surrogates";
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      cause: new AppError("BAD_REQUEST", `${paths.join(", ")}: ${message}`, { fieldErrors: Object.fromEntries(paths.map((path) => [path, [message]])) }),
+    });
+  }
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(timed).use(mapDomainErrors).use(declared).use(safeText);
+
+/**
+ * A signed-in user or a live API key; API keys are rate limited per key. A
+ * session's changes must come from this product's own pages: the browser sends
+ * the page's Origin, which a form or script on another site cannot forge.
+ */
+export const authedProcedure = publicProcedure.use(async ({ ctx, next, type }) => {
   if (ctx.invalidApiKey) throw new TRPCError({ code: "UNAUTHORIZED", message: "invalid or revoked API key" });
   if (!ctx.principal) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in or pass an API key" });
+  if (type === "mutation" && ctx.principal.kind === "user" && !isSameOriginRequest(ctx.headers)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "a signed-in change must come from this site's own pages (its Origin header did not match)" });
+  }
   if (ctx.principal.kind === "apiKey") {
     await consumeOrThrow(ctx.limiters.apiKey, ctx.principal.apiKeyId, "this API key made too many requests");
   }
   return next({ ctx: { principal: ctx.principal } });
 });
 
-const allScopes: ApiScope[] = ["conversations:read", "conversations:write", "messages:write", "contacts:read", "admin"];
 
 /**
  * Bound to one tenant: the API key's, or for a session the tenant named by the
@@ -147,7 +191,7 @@ const allScopes: ApiScope[] = ["conversations:read", "conversations:write", "mes
  * exactly like one that does not exist. Everything after runs in one transaction
  * whose queries are scoped to that tenant (the Prisma extension and row-level security).
  */
-export const tenantProcedure = authedProcedure.use(async ({ ctx, next, type }) => {
+export const tenantProcedure = authedProcedure.use(async ({ ctx, meta, next, type }) => {
   let tenantId: string;
   let role: Role;
   let scopes: ApiScope[];
@@ -165,8 +209,12 @@ export const tenantProcedure = authedProcedure.use(async ({ ctx, next, type }) =
     }
     tenantId = membership.tenant.id;
     role = membership.role;
-    scopes = allScopes;
+    scopes = [...apiScopes];
   }
+  const access = meta?.access;
+  if (access === "public" || access === "signed-in") throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: `a workspace procedure cannot be ${access}` });
+  const lacking = access === "workspace" || access === undefined ? undefined : [access].flat().find((scope) => !scopes.includes(scope));
+  if (lacking) throw new TRPCError({ code: "FORBIDDEN", message: `this API key lacks the ${lacking} scope` });
   const actor: Actor = {
     userId: ctx.principal.kind === "user" ? ctx.principal.userId : undefined,
     apiKeyId: ctx.principal.kind === "apiKey" ? ctx.principal.apiKeyId : undefined,
@@ -184,12 +232,9 @@ export const tenantProcedure = authedProcedure.use(async ({ ctx, next, type }) =
   return result;
 });
 
-/** A tenant procedure an API key may call only with `scope`; members have every scope. */
-export function scopedProcedure(scope: ApiScope) {
-  return tenantProcedure.use(({ ctx, next }) => {
-    if (!ctx.scopes.includes(scope)) throw new TRPCError({ code: "FORBIDDEN", message: `this API key lacks the ${scope} scope` });
-    return next();
-  });
+/** A tenant procedure an API key may call only with every one of `scopes` (checked in tenantProcedure); members have every scope. */
+export function scopedProcedure(...scopes: [ApiScope, ...ApiScope[]]) {
+  return tenantProcedure.meta({ access: scopes.length === 1 ? scopes[0] : scopes });
 }
 
 export const adminProcedure = scopedProcedure("admin").use(({ ctx, next }) => {
@@ -199,7 +244,7 @@ export const adminProcedure = scopedProcedure("admin").use(({ ctx, next }) => {
   return next();
 });
 
-export const ownerProcedure = tenantProcedure.use(({ ctx, next }) => {
+export const ownerProcedure = scopedProcedure("admin").use(({ ctx, next }) => {
   if (ctx.principal.kind !== "user" || ctx.role !== "owner") {
     throw new TRPCError({ code: "FORBIDDEN", message: "only an owner can do this" });
   }

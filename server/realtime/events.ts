@@ -5,8 +5,8 @@ import { withTenantSql } from "@/server/db/app-pool";
 
 /** An event of the log as the realtime server handles it: what sockets receive, and who may. */
 export type LoggedEvent = RealtimeEvent & {
-  /** Private notes and anything about them reach agents only, never API keys. */
-  agentsOnly: boolean;
+  /** A private note (or something about one): agents and API keys with notes:read only. */
+  privateNote: boolean;
   /** The request that caused it (server-side only: it goes to the logs, never on the wire). */
   requestId: string | null;
   /** Its trace while tracing is on (server-side only, like requestId). */
@@ -26,7 +26,7 @@ export function toLoggedEvent(row: EventRow): LoggedEvent {
     type: row.type as RealtimeEventType,
     conversationId: row.conversationId,
     at: row.createdAt.toISOString(),
-    agentsOnly: message?.isPrivate === true,
+    privateNote: message?.isPrivate === true,
     data: row.payload,
     requestId: row.requestId,
     traceparent: row.traceparent,

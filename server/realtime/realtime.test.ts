@@ -16,6 +16,7 @@ import { until } from "@/server/test/wait";
 import { redisPresence } from "./presence";
 import { signRealtimeToken } from "./token";
 import { metrics } from "@/server/metrics/registry";
+import type { ApiScope } from "@/lib/api-scopes";
 
 /**
  * The realtime servers, for real: Socket.IO nodes on their own ports, the event
@@ -151,6 +152,45 @@ describe("fan-out without Redis (one node, NOTIFY)", () => {
     const text = await metrics().registry.metrics();
     expect(text).toMatch(/^realtime_connected_sockets [4-9]/m);
     expect(text).toMatch(/^realtime_event_fanout_seconds_count [2-9]/m);
+  });
+});
+
+describe("what an API key's socket sees", () => {
+  it("private notes with notes:read only; contact fields with contacts:read only (reduced to the contact's id otherwise)", async () => {
+    const node = await startNode();
+    const keyOf = async (scopes: ApiScope[]) => {
+      const created = await database.db.$transaction((tx) => createApiKey(tx, { tenantId: a.tenant.id, name: scopes.join(" "), scopes, actor: { userId: a.users.owner.id } }));
+      return connect(node, (await callerFor(database, a.asKey(created)).realtime.token()).token);
+    };
+    const plain = await keyOf(["conversations:read"]);
+    const notes = await keyOf(["conversations:read", "notes:read"]);
+    const contacts = await keyOf(["conversations:read", "contacts:read"]);
+    await Promise.all([plain.sync, notes.sync, contacts.sync]);
+
+    await note(a, "internal: VIP customer");
+    await withTenant(database.appDb, a.tenant.id, (db) =>
+      recordEvent(db, {
+        tenantId: a.tenant.id,
+        type: "conversation.created",
+        conversationId: a.rows.conversation.id,
+        payload: { conversation: { id: a.rows.conversation.id, contact: { id: a.rows.contact.id, name: "Secret Name", username: "secret_user" } } },
+      }),
+    );
+    await until(() => notes.events().length === 2 && plain.events().length === 1 && contacts.events().length === 1, "each key's events");
+    await pause(200);
+    expect(notes.events().map((e) => e.name)).toEqual(["message.created", "conversation.created"]);
+    expect(plain.events().map((e) => e.name)).toEqual(["conversation.created"]);
+    const contactOf = (client: Client) => (client.events().at(-1)!.payload.data as { conversation: { contact: unknown } }).conversation.contact;
+    expect(contactOf(plain)).toEqual({ id: a.rows.contact.id });
+    expect(contactOf(notes)).toEqual({ id: a.rows.contact.id });
+    expect(contactOf(contacts)).toEqual({ id: a.rows.contact.id, name: "Secret Name", username: "secret_user" });
+
+    // Catching up applies the same rules.
+    const lastSeen = String(Number(notes.events()[0]!.payload.eventId) - 1);
+    const late = connect(node, (await callerFor(database, a.asKey(a.keys.read)).realtime.token()).token, lastSeen);
+    await late.sync;
+    expect(late.events().map((e) => e.name)).toEqual(["conversation.created"]);
+    expect(JSON.stringify(late.received)).not.toContain("Secret Name");
   });
 });
 

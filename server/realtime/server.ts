@@ -52,7 +52,16 @@ type ClientToServer = Record<string, (input: unknown, ack?: Ack) => void>;
 type AppSocket = Socket<ClientToServer, ServerToClient, Record<string, never>, SocketData>;
 
 const agentsRoom = (tenantId: string) => `t:${tenantId}:agents`;
-const keysRoom = (tenantId: string) => `t:${tenantId}:keys`;
+/** What an API key may see of an event: private notes with notes:read, contact fields with contacts:read. */
+type KeySight = { notes: boolean; contacts: boolean };
+const keySights: KeySight[] = [
+  { notes: false, contacts: false },
+  { notes: false, contacts: true },
+  { notes: true, contacts: false },
+  { notes: true, contacts: true },
+];
+const sightOf = (scopes: readonly string[]): KeySight => ({ notes: scopes.includes("notes:read"), contacts: scopes.includes("contacts:read") });
+const keysRoom = (tenantId: string, sight: KeySight) => `t:${tenantId}:keys:${sight.notes ? "notes" : "-"}:${sight.contacts ? "contacts" : "-"}`;
 const conversationRoom = (conversationId: string) => `c:${conversationId}`;
 
 const conversationInput = z.object({ conversationId: z.uuid() }).strict();
@@ -68,6 +77,28 @@ const wire = (event: LoggedEvent): RealtimeEvent => ({
   at: event.at,
   data: event.data,
 });
+
+/** The same event for a key without contacts:read: every contact it names is reduced to its id. */
+function withoutContactFields(event: RealtimeEvent): RealtimeEvent {
+  const reduce = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(reduce);
+    if (value === null || typeof value !== "object") return value;
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) =>
+        key === "contact" && inner !== null && typeof inner === "object" && "id" in inner ? [key, { id: (inner as { id: unknown }).id }] : [key, reduce(inner)],
+      ),
+    );
+  };
+  return { ...event, data: reduce(event.data) as RealtimeEvent["data"] };
+}
+
+/** Whether a socket may see an event, and in which form (null: not at all). */
+function viewFor(event: LoggedEvent, identity: RealtimeIdentity): RealtimeEvent | null {
+  if (identity.principal.kind === "user") return wire(event);
+  const sight = sightOf(identity.principal.scopes);
+  if (event.privateNote && !sight.notes) return null;
+  return sight.contacts ? wire(event) : withoutContactFields(wire(event));
+}
 
 /**
  * The realtime server: Socket.IO on the given HTTP server. Sockets authenticate
@@ -112,9 +143,12 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const deliverLive = (events: LoggedEvent[]) => {
     for (const event of events) {
       for (const [socket, buffer] of catchingUp) if (socket.data.identity.tenantId === event.tenantId) buffer.push(event);
-      const rooms = event.agentsOnly ? [agentsRoom(event.tenantId)] : [agentsRoom(event.tenantId), keysRoom(event.tenantId)];
       // Every node follows the log for its own sockets: emitting beyond this node would deliver twice.
-      io.local.to(rooms).emit(event.type, wire(event));
+      io.local.to(agentsRoom(event.tenantId)).emit(event.type, wire(event));
+      for (const sight of keySights) {
+        if (event.privateNote && !sight.notes) continue;
+        io.local.to(keysRoom(event.tenantId, sight)).emit(event.type, sight.contacts ? wire(event) : withoutContactFields(wire(event)));
+      }
       metrics().realtimeFanout.observe(Math.max(0, Date.now() - Date.parse(event.at)) / 1000);
       log.debug({ requestId: event.requestId ?? undefined, eventId: event.eventId, type: event.type, tenantId: event.tenantId }, "realtime: event emitted");
       if (event.traceparent) {
@@ -257,7 +291,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     const { identity } = socket.data;
     const { tenantId } = identity;
     const userId = identity.principal.kind === "user" ? identity.principal.userId : undefined;
-    const room = userId ? agentsRoom(tenantId) : keysRoom(tenantId);
+    const room = identity.principal.kind === "user" ? agentsRoom(tenantId) : keysRoom(tenantId, sightOf(identity.principal.scopes));
 
     // Catch up to where the relay stands (what it reads from then on waits in a buffer), then join the live stream.
     let upTo = relay.position();
@@ -279,9 +313,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       if (!socket.connected) return;
       const sent = new Set<string>();
       for (const event of [...missed, ...buffered]) {
-        if (sent.has(event.eventId) || (event.agentsOnly && !userId)) continue;
+        const view = viewFor(event, identity);
+        if (sent.has(event.eventId) || !view) continue;
         sent.add(event.eventId);
-        socket.emit(event.type, wire(event));
+        socket.emit(event.type, view);
       }
       void socket.join(room);
       if (userId) void socket.join(`t:${tenantId}:u:${userId}`);

@@ -1,3 +1,4 @@
+import { processPublicUrl } from "@/lib/env";
 import type { Principal } from "@/server/auth/principal";
 import { createCaller } from "@/server/api/root";
 import type { Context } from "@/server/api/trpc";
@@ -8,9 +9,10 @@ import type { TestDatabase } from "./database";
 export function callerFor(
   database: TestDatabase,
   principal: Principal | null,
-  options: { tenantSlug?: string; limiters?: RateLimiters; invalidApiKey?: boolean; requestId?: string } = {},
+  options: { tenantSlug?: string; limiters?: RateLimiters; invalidApiKey?: boolean; requestId?: string; headers?: Record<string, string> } = {},
 ) {
-  const headers = new Headers(options.tenantSlug ? { "x-tenant": options.tenantSlug } : {});
+  // As the browser sends them (the page's own origin: a session's changes need it), unless a test gives its own.
+  const headers = new Headers({ ...(options.headers ?? { origin: new URL(processPublicUrl()).origin }), ...(options.tenantSlug ? { "x-tenant": options.tenantSlug } : {}) });
   const ctx: Context = {
     db: database.appDb,
     systemDb: database.db,

@@ -12,7 +12,7 @@ const label = z.string().trim().min(1, "a label cannot be empty").max(40, "at mo
 
 export const conversationsRouter = createTRPCRouter({
   /** The inbox list: a view, a status tab, filters and search; pages of `limit`, newest activity first. */
-  list: scopedProcedure("conversations:read")
+  list: scopedProcedure("conversations:read", "contacts:read")
     .input(
       z.object({
         view: z.enum(["mine", "unassigned", "all"]).default("all"),
@@ -26,7 +26,7 @@ export const conversationsRouter = createTRPCRouter({
     )
     .query(({ ctx, input }) => listConversations(ctx.db, { ...input, search: input.search || undefined, userId: ctx.actor.userId })),
 
-  get: scopedProcedure("conversations:read")
+  get: scopedProcedure("conversations:read", "contacts:read")
     .input(z.object({ id: z.uuid() }))
     .query(({ ctx, input }) => getConversation(ctx.db, input)),
 

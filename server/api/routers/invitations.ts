@@ -7,9 +7,10 @@ import { acceptInvitation, findInvitation } from "@/server/services/invitations/
 const token = z.string().regex(/^[\w-]{43}$/, "this invitation link is not valid");
 
 export const invitationsRouter = createTRPCRouter({
-  get: publicProcedure.input(z.object({ token })).query(({ ctx, input }) => findInvitation(ctx.systemDb, input.token)),
+  get: publicProcedure.meta({ access: "public" }).input(z.object({ token })).query(({ ctx, input }) => findInvitation(ctx.systemDb, input.token)),
 
   accept: publicProcedure
+    .meta({ access: "public" })
     .input(z.object({ token, name: personNameSchema.optional(), password: passwordSchema.optional() }))
     .mutation(({ ctx, input }) =>
       acceptInvitation(ctx.systemDb, { ...input, requestId: ctx.requestId, ip: ctx.ip }),

@@ -6,7 +6,7 @@ import { authedProcedure, createTRPCRouter } from "@/server/api/trpc";
 
 export const meRouter = createTRPCRouter({
   /** Who the caller is: the user and their workspaces, or the API key's tenant and scopes. */
-  get: authedProcedure.query(async ({ ctx }) => {
+  get: authedProcedure.meta({ access: "signed-in" }).query(async ({ ctx }) => {
     if (ctx.principal.kind === "apiKey") {
       const tenant = await ctx.systemDb.tenant.findUniqueOrThrow({
         where: { id: ctx.principal.tenantId },
@@ -24,7 +24,7 @@ export const meRouter = createTRPCRouter({
   }),
 
   /** The console's language for this user, on every device they sign in from. */
-  setLocale: authedProcedure.input(z.object({ locale: z.enum(consoleLocales) })).mutation(async ({ ctx, input }) => {
+  setLocale: authedProcedure.meta({ access: "signed-in" }).input(z.object({ locale: z.enum(consoleLocales) })).mutation(async ({ ctx, input }) => {
     if (ctx.principal.kind !== "user") throw new TRPCError({ code: "FORBIDDEN", message: "an API key has no console language" });
     await ctx.systemDb.user.update({ where: { id: ctx.principal.userId }, data: { locale: input.locale } });
     return { locale: input.locale };

@@ -6,7 +6,8 @@ import { listMessages, retryMessage, sendMessage } from "@/server/services/messa
 export const messagesRouter = createTRPCRouter({
   list: scopedProcedure("conversations:read")
     .input(z.object({ conversationId: z.uuid(), before: z.uuid().optional(), limit: z.number().int().min(1).max(200).default(50) }))
-    .query(({ ctx, input }) => listMessages(ctx.db, input)),
+    // Private notes are for the team: an API key reads them only with notes:read, as realtime sends them.
+    .query(({ ctx, input }) => listMessages(ctx.db, { ...input, includePrivate: ctx.scopes.includes("notes:read") })),
 
   send: scopedProcedure("messages:write")
     .input(

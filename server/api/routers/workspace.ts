@@ -5,7 +5,7 @@ import { createTRPCRouter, ownerProcedure, tenantProcedure } from "@/server/api/
 
 export const workspaceRouter = createTRPCRouter({
   /** The current workspace and the caller's role in it. */
-  get: tenantProcedure.query(async ({ ctx }) => {
+  get: tenantProcedure.meta({ access: "workspace" }).query(async ({ ctx }) => {
     const tenant = await ctx.db.tenant.findUniqueOrThrow({ where: { id: ctx.tenantId }, select: { id: true, slug: true, name: true, createdAt: true } });
     return { ...tenant, role: ctx.role };
   }),

@@ -120,11 +120,14 @@ export async function retryMessage(db: DbClient, input: { tenantId: string; mess
   return updated;
 }
 
-export async function listMessages(db: DbClient, input: { conversationId: string; before?: string; limit: number }) {
+export async function listMessages(db: DbClient, input: { conversationId: string; before?: string; limit: number; includePrivate: boolean }) {
   const conversation = await db.conversation.findUnique({ where: { id: input.conversationId }, select: { id: true } });
   if (!conversation) throw new AppError("NOT_FOUND", "no such conversation");
+  if (input.before && !(await db.message.findFirst({ where: { id: input.before, conversationId: conversation.id }, select: { id: true } }))) {
+    throw new AppError("BAD_REQUEST", "this cursor is not a message of this conversation; start from the newest page", { fieldErrors: { before: ["not a message of this conversation"] } });
+  }
   const rows = await db.message.findMany({
-    where: { conversationId: conversation.id },
+    where: { conversationId: conversation.id, ...(input.includePrivate ? {} : { isPrivate: false }) },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: input.limit + 1,
     ...(input.before ? { cursor: { id: input.before }, skip: 1 } : {}),
