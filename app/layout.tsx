@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { NextIntlClientProvider } from "next-intl";
 import { getLocale, getMessages } from "next-intl/server";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { TimeZoneCookie } from "@/components/i18n/time-zone-cookie";
 import { messagesFor } from "@/lib/i18n/messages";
@@ -13,6 +14,8 @@ export const metadata: Metadata = {
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page is rendered per request: its scripts carry that request's CSP nonce (proxy.ts), which a page built ahead could not.
+  await connection();
   const [locale, messages] = await Promise.all([getLocale(), getMessages()]);
   return (
     <html lang={locale}>

@@ -18,7 +18,7 @@ export default async function HomePage() {
   if (user) {
     const memberships = await membershipsOf(getSystemDb(), user.id);
     if (memberships.length === 1) redirect(`/t/${memberships[0]!.tenant.slug}`);
-    const tRoles = await getTranslations("team.roles");
+    const [tRoles, tShell] = await Promise.all([getTranslations("team.roles"), getTranslations("shell")]);
     return (
       <main className="mx-auto flex max-w-lg flex-col gap-6 px-6 py-16">
         <h1 className="text-2xl font-semibold tracking-tight">{t("chooseWorkspace")}</h1>
@@ -38,7 +38,12 @@ export default async function HomePage() {
             ))}
           </ul>
         )}
-        <SignOutButton />
+        <div className="flex items-center gap-3">
+          <Link href="/account" className="text-sm font-medium text-brand-600 hover:underline dark:text-brand-400">
+            {tShell("account")}
+          </Link>
+          <SignOutButton />
+        </div>
       </main>
     );
   }

@@ -100,6 +100,7 @@ export async function runInboxBench(): Promise<void> {
   await db.query(`INSERT INTO "TenantSettings" ("tenantId", "updatedAt") VALUES ($1, now())`, [tenantId]);
   const userId = (await db.query<{ id: string }>(`INSERT INTO "User" (id, email, name, "updatedAt") VALUES (gen_random_uuid(), $1, 'Bench Agent', now()) RETURNING id`, [`agent-${Date.now()}@bench.example`])).rows[0]!.id;
   await db.query(`INSERT INTO "Membership" (id, "tenantId", "userId", role, "updatedAt") VALUES (gen_random_uuid(), $1, $2, 'owner', now())`, [tenantId, userId]);
+  const sessionId = (await db.query<{ id: string }>(`INSERT INTO "Session" (id, "userId", "expiresAt") VALUES (gen_random_uuid(), $1, now() + interval '1 day') RETURNING id`, [userId])).rows[0]!.id;
   const channelId = (
     await db.query<{ id: string }>(
       `INSERT INTO "Channel" (id, "tenantId", type, name, mode, status, "tokenCiphertext", "tokenKeyId", "webhookSecret", "updatedAt")
@@ -150,8 +151,8 @@ export async function runInboxBench(): Promise<void> {
     if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  // A signed-in agent, as next-auth's cookie carries it.
-  const session = await encode({ token: { uid: userId, sub: userId, name: "Bench Agent" }, secret });
+  // A signed-in agent, as next-auth's cookie carries it: the user and their live session.
+  const session = await encode({ token: { uid: userId, sid: sessionId, sub: userId, name: "Bench Agent" }, secret });
   const headers = { cookie: `next-auth.session-token=${session}`, "x-tenant": slug };
 
   const time = async (target: string, init: RequestInit = {}) => {

@@ -7,7 +7,7 @@ import { percentile } from "./support";
  * (one per agent), each noting when every event reaches it. Talks to the bench
  * over IPC: { connect } → "connected", then { finish, sentAt } → the figures.
  */
-type Start = { url: string; secret: string | null; tenantId: string; userIds: string[]; concurrency: number };
+type Start = { url: string; secret: string | null; tenantId: string; userIds: string[]; sessionIds: string[]; concurrency: number };
 type Finish = { sentAt: Record<string, number> };
 
 const now = () => performance.timeOrigin + performance.now();
@@ -18,8 +18,9 @@ let duplicates = 0;
 
 async function connectAll(start: Start) {
   let next = 0;
-  const one = async (userId: string) => {
-    const token = start.secret ? await signRealtimeToken({ tenantId: start.tenantId, role: "agent", principal: { kind: "user", userId } }, start.secret, Date.now()) : "";
+  const one = async (index: number) => {
+    const principal = { kind: "user" as const, userId: start.userIds[index]!, sessionId: start.sessionIds[index]! };
+    const token = start.secret ? await signRealtimeToken({ tenantId: start.tenantId, role: "agent", principal }, start.secret, Date.now()) : "";
     const socket = io(start.url, { auth: { token }, transports: ["websocket"], reconnection: false, forceNew: true });
     const seen = new Set<number>();
     socket.on("conversation.updated", (event: { data: { seq: number } }) => {
@@ -39,7 +40,7 @@ async function connectAll(start: Start) {
   };
   await Promise.all(
     Array.from({ length: start.concurrency }, async () => {
-      while (next < start.userIds.length) await one(start.userIds[next++]!);
+      while (next < start.userIds.length) await one(next++);
     }),
   );
 }

@@ -46,7 +46,7 @@ async function waitForHttp(url: string, child: ChildProcess, output: () => strin
 }
 
 /** Connects the agents' sockets in their own process; resolves when all are connected. */
-async function startClients(start: { url: string; secret: string | null; tenantId: string; userIds: string[]; concurrency: number }) {
+async function startClients(start: { url: string; secret: string | null; tenantId: string; userIds: string[]; sessionIds: string[]; concurrency: number }) {
   const child = fork(path.join(import.meta.dirname, "realtime-clients.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const next = <T>(key: string) =>
     new Promise<T>((resolve, reject) => {
@@ -106,6 +106,16 @@ export async function runRealtimeBench(): Promise<void> {
     )
   ).rows.map((row) => row.id);
   await systemPool.query(`INSERT INTO "Membership" (id, "tenantId", "userId", role, "updatedAt") SELECT gen_random_uuid(), $1, unnest($2::uuid[]), 'agent', now()`, [tenantId, userIds]);
+  // Each agent signed in once: realtime keeps a user's socket only while their session is live.
+  const sessionOf = new Map(
+    (
+      await systemPool.query<{ id: string; userId: string }>(
+        `INSERT INTO "Session" (id, "userId", "expiresAt") SELECT gen_random_uuid(), unnest($1::uuid[]), now() + interval '1 day' RETURNING id, "userId"`,
+        [userIds],
+      )
+    ).rows.map((row) => [row.userId, row.id]),
+  );
+  const sessionIds = userIds.map((userId) => sessionOf.get(userId)!);
 
   // --- the realtime process --------------------------------------------------------------
   const port = await freePort();
@@ -120,7 +130,7 @@ export async function runRealtimeBench(): Promise<void> {
   await waitForHttp(`http://127.0.0.1:${port}/health`, realtime, () => output);
   const idle = memoryOf(realtime.pid!);
   const connectStarted = performance.now();
-  const clients = await startClients({ url: `http://127.0.0.1:${port}`, secret, tenantId, userIds, concurrency: scenario.connectConcurrency });
+  const clients = await startClients({ url: `http://127.0.0.1:${port}`, secret, tenantId, userIds, sessionIds, concurrency: scenario.connectConcurrency });
   const connectSeconds = (performance.now() - connectStarted) / 1000;
   const connectedMemory = memoryOf(realtime.pid!);
   // Each event in its own transaction, announced after the commit as the web and worker processes do.
@@ -141,7 +151,7 @@ export async function runRealtimeBench(): Promise<void> {
   const barePort = await freePort();
   const bare = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "realtime-bare.ts"), String(barePort)], { stdio: ["ignore", "pipe", "inherit"] });
   await new Promise<void>((resolve) => bare.stdout!.once("data", () => resolve()));
-  const bareClients = await startClients({ url: `http://127.0.0.1:${barePort}`, secret: null, tenantId, userIds, concurrency: scenario.connectConcurrency });
+  const bareClients = await startClients({ url: `http://127.0.0.1:${barePort}`, secret: null, tenantId, userIds, sessionIds, concurrency: scenario.connectConcurrency });
   const bareSentAt = await publishSteadily(scenario, async (seq) => {
     const at = now();
     await fetch(`http://127.0.0.1:${barePort}/emit?seq=${seq}`, { method: "POST" });

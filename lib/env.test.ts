@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseEnv, publicUrl, telegramMode } from "./env";
+import { filesOrigin, parseEnv, publicUrl, telegramMode } from "./env";
 
 function errorsFor(source: Record<string, string>): string[] {
   const result = parseEnv(source);
@@ -80,6 +80,26 @@ describe("environment validation", () => {
     expect(telegramMode({ PUBLIC_URL: "http://localhost:3000" })).toBe("polling");
     expect(telegramMode({ PUBLIC_URL: undefined })).toBe("polling");
     expect(telegramMode({ PUBLIC_URL: "https://support.example.com", TELEGRAM_MODE: "polling" })).toBe("polling");
+  });
+
+  it("takes a files origin on another host than the app, and names it for the page's policy", () => {
+    const result = parseEnv({ PUBLIC_URL: "https://support.example.com", FILES_PUBLIC_URL: "https://files.support-usercontent.example" });
+    expect(result.ok && result.env.FILES_PUBLIC_URL).toBe("https://files.support-usercontent.example");
+    expect(filesOrigin({ FILES_PUBLIC_URL: "https://files.support-usercontent.example" })).toBe("https://files.support-usercontent.example");
+    expect(filesOrigin({})).toBeNull();
+  });
+
+  it.each([
+    [{ FILES_PUBLIC_URL: "https://files.example.com/" }, "FILES_PUBLIC_URL must not end with /"],
+    [{ FILES_PUBLIC_URL: "ftp://files.example.com" }, "FILES_PUBLIC_URL must be a URL starting with http:// or https://, like https://files.support-usercontent.example"],
+    [{ FILES_PUBLIC_URL: "https://files.example.com/base" }, "FILES_PUBLIC_URL must be an origin only (scheme, host and port, no path), like https://files.support-usercontent.example"],
+    [
+      { PUBLIC_URL: "https://support.example.com", FILES_PUBLIC_URL: "https://support.example.com:8443" },
+      "FILES_PUBLIC_URL must be on another host than PUBLIC_URL (cookies are shared across ports), like https://files.support-usercontent.example",
+    ],
+    [{ FILES_PUBLIC_URL: "http://localhost:3005" }, "FILES_PUBLIC_URL must be on another host than PUBLIC_URL (cookies are shared across ports), like https://files.support-usercontent.example"],
+  ])("refuses the files origin %j", (source, message) => {
+    expect(errorsFor(source)).toEqual([message]);
   });
 
   it("defaults the public URL to the local web port", () => {

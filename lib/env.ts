@@ -54,6 +54,14 @@ export const envSchema = z
         .refine((value) => !value.endsWith("/"), "must not end with /")
         .optional(),
     ),
+    // Just an origin: the files route lives at /files/ on it, and a path would not reach it.
+    FILES_PUBLIC_URL: z.preprocess(
+      emptyAsUnset,
+      url(["http:", "https:"], "https://files.support-usercontent.example")
+        .refine((value) => !value.endsWith("/"), "must not end with /")
+        .refine((value) => !URL.canParse(value) || value.endsWith("/") || new URL(value).origin === value, "must be an origin only (scheme, host and port, no path), like https://files.support-usercontent.example")
+        .optional(),
+    ),
     TELEGRAM_API_ROOT: z.preprocess(
       emptyAsUnset,
       url(["http:", "https:"], "https://api.telegram.org")
@@ -106,6 +114,10 @@ export const envSchema = z
     EMBEDDED_POSTGRES_PORT: z.preprocess(emptyAsUnset, port(54329)),
   })
   .superRefine((env, ctx) => {
+    // Cookies are per host, not per port: on the app's own host the files origin would get the session cookie.
+    if (env.FILES_PUBLIC_URL && new URL(env.FILES_PUBLIC_URL).hostname === new URL(publicUrl(env)).hostname) {
+      ctx.addIssue({ code: "custom", path: ["FILES_PUBLIC_URL"], message: "must be on another host than PUBLIC_URL (cookies are shared across ports), like https://files.support-usercontent.example" });
+    }
     if (env.NODE_ENV !== "production") return;
     for (const key of ["DATABASE_URL", "APP_SECRET", "ENCRYPTION_KEY"] as const) {
       if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required when NODE_ENV=production" });
@@ -149,6 +161,19 @@ export function publicUrl(env: Pick<Env, "PUBLIC_URL" | "PORT">): string {
 /** The same, read from a process's (already validated) environment. */
 export function processPublicUrl(source: EnvVars = process.env): string {
   return publicUrl({ PUBLIC_URL: source.PUBLIC_URL || undefined, PORT: Number(source.PORT || 3000) });
+}
+
+/**
+ * The separate origin that serves files (FILES_PUBLIC_URL), or null when the app's
+ * own origin serves them; pages add it to their img-src and media-src.
+ */
+export function filesOrigin(source: EnvVars = process.env): string | null {
+  return source.FILES_PUBLIC_URL ? new URL(source.FILES_PUBLIC_URL).origin : null;
+}
+
+/** Whether a proxy in front sets the X-Forwarded-* headers (TRUST_PROXY); otherwise a client could choose them. */
+export function trustProxy(source: EnvVars = process.env): boolean {
+  return source.TRUST_PROXY === "true";
 }
 
 /** Where browsers reach the realtime server: REALTIME_PUBLIC_URL, else PUBLIC_URL's host on REALTIME_PORT. */

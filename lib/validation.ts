@@ -32,7 +32,30 @@ export const apiKeyNameSchema = z.string().trim().min(1, "must not be empty").ma
 
 export const apiScopesSchema = z
   .array(z.enum(apiScopes, { message: `must be among ${apiScopes.join(", ")}` }))
-  .min(1, "must name at least one scope");
+  .min(1, "must name at least one scope")
+  // Each scope once is all a key can have; a longer list is a client's bug, not a key to store.
+  .max(apiScopes.length, `must name at most the ${apiScopes.length} scopes there are`);
+
+/**
+ * The dates a person can mean, for filters and schedules: from 2000 to 2100.
+ * Anything wider is not just meaningless but unsafe — PostgreSQL refuses years
+ * before 4713 BC and past 294276, JavaScript's Date runs to year 275760, and a
+ * year past 9999 that PostgreSQL did store reads back through Prisma as null.
+ */
+const EARLIEST_DATE = new Date("2000-01-01T00:00:00.000Z");
+const LATEST_DATE = new Date("2100-01-01T00:00:00.000Z");
+const dateRangeMessage = "pick a date between the years 2000 and 2100";
+
+export const saneDateSchema = z.date().min(EARLIEST_DATE, dateRangeMessage).max(LATEST_DATE, dateRangeMessage);
+
+/** The same for a date sent as text or a number (`z.coerce.date()`), as forms and scripts do. */
+export const saneCoercedDateSchema = z.coerce.date().min(EARLIEST_DATE, dateRangeMessage).max(LATEST_DATE, dateRangeMessage);
+
+/** An ISO 8601 timestamp in the same range, as our own cursors carry them; parsed to a Date. */
+export const saneIsoDateSchema = z.iso
+  .datetime()
+  .transform((text) => new Date(text))
+  .pipe(saneDateSchema);
 
 /** "Acme Support, Inc." → "acme-support-inc" */
 export function slugify(name: string): string {

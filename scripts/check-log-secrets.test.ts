@@ -13,6 +13,7 @@ describe("check-log-secrets", () => {
       line({ authorization: "Bearer sck_whatever_1234567890abcdef" }),
       line({ url: "postgres://app:hunter2@db:5432/support" }),
       line({ note: "my-very-own-secret" }),
+      line({ msg: "demo sign-in: owner@demo.example / scdemo_AbCdEfGh12345678" }),
     ].join("\n");
     expect(findSecrets("web.log", log, ["my-very-own-secret"])).toEqual([
       { file: "web.log", line: 2, what: "a Telegram bot token" },
@@ -21,6 +22,7 @@ describe("check-log-secrets", () => {
       { file: "web.log", line: 5, what: "a bearer credential" },
       { file: "web.log", line: 6, what: "a password in a database URL" },
       { file: "web.log", line: 7, what: "a value listed in SECRET_VALUES" },
+      { file: "web.log", line: 8, what: "the demo owner's password" },
     ]);
   });
 

@@ -17,6 +17,7 @@ const shapes: [string, RegExp][] = [
   ["a session cookie", /next-auth\.session-token=(?!\[redacted\])[^;\s"]+/],
   ["a bearer credential", /\bBearer\s+(?!\[redacted\])[A-Za-z0-9._~+/-]{16,}/],
   ["a password in a database URL", /\bpostgres(?:ql)?:\/\/[^:/\s"]+:(?!\*\*\*)[^@\s"]+@/],
+  ["the demo owner's password", /\bscdemo_[A-Za-z0-9_-]{16}(?![A-Za-z0-9_-])/],
 ];
 
 export type Finding = { file: string; line: number; what: string };

@@ -9,6 +9,12 @@ export type ProcessName = "start" | "web" | "realtime" | "worker" | "telegram" |
 export const redactPaths = [
   "password",
   "*.password",
+  "currentPassword",
+  "*.currentPassword",
+  "newPassword",
+  "*.newPassword",
+  "credentials",
+  "*.credentials",
   "token",
   "*.token",
   "*.botToken",

@@ -10,7 +10,7 @@ import { Field } from "@/components/ui/field";
 
 /** What went wrong, as a message key and its values, from the error code Auth.js reports. */
 function problemOf(error: string): { key: "rateLimited" | "wrongCredentials" | "unavailable"; seconds?: number } {
-  const limited = /^RateLimited:(\d+)/.exec(error);
+  const limited = /^RateLimited:(\d{1,6})$/.exec(error);
   if (limited) return { key: "rateLimited", seconds: Number(limited[1]) };
   if (error === "CredentialsSignin") return { key: "wrongCredentials" };
   return { key: "unavailable" };
@@ -37,6 +37,7 @@ export function SignInForm({ callbackUrl, initialEmail, initialError }: { callba
       setError(problemOf(result?.error ?? "unavailable"));
       return;
     }
+    // Checked on the server (lib/safe-redirect.ts) before it reached this form.
     router.replace(callbackUrl);
     router.refresh();
   }

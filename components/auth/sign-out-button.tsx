@@ -5,7 +5,8 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 
-export function SignOutButton({ variant = "secondary" }: { variant?: "primary" | "secondary" }) {
+/** `callbackUrl`: where to land afterwards, a same-site path (the sign-in page, saying so, by default). */
+export function SignOutButton({ variant = "secondary", callbackUrl = "/sign-in?notice=signedOut" }: { variant?: "primary" | "secondary"; callbackUrl?: string }) {
   const t = useTranslations("auth.signOut");
   const [pending, setPending] = useState(false);
   return (
@@ -14,7 +15,7 @@ export function SignOutButton({ variant = "secondary" }: { variant?: "primary" |
       disabled={pending}
       onClick={() => {
         setPending(true);
-        void signOut({ callbackUrl: "/sign-in" });
+        void signOut({ callbackUrl });
       }}
     >
       {pending ? t("submitting") : t("submit")}

@@ -8,14 +8,14 @@ import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
 import { useTRPC } from "@/lib/trpc/client";
 import { dayLabel, sameDay, shortTime, useDateContext, type DateContext } from "./format";
-import { AlertIcon, CheckIcon, ClockIcon, FileIcon, PaperclipIcon, PersonIcon, PinIcon } from "./icons";
+import { AttachmentView, type Attachment } from "./attachment-view";
+import { AlertIcon, CheckIcon, ClockIcon, PersonIcon, PinIcon } from "./icons";
 
 type Page = inferRouterOutputs<AppRouter>["messages"]["list"];
 export type ThreadMessage = Page["messages"][number] & { optimistic?: "sending" | "error" };
 
-type Attachment = { kind: string; fileName?: string; mimeType?: string; uploadId?: string; fileId?: string };
 type Content = {
-  location?: { latitude: number; longitude: number };
+  location?: { latitude: number; longitude: number; title?: string; address?: string };
   contact?: { phone: string; firstName: string; lastName?: string };
   callback?: { data: string };
   from?: { name: string };
@@ -152,7 +152,8 @@ function Bubble({ slug, dates, message, onRetry, retrying, author }: { slug: str
         )}
         {content.location && (
           <a className="underline" href={`https://www.openstreetmap.org/?mlat=${content.location.latitude}&mlon=${content.location.longitude}`} target="_blank" rel="noreferrer">
-            <span className="inline-flex items-center gap-1"><PinIcon /> {t("location", { latitude: content.location.latitude.toFixed(5), longitude: content.location.longitude.toFixed(5) })}</span>
+            <span className="inline-flex items-center gap-1"><PinIcon /> {content.location.title || t("location", { latitude: content.location.latitude.toFixed(5), longitude: content.location.longitude.toFixed(5) })}</span>
+            {content.location.address && <span className="block text-xs opacity-80">{content.location.address}</span>}
           </a>
         )}
         {content.contact && (
@@ -193,26 +194,5 @@ function Status({ message }: { message: ThreadMessage }) {
     <span role="img" aria-label={t("sent")} data-testid="status-sent">
       <CheckIcon />
     </span>
-  );
-}
-
-function AttachmentView({ slug, messageId, index, attachment, pending }: { slug: string; messageId: string; index: number; attachment: Attachment; pending: boolean }) {
-  const t = useTranslations("inbox.thread");
-  if (pending) return <span className="flex items-center gap-1 text-xs opacity-80"><PaperclipIcon /> {attachment.fileName ?? attachment.kind}</span>;
-  const url = `/api/t/${slug}/files/${messageId}/${index}`;
-  if (attachment.kind === "photo" || attachment.kind === "sticker") {
-    return (
-      <a href={url} target="_blank" rel="noreferrer" className="block overflow-hidden rounded-lg">
-        {/* eslint-disable-next-line @next/next/no-img-element -- files come through the authenticated proxy, not next/image */}
-        <img src={url} alt={attachment.fileName ?? t("photo")} loading="lazy" className="max-h-60 w-full object-cover" />
-      </a>
-    );
-  }
-  if (attachment.kind === "voice" || attachment.kind === "audio") return <audio controls preload="none" src={url} className="w-56" />;
-  if (attachment.kind === "video") return <video controls preload="none" src={url} className="max-h-60 rounded-lg" />;
-  return (
-    <a href={url} download={attachment.fileName} className="flex items-center gap-1.5 rounded-lg bg-black/5 px-2 py-1.5 underline-offset-2 hover:underline dark:bg-white/10">
-      <FileIcon /> {attachment.fileName ?? t("file")}
-    </a>
   );
 }

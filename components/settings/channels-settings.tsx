@@ -9,6 +9,7 @@ import { Button } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { Field, SelectField } from "@/components/ui/field";
 import { apiError } from "./api-error";
+import { QuarantinedUpdates } from "./quarantined-updates";
 import { QueryStatus } from "./query-status";
 import { Section } from "./settings-form-shell";
 
@@ -138,6 +139,7 @@ export function ChannelsSettings() {
                   </>
                 ) : null}
               </dl>
+              <QuarantinedUpdates channelId={channel.id} count={channel.quarantined} />
               {channel.status !== "disconnected" ? (
                 <div className="mt-3 flex flex-wrap gap-2">
                   <Button

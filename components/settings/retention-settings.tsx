@@ -5,9 +5,10 @@ import { useFormatter, useTranslations } from "next-intl";
 import { useTRPC } from "@/lib/trpc/client";
 import { NeverOrDays } from "./never-or-days";
 import { Section, SettingSourceNote, SettingsFormShell } from "./settings-form-shell";
+import { StorageQuota } from "./storage-quota";
 import { useSettingsForm } from "./use-settings-form";
 
-const keys = ["retention"] as const;
+const keys = ["retention", "storage"] as const;
 
 type PurgeRecord = { cutoff?: string; messages?: number; uploads?: number; events?: number };
 
@@ -62,6 +63,7 @@ export function RetentionSettings() {
           </div>
         </Section>
       ) : null}
+      <StorageQuota form={form} />
     </SettingsFormShell>
   );
 }

@@ -57,6 +57,8 @@ export class TelegramEmulator {
   private files = new Map<string, { path: string; bytes: Buffer; mime: string }>();
   private nextMessageId = new Map<number, number>();
   private timers = new Set<NodeJS.Timeout>();
+  /** Updates queued as JSON text (pushRawUpdate), sent exactly as given. */
+  private rawBodies = new WeakMap<Update, string>();
   private stopped = false;
   readonly options: Required<EmulatorOptions>;
   /** What customers wrote, for the chat page. */
@@ -110,6 +112,21 @@ export class TelegramEmulator {
   pushUpdate(token: string, body: Json, updateId?: number): Update {
     const bot = this.bot(token);
     const update = { update_id: updateId ?? bot.nextUpdateId++, ...body } as Update;
+    bot.pending.push(update);
+    this.kick(bot);
+    return update;
+  }
+
+  /**
+   * Queues an update given as JSON text, delivered (and returned by getUpdates)
+   * byte for byte: for bodies JSON.stringify cannot make, such as invalid JSON
+   * (webhook only: getUpdates' answer must stay JSON) or nesting deeper than its
+   * stack. `chatId` is the chat it is queued behind.
+   */
+  pushRawUpdate(token: string, json: string, updateId: number, chatId = 0): Update {
+    const bot = this.bot(token);
+    const update = { update_id: updateId, raw: { chat: { id: chatId } } } as Update;
+    this.rawBodies.set(update, json);
     bot.pending.push(update);
     this.kick(bot);
     return update;
@@ -189,10 +206,13 @@ export class TelegramEmulator {
     );
   }
 
-  /** Stores a file the customer "uploaded" and returns its file_id. */
-  addFile(bytes: Buffer, name: string, mime: string): { file_id: string; file_unique_id: string; file_size: number } {
+  /**
+   * Stores a file the customer "uploaded" and returns its file_id. Its download
+   * is answered with `mime` as its Content-Type: whatever the sender's app claimed.
+   */
+  addFile(bytes: Buffer, name: string, mime: string, folder = "documents"): { file_id: string; file_unique_id: string; file_size: number } {
     const fileId = `file-${randomBytes(8).toString("hex")}`;
-    this.files.set(fileId, { path: `documents/${fileId}-${name}`, bytes, mime });
+    this.files.set(fileId, { path: `${folder}/${fileId}-${name}`, bytes, mime });
     return { file_id: fileId, file_unique_id: fileId.slice(5), file_size: bytes.length };
   }
 
@@ -228,7 +248,7 @@ export class TelegramEmulator {
       const response = await fetch(webhook.url, {
         method: "POST",
         headers: { "content-type": "application/json", ...(webhook.secret ? { "x-telegram-bot-api-secret-token": webhook.secret } : {}) },
-        body: JSON.stringify(update),
+        body: this.rawBodies.get(update) ?? JSON.stringify(update),
         signal: AbortSignal.timeout(60_000),
       });
       status = response.status;
@@ -288,6 +308,10 @@ export class TelegramEmulator {
     }
     const result = await this.method(bot, method, params);
     if ("error" in result) return this.reply(res, result.error.error_code, { ok: false, ...result.error });
+    if (method === "getUpdates") {
+      const updates = (result.ok as Update[]).map((update) => this.rawBodies.get(update) ?? JSON.stringify(update));
+      return void res.writeHead(200, { "content-type": "application/json" }).end(`{"ok":true,"result":[${updates.join(",")}]}`);
+    }
     this.reply(res, 200, { ok: true, result: result.ok });
   }
 
@@ -455,8 +479,11 @@ export class TelegramEmulator {
     }
     const body = (await readParams(req, url)) as ControlBody;
     const name = String(body.name ?? "Customer").slice(0, 64) || "Customer";
-    const user: User = { id: chatId, is_bot: false, first_name: name, language_code: "en" };
-    const privateChat: Chat = { id: chatId, type: "private", first_name: name };
+    // A customer's profile, as their Telegram account has it (names are free text; the username is whatever the account shows).
+    const lastName = typeof body.lastName === "string" && body.lastName ? body.lastName.slice(0, 64) : undefined;
+    const customerUsername = typeof body.username === "string" && body.username ? body.username.slice(0, 32) : undefined;
+    const user: User = { id: chatId, is_bot: false, first_name: name, language_code: "en", ...(lastName ? { last_name: lastName } : {}), ...(customerUsername ? { username: customerUsername } : {}) };
+    const privateChat: Chat = { id: chatId, type: "private", first_name: name, ...(customerUsername ? { username: customerUsername } : {}) };
     const text = (value: unknown) => (typeof value === "string" ? value.slice(0, 4096) : undefined);
     switch (chat[3]) {
       case "/block":
@@ -473,21 +500,32 @@ export class TelegramEmulator {
         return this.reply(res, 200, { ok: true, callbackId: (update.callback_query as { id: string }).id });
       }
       default: {
-        // Text, one file (photo or document, base64), or an album of 2-10 files.
-        const files = body.album ?? (body.photo ? [{ ...body.photo, kind: "photo" as const }] : body.document ? [{ ...body.document, kind: "document" as const }] : []);
-        if (!text(body.text) && files.length === 0) return this.reply(res, 400, { error: "send text, a photo, a document or an album" });
-        if (files.length > 10 || files.some((file) => typeof file.base64 !== "string" || typeof file.name !== "string")) {
-          return this.reply(res, 400, { error: "files need a name and base64 content; an album holds at most 10" });
+        // Text, one file (base64, of any kind a customer can send), or an album of 2-10 files.
+        const single = customerFileKinds.find((kind) => body[kind] !== undefined);
+        const files = body.album ?? (single ? [{ ...body[single]!, kind: single }] : []);
+        if (!text(body.text) && files.length === 0 && !sharedContent(body)) return this.reply(res, 400, { error: `send text, one of ${customerFileKinds.join(", ")}, an album, a contact, a location or a venue` });
+        if (files.length > 10 || files.some((file) => typeof file.base64 !== "string" || typeof file.name !== "string" || !customerFileKinds.includes(file.kind))) {
+          return this.reply(res, 400, { error: "files need a name, base64 content and a kind; an album holds at most 10" });
+        }
+        if (files.length > 1 && files.some((file) => file.kind === "voice" || file.kind === "sticker")) {
+          return this.reply(res, 400, { error: "voice notes and stickers cannot be in an album" });
         }
         const mediaGroupId = files.length > 1 ? randomBytes(6).toString("hex") : undefined;
         const messageIds: number[] = [];
+        // A shared contact card, a location, or a venue (a place with a title and address; Telegram sends its location too).
+        const shared = sharedContent(body);
+        if (shared) {
+          messageIds.push((this.customerMessage(bot.token, { chat: privateChat, from: user, content: shared }).message as { message_id: number }).message_id);
+          return this.reply(res, 200, { ok: true, messageIds });
+        }
         if (files.length === 0) {
           messageIds.push((this.customerMessage(bot.token, { chat: privateChat, from: user, content: { text: text(body.text) } }).message as { message_id: number }).message_id);
         }
         files.forEach((file, i) => {
-          const stored = this.addFile(Buffer.from(file.base64, "base64"), file.name.slice(0, 128), file.mime ?? "application/octet-stream");
-          const caption = i === 0 && text(body.text) ? { caption: text(body.text) } : {};
-          const content = file.kind === "photo" ? { photo: [{ ...stored, width: 800, height: 600 }], ...caption } : { document: { ...stored, file_name: file.name.slice(0, 128), mime_type: file.mime }, ...caption };
+          const name = file.name.slice(0, 128);
+          const stored = this.addFile(Buffer.from(file.base64, "base64"), name, file.mime ?? "application/octet-stream", fileFolders[file.kind]);
+          const caption = i === 0 && text(body.text) && file.kind !== "sticker" ? { caption: text(body.text) } : {};
+          const content = { [file.kind]: customerFileField(file.kind, stored, name, file.mime), ...caption };
           messageIds.push((this.customerMessage(bot.token, { chat: privateChat, from: user, content, mediaGroupId }).message as { message_id: number }).message_id);
         });
         return this.reply(res, 200, { ok: true, messageIds });
@@ -534,18 +572,65 @@ function shownText(message: SentMessage): string | undefined {
     .replace(/&amp;/g, "&");
 }
 
+/** What a customer can send as a file, each as Telegram delivers it. */
+const customerFileKinds = ["photo", "document", "video", "voice", "audio", "sticker"] as const;
+type CustomerFileKind = (typeof customerFileKinds)[number];
+
+/** Telegram keeps each kind under its own folder of file paths. */
+const fileFolders: Record<CustomerFileKind, string> = { photo: "photos", document: "documents", video: "videos", voice: "voice", audio: "music", sticker: "stickers" };
+
+/**
+ * The message field for a file of that kind, with the fields Telegram sends:
+ * the sender's claimed mime_type where Telegram carries one (not for photos or
+ * stickers), file_name where it has one (documents, videos and audio; never voice notes).
+ */
+function customerFileField(kind: CustomerFileKind, stored: { file_id: string; file_unique_id: string; file_size: number }, name: string, mime: string | undefined): Json | Json[] {
+  const claimed = mime === undefined ? {} : { mime_type: mime };
+  switch (kind) {
+    case "photo":
+      return [{ ...stored, width: 800, height: 600 }];
+    case "document":
+      return { ...stored, file_name: name, ...claimed };
+    case "video":
+      return { ...stored, width: 1280, height: 720, duration: 5, file_name: name, ...claimed };
+    case "voice":
+      return { ...stored, duration: 3, ...claimed };
+    case "audio":
+      return { ...stored, duration: 180, file_name: name, ...claimed };
+    case "sticker":
+      return { ...stored, type: "regular", width: 512, height: 512, is_animated: mime === "application/x-tgsticker", is_video: mime === "video/webm", emoji: "🙂" };
+  }
+}
+
 type ControlFile = { name: string; base64: string; mime?: string };
 type ControlBody = {
   name?: string;
+  lastName?: string;
   username?: string;
+  contact?: { phone?: unknown; firstName?: unknown; lastName?: unknown };
+  location?: { latitude?: unknown; longitude?: unknown };
+  venue?: { latitude?: unknown; longitude?: unknown; title?: unknown; address?: unknown };
   text?: string;
   blocked?: boolean | string;
   messageId?: number | string;
   data?: string;
-  photo?: ControlFile;
-  document?: ControlFile;
-  album?: (ControlFile & { kind: "photo" | "document" })[];
-};
+  album?: (ControlFile & { kind: CustomerFileKind })[];
+} & Partial<Record<CustomerFileKind, ControlFile>>;
+
+/** The Telegram message fields of a contact card, location or venue in a control body, if it has one. */
+function sharedContent(body: ControlBody): Json | undefined {
+  const str = (value: unknown, max: number) => (typeof value === "string" ? value.slice(0, max) : undefined);
+  const coordinate = (value: unknown, limit: number) => (typeof value === "number" && Math.abs(value) <= limit ? value : 0);
+  if (body.contact) {
+    return { contact: { phone_number: str(body.contact.phone, 32) ?? "", first_name: str(body.contact.firstName, 64) ?? "Contact", ...(str(body.contact.lastName, 64) ? { last_name: str(body.contact.lastName, 64) } : {}) } };
+  }
+  if (body.venue) {
+    const location = { latitude: coordinate(body.venue.latitude, 90), longitude: coordinate(body.venue.longitude, 180) };
+    return { location, venue: { location, title: str(body.venue.title, 128) ?? "", address: str(body.venue.address, 256) ?? "" } };
+  }
+  if (body.location) return { location: { latitude: coordinate(body.location.latitude, 90), longitude: coordinate(body.location.longitude, 180) } };
+  return undefined;
+}
 
 function parseList(value: unknown): string[] | undefined {
   if (value === undefined) return undefined;

@@ -1,6 +1,8 @@
 /** Every action the audit log records; the Audit log page filters by them. */
 export const auditActions = [
   "auth.sign_in_failed",
+  "auth.password_changed",
+  "auth.sessions_revoked",
   "api_key.created",
   "api_key.revoked",
   "member.invited",
@@ -17,6 +19,8 @@ export const auditActions = [
   "template.deleted",
   "delivery.retried",
   "delivery.discarded",
+  "quarantined_update.retried",
+  "quarantined_update.discarded",
   "retention.purged",
 ] as const;
 

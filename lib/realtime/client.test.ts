@@ -98,6 +98,8 @@ describe("the realtime client", () => {
     // migration); the client passes on only those it had not seen, so each message arrives once.
     const mine = texts().filter((text) => ["before", "while away 1", "while away 2"].includes(text!));
     expect(mine).toEqual(["before", "while away 1", "while away 2"]);
+    // The server sends what was missed, then the sync that closes the catch-up: it may follow a moment later.
+    await until(() => c.syncs.length >= 2, "the reconnection's sync");
     expect(c.syncs.at(-1)).toMatchObject({ first: false, resync: false });
     expect(c.tokens()).toBeGreaterThanOrEqual(3); // the address, the first connection, the reconnection
     await note("live again");
@@ -110,6 +112,7 @@ describe("the realtime client", () => {
     const ctx = (): Context => ({
       db: database.appDb,
       systemDb: database.db,
+      appPool: database.appPool,
       limiters,
       headers: new Headers({ "x-tenant": "rt-client" }),
       requestId: "test",

@@ -35,6 +35,8 @@ export const settingSchemas = {
     })
     .strict(),
   retention: z.object({ days: z.number().int().min(1, "at least 1 day").max(3650, "at most 10 years").nullable() }).strict(),
+  /** Room for agents' uploaded files (kept in PostgreSQL): at least one file's worth, at most 100 GB. */
+  storage: z.object({ quotaMb: z.number().int("a whole number of MB").min(10, "at least 10 MB").max(102_400, "at most 102400 MB (100 GB)") }).strict(),
 } as const;
 
 export type SettingKey = keyof typeof settingSchemas;
@@ -52,6 +54,7 @@ export const builtInSettings: Settings = {
   autoReplies: { greeting: { enabled: false, templateKey: null }, away: { enabled: false, templateKey: null }, periodHours: 24 },
   conversationRules: { afterResolved: "reopen", autoResolveAfterDays: null },
   retention: { days: null },
+  storage: { quotaMb: 1024 },
 };
 
 export type SettingSource = "built-in" | "environment" | "workspace";

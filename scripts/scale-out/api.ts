@@ -1,5 +1,6 @@
 import { createTRPCClient, httpLink } from "@trpc/client";
 import superjson from "superjson";
+import { CLIENT_HEADER, CLIENT_HEADER_VALUE } from "@/lib/client-header";
 import type { AppRouter } from "@/server/api/root";
 
 /** How a developer or the inbox reaches one web node: tRPC over HTTP, as an API key or a signed-in agent. */
@@ -12,7 +13,8 @@ export function apiClient(baseUrl: string, credentials: Credentials) {
   const headers: Record<string, string> =
     "apiKey" in credentials
       ? { authorization: `Bearer ${credentials.apiKey}` }
-      : { cookie: `${SESSION_COOKIE}=${credentials.session}`, "x-tenant": credentials.tenantSlug };
+      : // As the inbox's own client: a session's changes carry its header (server/http/same-origin.ts).
+        { cookie: `${SESSION_COOKIE}=${credentials.session}`, "x-tenant": credentials.tenantSlug, [CLIENT_HEADER]: CLIENT_HEADER_VALUE };
   return createTRPCClient<AppRouter>({ links: [httpLink({ url: `${baseUrl}/api/trpc`, transformer: superjson, headers })] });
 }
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { principalFromHeaders } from "@/server/auth/principal";
 import { createTestDatabase, type TestDatabase } from "@/server/test/database";
 import { createTenantFixture, type TenantFixture } from "@/server/test/fixtures";
+import { refusal } from "@/server/test/refusal";
 import { callerFor } from "@/server/test/trpc";
 import { appRouter } from "./root";
 import { hashApiKey } from "@/server/services/api-keys/create-api-key";
@@ -55,6 +56,7 @@ describe("the procedure ladder", () => {
     ["settings.get", (c) => c.settings.get()],
     ["settings.update", (c) => c.settings.update({ changes: { timeZone: "Europe/Berlin" } })],
     ["settings.history", (c) => c.settings.history({ limit: 5 })],
+    ["settings.storageUsage", (c) => c.settings.storageUsage()],
     ["channels.connectTelegram", (c) => c.channels.connectTelegram({ token: "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" })],
     ["channels.disconnect", (c) => c.channels.disconnect({ id: t.rows.channel.id })],
     ["channels.setMode", (c) => c.channels.setMode({ id: t.rows.channel.id, mode: "webhook" })],
@@ -63,10 +65,13 @@ describe("the procedure ladder", () => {
     ["delivery.list", (c) => c.delivery.list({})],
     ["delivery.retry", (c) => c.delivery.retry({ messageId: t.rows.message.id })],
     ["delivery.discard", (c) => c.delivery.discard({ messageId: t.rows.message.id })],
+    ["quarantine.list", (c) => c.quarantine.list({ channelId: t.rows.channel.id })],
+    ["quarantine.retry", (c) => c.quarantine.retry({ id: t.rows.quarantinedUpdate.id })],
+    ["quarantine.discard", (c) => c.quarantine.discard({ id: t.rows.quarantinedUpdate.id })],
   ];
 
   it("covers every procedure of the admin console's own routers", () => {
-    const adminRouters = ["settings.", "delivery.", "apiKeys.", "auditLog."];
+    const adminRouters = ["settings.", "delivery.", "quarantine.", "apiKeys.", "auditLog."];
     const listed = new Set(adminOnly.map(([path]) => path));
     const missing = Object.keys(appRouter._def.procedures).filter((path) => adminRouters.some((prefix) => path.startsWith(prefix)) && !listed.has(path));
     expect(missing).toEqual([]);
@@ -131,6 +136,33 @@ describe("what each procedure needs", () => {
   });
 });
 
+describe("the account (sessions and password)", () => {
+  const accountProcedures: [string, (caller: ReturnType<typeof callerFor>) => Promise<unknown>][] = [
+    ["account.sessions", (c) => c.account.sessions()],
+    ["account.revokeSession", (c) => c.account.revokeSession({ id: t.sessions.agent.id })],
+    ["account.revokeOtherSessions", (c) => c.account.revokeOtherSessions()],
+    ["account.changePassword", (c) => c.account.changePassword({ currentPassword: "whatever it is", newPassword: "a new password, long enough" })],
+  ];
+
+  it("covers every procedure of the account router, each declared signed-in", () => {
+    const listed = new Set(accountProcedures.map(([path]) => path));
+    const procedures = Object.entries(appRouter._def.procedures).filter(([path]) => path.startsWith("account."));
+    expect(procedures.map(([path]) => path).filter((path) => !listed.has(path))).toEqual([]);
+    for (const [, procedure] of procedures) expect((procedure as unknown as { _def: { meta?: { access?: unknown } } })._def.meta?.access).toBe("signed-in");
+  });
+
+  it.each(accountProcedures)("%s is FORBIDDEN to every API key, whatever its scopes, and needs no workspace", async (_, run) => {
+    for (const key of [t.keys.read, t.keys.full]) expect(await code(run(callerFor(database, t.asKey(key))))).toBe("FORBIDDEN");
+    expect(await code(run(callerFor(database, null)))).toBe("UNAUTHORIZED");
+    expect(await database.db.session.count({ where: { id: t.sessions.agent.id, revokedAt: null } })).toBe(1);
+  });
+
+  it("is any signed-in person's own, in a workspace or none", async () => {
+    const caller = callerFor(database, t.as("agent"));
+    expect((await caller.account.sessions()).map((session) => session.id)).toEqual([t.sessions.agent.id]);
+  });
+});
+
 describe("the edge", () => {
   it("refuses NUL and unpaired surrogates anywhere in the input with BAD_REQUEST naming the field", async () => {
     for (const bad of ["a\u0000b", "x\uD800y"]) {
@@ -191,6 +223,8 @@ describe("API keys", () => {
     await expect(as("admin").apiKeys.create({ name: "", scopes: ["admin"] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(as("admin").apiKeys.create({ name: "x", scopes: [] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(as("admin").apiKeys.create({ name: "x", scopes: ["root" as never] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(await refusal(as("admin").apiKeys.create({ name: "x", scopes: Array.from({ length: 100_000 }, () => "admin" as const) }))).toMatchObject({ code: "BAD_REQUEST", fieldErrors: { scopes: [expect.any(String)] } });
+    expect(await refusal(as("admin").apiKeys.create({ name: "x".repeat(100_001), scopes: ["admin"] }))).toMatchObject({ code: "BAD_REQUEST", fieldErrors: { name: [expect.any(String)] } });
   });
 
   it("are limited per key: past the limit the key gets TOO_MANY_REQUESTS with a retry time", async () => {
@@ -243,7 +277,7 @@ describe("members", () => {
     const team = await createTenantFixture(database.db, "duel");
     await database.db.membership.update({ where: { id: team.memberships.admin.id }, data: { role: "owner" } });
     const first = callerFor(database, team.as("owner"), { tenantSlug: "duel" });
-    const second = callerFor(database, { kind: "user", userId: team.users.admin.id }, { tenantSlug: "duel" });
+    const second = callerFor(database, team.as("admin"), { tenantSlug: "duel" });
     const results = await Promise.allSettled([
       first.members.updateRole({ membershipId: team.memberships.admin.id, role: "agent" }),
       second.members.updateRole({ membershipId: team.memberships.owner.id, role: "agent" }),
@@ -269,12 +303,14 @@ describe("invitations", () => {
     expect(invited.url).toMatch(/^http:\/\/localhost:\d+\/invite\/[\w-]{43}$/);
 
     const anonymous = callerFor(database, null);
-    expect(await anonymous.invitations.get({ token })).toMatchObject({ state: "pending", problem: null, hasAccount: false, tenant: { slug: "acme" } });
+    expect(await anonymous.invitations.get({ token })).toMatchObject({ state: "pending", problem: null, signedInAs: null, tenant: { slug: "acme" } });
     await expect(anonymous.invitations.accept({ token })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(anonymous.invitations.accept({ token, name: "New Agent", password: "short" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     expect(await anonymous.invitations.accept({ token, name: "New Agent", password: "a long enough password" })).toEqual({
       tenant: { slug: "acme", name: "Tenant acme" },
       email: "new.agent@example.com",
+      alreadyMember: false,
+      signedIn: false,
     });
     const user = await database.db.user.findUniqueOrThrow({ where: { email: "new.agent@example.com" }, include: { memberships: true } });
     expect(user.memberships).toEqual([expect.objectContaining({ tenantId: t.tenant.id, role: "agent" })]);
@@ -308,13 +344,52 @@ describe("invitations", () => {
     expect((await anonymous.invitations.get({ token: second.url!.split("/").pop()! })).state).toBe("revoked");
   });
 
-  it("an existing account joins without choosing a new password", async () => {
+  it("an existing account joins only when signed in as itself: nobody accepts for someone else's account", async () => {
     const other = await createTenantFixture(database.db, "other");
-    const invited = await as("owner").members.invite({ email: other.users.agent.email, role: "agent" });
+    const invitee = other.users.owner;
+    const invited = await as("owner").members.invite({ email: invitee.email, role: "agent" });
     const token = invited.url!.split("/").pop()!;
-    expect((await callerFor(database, null).invitations.get({ token })).hasAccount).toBe(true);
-    await callerFor(database, null).invitations.accept({ token });
-    expect(await database.db.membership.count({ where: { userId: other.users.agent.id } })).toBe(2);
+    const memberships = () => database.db.membership.count({ where: { userId: invitee.id } });
+
+    // Signed out, with or without a password of one's choosing: refused, nothing joined, the link still usable.
+    const anonymous = callerFor(database, null);
+    for (const attempt of [{ token }, { token, name: "Mallory", password: "mallory-chosen-password" }]) {
+      const error = await anonymous.invitations.accept(attempt).catch((e: unknown) => e as TRPCError);
+      expect(error).toMatchObject({ code: "CONFLICT" });
+    }
+    // As another account (the admin who invited, say): refused.
+    await expect(as("owner").invitations.accept({ token })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    // As the invitee, but from another site's page (the cookie rides along): refused.
+    const crossSite = callerFor(database, other.as("owner"), { headers: { origin: "https://evil.example" } });
+    await expect(crossSite.invitations.accept({ token })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(await memberships()).toBe(1);
+    expect((await anonymous.invitations.get({ token })).state).toBe("pending");
+
+    // As the invitee, on this site: joins, keeping the password.
+    const passwordBefore = (await database.db.user.findUniqueOrThrow({ where: { id: invitee.id } })).passwordHash;
+    const me = callerFor(database, other.as("owner"));
+    expect((await me.invitations.get({ token })).signedInAs).toEqual({ email: invitee.email, isInvitee: true });
+    expect(await me.invitations.accept({ token })).toMatchObject({ tenant: { slug: "acme" }, signedIn: true, alreadyMember: false });
+    expect(await memberships()).toBe(2);
+    expect((await database.db.user.findUniqueOrThrow({ where: { id: invitee.id } })).passwordHash).toBe(passwordBefore);
+  });
+
+  it("invitations.get says nothing about whether the invited address has an account", async () => {
+    const other = await createTenantFixture(database.db, "someone");
+    const anonymous = callerFor(database, null);
+    const shapeOf = async (email: string) => {
+      const invited = await as("admin").members.invite({ email, role: "agent" });
+      const answer = await anonymous.invitations.get({ token: invited.url!.split("/").pop()! });
+      return Object.fromEntries(Object.entries(answer).filter(([key]) => !["email", "expiresAt"].includes(key)));
+    };
+    expect(await shapeOf(other.users.agent.email)).toEqual(await shapeOf("nobody-yet@example.com"));
+  });
+
+  it("inviting someone who is already a member is refused, saying so", async () => {
+    await expect(as("admin").members.invite({ email: t.users.agent.email, role: "agent" })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: `${t.users.agent.email} is already a member of this workspace`,
+    });
   });
 });
 
@@ -343,5 +418,15 @@ describe("audit log", () => {
     expect(page.items).toHaveLength(2);
     const next = await admin.auditLog.list({ limit: 2, cursor: page.nextCursor! });
     expect(next.items[0]!.id).not.toBe(page.items[0]!.id);
+  });
+
+  it("refuses from/to outside 2000–2100 with BAD_REQUEST naming the field, never a server error", async () => {
+    const admin = as("admin");
+    const farOut = [new Date("0000-01-01T00:00:00.000Z"), new Date(-8.64e15), new Date(8.64e15), new Date("1999-12-31T23:59:59.999Z"), new Date("+010000-01-01T00:00:00.000Z")];
+    for (const date of farOut) {
+      expect(await refusal(admin.auditLog.list({ from: date })), date.toISOString()).toMatchObject({ code: "BAD_REQUEST", fieldErrors: { from: [expect.any(String)] } });
+      expect(await refusal(admin.auditLog.list({ to: date })), date.toISOString()).toMatchObject({ code: "BAD_REQUEST", fieldErrors: { to: [expect.any(String)] } });
+    }
+    expect((await admin.auditLog.list({ from: new Date("2000-01-01T00:00:00.000Z"), to: new Date("2100-01-01T00:00:00.000Z") })).items.length).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,7 @@
 import { encode } from "next-auth/jwt";
 import { processPublicUrl } from "@/lib/env";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSession } from "@/server/services/sessions/create-session";
 import { createTestDatabase, type TestDatabase } from "@/server/test/database";
 import { createTenantFixture, type TenantFixture } from "@/server/test/fixtures";
 
@@ -27,9 +28,14 @@ afterAll(async () => {
   await database.drop();
 });
 
+/** The cookie next-auth sets at sign-in: a JWT naming the user and a live session of theirs (server/auth/options.ts). */
 async function sessionCookie(userId: string, maxAge = 3600): Promise<string> {
-  const token = await encode({ token: { uid: userId, sub: userId }, secret, maxAge });
-  return `next-auth.session-token=${token}`;
+  const session = await createSession(database.db, { userId, userAgent: "http test", ip: "203.0.113.9", maxAgeSeconds: 3600 });
+  return cookieWith({ uid: userId, sid: session.id, sub: userId }, maxAge);
+}
+
+async function cookieWith(claims: Record<string, string>, maxAge = 3600): Promise<string> {
+  return `next-auth.session-token=${await encode({ token: claims, secret, maxAge })}`;
 }
 
 async function get(path: string, headers: Record<string, string>) {
@@ -50,8 +56,32 @@ describe("tRPC over HTTP", () => {
 
   it("refuses an expired or forged session with 401", async () => {
     expect((await get("me.get", { cookie: await sessionCookie(t.users.admin.id, -60) })).status).toBe(401);
-    const forged = await encode({ token: { uid: t.users.owner.id }, secret: "another-secret-another-secret-000000", maxAge: 3600 });
+    const forged = await encode({ token: { uid: t.users.owner.id, sid: t.sessions.owner.id }, secret: "another-secret-another-secret-000000", maxAge: 3600 });
     expect((await get("me.get", { cookie: `next-auth.session-token=${forged}` })).status).toBe(401);
+  });
+
+  it("refuses a cookie from before sessions had ids (no sid) with 401: its user signs in again", async () => {
+    const refused = await get("me.get", { cookie: await cookieWith({ uid: t.users.admin.id, sub: t.users.admin.id }) });
+    expect(refused.status).toBe(401);
+    expect(refused.error?.message).toBe("sign in or pass an API key");
+  });
+
+  it("refuses a cookie whose session has ended or run out, though the cookie itself is valid", async () => {
+    const revoked = await createSession(database.db, { userId: t.users.agent.id, userAgent: null, ip: "203.0.113.9", maxAgeSeconds: 3600 });
+    const cookie = await cookieWith({ uid: t.users.agent.id, sid: revoked.id });
+    expect((await get("me.get", { cookie })).status).toBe(200);
+    await database.db.session.update({ where: { id: revoked.id }, data: { revokedAt: new Date(), revokedReason: "revoked" } });
+    expect((await get("me.get", { cookie })).status).toBe(401);
+
+    const expired = await createSession(database.db, { userId: t.users.agent.id, userAgent: null, ip: "203.0.113.9", maxAgeSeconds: 3600 });
+    await database.db.session.update({ where: { id: expired.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect((await get("me.get", { cookie: await cookieWith({ uid: t.users.agent.id, sid: expired.id }) })).status).toBe(401);
+  });
+
+  it("refuses a cookie that pairs a user with someone else's session", async () => {
+    const borrowed = await cookieWith({ uid: t.users.owner.id, sid: t.sessions.agent.id });
+    expect((await get("me.get", { cookie: borrowed })).status).toBe(401);
+    expect((await get("me.get", { cookie: await cookieWith({ uid: t.users.owner.id, sid: "not-a-session-id" }) })).status).toBe(401);
   });
 
   it("answers 404 for a workspace the user is not in, 403 for a role it lacks", async () => {
@@ -82,7 +112,8 @@ describe("tRPC over HTTP", () => {
     );
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: { json: { data: { fieldErrors: Record<string, string[]> } } } };
-    expect(Object.keys(body.error.json.data.fieldErrors).sort()).toEqual(["name", "scopes"]);
+    // Keyed by each field's dotted path: the name, and the first scope of the list.
+    expect(Object.keys(body.error.json.data.fieldErrors).sort()).toEqual(["name", "scopes.0"]);
     for (const contentType of ["application/json", "text/plain"]) {
       const garbage = await handler(
         new Request("http://localhost/api/trpc/apiKeys.create", { method: "POST", headers: { cookie, origin, "x-tenant": "http", "content-type": contentType }, body: "{not json" }),
@@ -90,6 +121,34 @@ describe("tRPC over HTTP", () => {
       expect(garbage.status).toBeGreaterThanOrEqual(400);
       expect(garbage.status).toBeLessThan(500);
     }
+  });
+
+  it("reads at most 1 MB of a call's body (chunked or not) and answers 413; a procedure that declares more gets more", async () => {
+    const cookie = await sessionCookie(t.users.admin.id);
+    const headers = { cookie, origin, "x-tenant": "http", "content-type": "application/json" };
+    const big = JSON.stringify({ json: { conversationId: t.rows.conversation.id, text: "x".repeat(2 * 1024 * 1024) } });
+    const declared = await handler(new Request("http://localhost/api/trpc/messages.send", { method: "POST", headers: { ...headers, "content-length": String(big.length) }, body: big }));
+    expect(declared.status).toBe(413);
+    expect(((await declared.json()) as { error: { json: { data: { code: string } } } }).error.json.data.code).toBe("PAYLOAD_TOO_LARGE");
+
+    // A chunked body of 64 KB chunks without an end: refused once past the limit, the rest never read.
+    let sent = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        sent += 65_536;
+        controller.enqueue(new Uint8Array(65_536).fill(32));
+      },
+    });
+    const chunked = await handler(new Request("http://localhost/api/trpc/messages.send", { method: "POST", headers, body: endless, duplex: "half" } as RequestInit));
+    expect(chunked.status).toBe(413);
+    expect(sent).toBeLessThan(1.5 * 1024 * 1024);
+
+    // templates.upsert declares 3 MB (forty long variants): 1.2 MB reaches its validation instead of being cut off.
+    const variants = Array.from({ length: 40 }, (_, i) => ({ locale: `x${i}`, body: "é".repeat(15_000) }));
+    const template = JSON.stringify({ json: { key: "big.one", kind: "canned", published: false, variants } });
+    expect(Buffer.byteLength(template)).toBeGreaterThan(1024 * 1024);
+    const upsert = await handler(new Request("http://localhost/api/trpc/templates.upsert", { method: "POST", headers, body: template }));
+    expect(upsert.status).toBe(400);
   });
 
   it("refuses a cookie-authenticated form post from another site (CSRF), whatever its content type", async () => {

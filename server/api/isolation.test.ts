@@ -3,9 +3,9 @@ import { TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "@/server/auth/principal";
-import { tenantOwnedModels } from "@/server/db/tenant-scope";
 import { createTestDatabase, type TestDatabase } from "@/server/test/database";
 import { createTenantFixture, type TenantFixture } from "@/server/test/fixtures";
+import { snapshotOfTenant } from "@/server/test/tenant-snapshot";
 import { callerFor } from "@/server/test/trpc";
 import { appRouter } from "./root";
 
@@ -61,6 +61,7 @@ const attacks: Record<string, Attack> = {
   "settings.get": { kind: "own tenant", input: () => undefined },
   "settings.update": { kind: "own tenant", input: () => ({ changes: { timeZone: "Europe/Berlin" } }) },
   "settings.history": { kind: "own tenant", input: () => ({ limit: 10 }) },
+  "settings.storageUsage": { kind: "own tenant", input: () => undefined },
   "templates.list": { kind: "own tenant", input: () => ({ search: "Hello" }) },
   "templates.get": { kind: "foreign id", input: (a) => ({ id: a.rows.template.id }) },
   "templates.upsert": { kind: "foreign id", input: (a) => ({ id: a.rows.template.id, key: "greeting", kind: "public", published: true, variants: [{ locale: "en", body: "Pwned" }] }) },
@@ -68,9 +69,16 @@ const attacks: Record<string, Attack> = {
   "templates.preview": { kind: "foreign id", input: (a) => ({ id: a.rows.template.id, locale: "en", variables: {} }) },
   "channels.setMode": { kind: "foreign id", input: (a) => ({ id: a.rows.channel.id, mode: "webhook" }) },
   "me.setLocale": { kind: "own tenant", input: () => ({ locale: "ru" }) },
+  "account.sessions": { kind: "own tenant", input: () => undefined },
+  "account.revokeSession": { kind: "foreign id", input: (a) => ({ id: a.sessions.owner.id }) },
+  "account.revokeOtherSessions": { kind: "own tenant", input: () => undefined },
+  "account.changePassword": { kind: "own tenant", input: () => ({ currentPassword: "a guess at someone's password", newPassword: "the attacker's new password" }) },
   "delivery.list": { kind: "own tenant", input: () => ({ state: "all" }) },
   "delivery.retry": { kind: "foreign id", input: () => ({ messageId: failedReplyOfA }) },
   "delivery.discard": { kind: "foreign id", input: () => ({ messageId: failedReplyOfA }) },
+  "quarantine.list": { kind: "foreign id", input: (a) => ({ channelId: a.rows.channel.id }) },
+  "quarantine.retry": { kind: "foreign id", input: (a) => ({ id: a.rows.quarantinedUpdate.id }) },
+  "quarantine.discard": { kind: "foreign id", input: (a) => ({ id: a.rows.quarantinedUpdate.id }) },
 };
 
 let database: TestDatabase;
@@ -101,16 +109,7 @@ afterAll(async () => {
 });
 
 /** Everything tenant A has, as one string: compared before and after each attack. */
-async function snapshotOfA(): Promise<string> {
-  const db = database.db as unknown as Record<string, { findMany: (args: object) => Promise<unknown[]> }>;
-  const tables: Record<string, unknown> = {};
-  for (const model of [...tenantOwnedModels].sort()) {
-    tables[model] = await db[model[0]!.toLowerCase() + model.slice(1)]!.findMany({ where: { tenantId: a.tenant.id }, orderBy: { tenantId: "asc" } });
-  }
-  tables.tenant = await database.db.tenant.findUnique({ where: { id: a.tenant.id } });
-  tables.users = await database.db.user.findMany({ where: { id: { in: Object.values(a.users).map((user) => user.id) } } });
-  return superjson.stringify(tables);
-}
+const snapshotOfA = () => snapshotOfTenant(database.db, a);
 
 /** Strings that only tenant A's data contains (not email addresses: anyone may invite any address). */
 function secretsOfA(): string[] {
@@ -119,6 +118,7 @@ function secretsOfA(): string[] {
     a.tenant.name,
     ...Object.values(a.users).map((user) => user.id),
     ...Object.values(a.memberships).map((membership) => membership.id),
+    ...Object.values(a.sessions).map((session) => session.id),
     ...Object.values(a.rows).map((row) => String(row.id)).filter((id) => id.length > 8),
     a.keys.full.apiKey.id,
     a.keys.full.apiKey.prefix,

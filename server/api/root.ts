@@ -1,4 +1,5 @@
 import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
+import { accountRouter } from "@/server/api/routers/account";
 import { apiKeysRouter } from "@/server/api/routers/api-keys";
 import { auditLogRouter } from "@/server/api/routers/audit-log";
 import { channelsRouter } from "@/server/api/routers/channels";
@@ -9,6 +10,7 @@ import { invitationsRouter } from "@/server/api/routers/invitations";
 import { meRouter } from "@/server/api/routers/me";
 import { membersRouter } from "@/server/api/routers/members";
 import { messagesRouter } from "@/server/api/routers/messages";
+import { quarantineRouter } from "@/server/api/routers/quarantine";
 import { realtimeRouter } from "@/server/api/routers/realtime";
 import { settingsRouter } from "@/server/api/routers/settings";
 import { templatesRouter } from "@/server/api/routers/templates";
@@ -17,6 +19,7 @@ import { workspaceRouter } from "@/server/api/routers/workspace";
 export const appRouter = createTRPCRouter({
   health: healthRouter,
   me: meRouter,
+  account: accountRouter,
   workspace: workspaceRouter,
   members: membersRouter,
   invitations: invitationsRouter,
@@ -29,6 +32,7 @@ export const appRouter = createTRPCRouter({
   templates: templatesRouter,
   settings: settingsRouter,
   delivery: deliveryRouter,
+  quarantine: quarantineRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -6,6 +6,8 @@ import { clientIp } from "@/server/auth/client-ip";
 import { membershipIn, membershipsOf } from "@/server/auth/memberships";
 import { principalFromHeaders, type Principal } from "@/server/auth/principal";
 import { announceEvents } from "@/server/realtime/announce";
+import type pg from "pg";
+import { getAppPool } from "@/server/db/app-pool";
 import { getDb, getSystemDb, type AppDb, type DbClient, type SystemDb } from "@/server/db/client";
 import type { Role } from "@/server/db/generated/enums";
 import { withTenant } from "@/server/db/tenant-scope";
@@ -15,7 +17,7 @@ import type { Actor } from "@/server/services/audit/record-audit";
 import { metrics } from "@/server/metrics/registry";
 import { inSpan, markCurrentSpanFailed } from "@/server/telemetry/tracing";
 import { REQUEST_ID_HEADER, requestIdFrom } from "@/server/http/api-error";
-import { isSameOriginRequest } from "@/server/http/same-origin";
+import { CROSS_SITE_REFUSAL, isSameOriginRequest } from "@/server/http/same-origin";
 import { unsafeTextPaths } from "@/server/security/clean-text";
 
 /**
@@ -26,7 +28,9 @@ import { unsafeTextPaths } from "@/server/security/clean-text";
 export type Context = {
   db: AppDb;
   systemDb: SystemDb;
-  limiters: Pick<RateLimiters, "apiKey" | "typing">;
+  /** The app role over node-postgres, for what runs Telegram intake's own path (retrying a quarantined update). */
+  appPool: pg.Pool;
+  limiters: Pick<RateLimiters, "apiKey" | "typing" | "passwordChange">;
   headers: Headers;
   requestId: string;
   ip: string;
@@ -40,6 +44,7 @@ export async function createContext(opts: { headers: Headers }): Promise<Context
   return {
     db: getDb(),
     systemDb,
+    appPool: getAppPool(),
     limiters: getRateLimiters(),
     headers: opts.headers,
     requestId: requestIdFrom(opts.headers.get(REQUEST_ID_HEADER)),
@@ -71,7 +76,24 @@ export class ContextFailure extends Error {
  * Members have every scope.
  */
 export type Access = "public" | "signed-in" | "workspace" | ApiScope | ApiScope[];
-export type Meta = { access?: Access };
+/**
+ * `maxBodyBytes`: a procedure whose input may honestly be larger than the API's
+ * 1 MB body limit declares how large (the route reads no further; server/http/body-limit.ts).
+ */
+export type Meta = { access?: Access; maxBodyBytes?: number };
+
+/**
+ * The field errors a client gets in `data.fieldErrors`: a zod error's messages by
+ * the dotted path of the field each is about (`variants.2.body`), or those a
+ * service put in its AppError, keyed the same way.
+ */
+export function fieldErrorsOf(cause: unknown): Record<string, string[]> | undefined {
+  if (cause instanceof AppError) return cause.details?.fieldErrors as Record<string, string[]> | undefined;
+  if (!(cause instanceof z.ZodError)) return undefined;
+  const fieldErrors: Record<string, string[]> = {};
+  for (const issue of cause.issues) (fieldErrors[issue.path.map(String).join(".") || "input"] ??= []).push(issue.message);
+  return fieldErrors;
+}
 
 /**
  * 2. Initialisation: superjson for Dates and BigInts; zod errors flattened into
@@ -93,13 +115,10 @@ const t = initTRPC.context<Context>().meta<Meta>().create({
       data: {
         ...data,
         requestId,
-        fieldErrors:
-          cause instanceof z.ZodError
-            ? z.flattenError(cause).fieldErrors
-            : cause instanceof AppError
-              ? (cause.details?.fieldErrors as Record<string, string[]> | undefined)
-              : undefined,
+        fieldErrors: fieldErrorsOf(cause),
         retryAfterSeconds: cause instanceof AppError ? (cause.details?.retryAfterSeconds as number | undefined) : undefined,
+        // A machine-readable why, for UIs that branch on it (never on message text).
+        reason: cause instanceof AppError && typeof cause.details?.reason === "string" ? cause.details.reason : undefined,
       },
     };
   },
@@ -175,7 +194,7 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next, type }) =
   if (ctx.invalidApiKey) throw new TRPCError({ code: "UNAUTHORIZED", message: "invalid or revoked API key" });
   if (!ctx.principal) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in or pass an API key" });
   if (type === "mutation" && ctx.principal.kind === "user" && !isSameOriginRequest(ctx.headers)) {
-    throw new TRPCError({ code: "FORBIDDEN", message: "a signed-in change must come from this site's own pages (its Origin header did not match)" });
+    throw new TRPCError({ code: "FORBIDDEN", message: CROSS_SITE_REFUSAL });
   }
   if (ctx.principal.kind === "apiKey") {
     await consumeOrThrow(ctx.limiters.apiKey, ctx.principal.apiKeyId, "this API key made too many requests");
@@ -183,6 +202,12 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next, type }) =
   return next({ ctx: { principal: ctx.principal } });
 });
 
+
+/** A person's own account (their language, sessions, password): signed-in users only, never an API key. */
+export const userProcedure = authedProcedure.meta({ access: "signed-in" }).use(({ ctx, next }) => {
+  if (ctx.principal.kind !== "user") throw new TRPCError({ code: "FORBIDDEN", message: "an API key has no account; sign in" });
+  return next({ ctx: { user: ctx.principal, actor: { userId: ctx.principal.userId, requestId: ctx.requestId, ip: ctx.ip } satisfies Actor } });
+});
 
 /**
  * Bound to one tenant: the API key's, or for a session the tenant named by the

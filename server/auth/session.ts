@@ -1,16 +1,18 @@
 import "server-only";
-import { getServerSession } from "next-auth";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { getSystemDb } from "@/server/db/client";
-import { authOptions } from "./options";
+import { principalFromHeaders } from "./principal";
 
-/** The signed-in user of this request (server components), or null. One lookup per request. */
+/**
+ * The signed-in user of this request (server components), or null. The same
+ * check as the API's — the cookie's session must be live — once per request.
+ */
 export const currentUser = cache(async () => {
-  const session = await getServerSession(authOptions());
-  const id = session?.user?.id;
-  if (!id) return null;
-  return getSystemDb().user.findUnique({ where: { id }, select: { id: true, email: true, name: true, locale: true } });
+  const { principal } = await principalFromHeaders(getSystemDb(), await headers());
+  if (principal?.kind !== "user") return null;
+  return getSystemDb().user.findUnique({ where: { id: principal.userId }, select: { id: true, email: true, name: true, locale: true } });
 });
 
 export async function requireUser(callbackUrl: string) {

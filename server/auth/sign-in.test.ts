@@ -6,7 +6,7 @@ import { hashPassword } from "@/server/security/password";
 import { createRateLimiters, type RateLimiters } from "@/server/security/rate-limit";
 import { redisAvailable, testRedisUrl } from "@/server/test/redis";
 import { createTestDatabase, type TestDatabase } from "@/server/test/database";
-import { signIn } from "./sign-in";
+import { signIn, SLOWDOWN_AFTER_FAILURES } from "./sign-in";
 
 let database: TestDatabase;
 const password = "correct horse battery staple";
@@ -22,9 +22,13 @@ afterAll(async () => {
   await database.drop();
 });
 
+/** The waits sign-in asked for (the slowdown), instead of sleeping through them. */
+const waited: number[] = [];
+const recordWait = async (ms: number) => void waited.push(ms);
+
 async function attempt(limiters: RateLimiters, email: string, secret: string, ip = "198.51.100.1") {
   try {
-    return await signIn(database.db, limiters, { email, password: secret, ip, requestId: "req-1" });
+    return await signIn(database.db, limiters, { email, password: secret, ip, requestId: "req-1" }, recordWait);
   } catch (error) {
     if (error instanceof AppError) return error;
     throw error;
@@ -41,15 +45,37 @@ function bruteForceSuite(name: string, makeLimiters: () => RateLimiters | Promis
       await limiters.close();
     });
 
-    it("stops an account after 5 failures, even with the right password, and says when to retry", async () => {
+    it("stops one address after 5 failures at one account, even with the right password, and says when to retry", async () => {
       const ip = `198.51.100.${Math.floor(Math.random() * 200)}`;
       for (let i = 0; i < 5; i++) expect(await attempt(limiters, "ann@example.com", `guess-${i}`, ip)).toMatchObject({ code: "UNAUTHORIZED" });
       const blocked = await attempt(limiters, "ann@example.com", password, ip);
       expect(blocked).toMatchObject({ code: "TOO_MANY_REQUESTS" });
       expect((blocked as AppError).details?.retryAfterSeconds).toBeGreaterThan(800);
       expect((blocked as AppError).message).toMatch(/^too many failed sign-in attempts; try again in \d+ s$/);
-      // Another account is not affected.
+      // Another account is not affected, and neither is this account from another address (its owner's).
       expect(await attempt(limiters, "bob@example.com", password, ip)).toMatchObject({ email: "bob@example.com" });
+      expect(await attempt(limiters, "ann@example.com", password, "203.0.113.200")).toMatchObject({ email: "ann@example.com" });
+    });
+
+    it("an account guessed at from many addresses slows down, growing, but its owner is never locked out", async () => {
+      const dee = `dee-${randomBytes(3).toString("hex")}@example.com`;
+      await database.db.user.create({ data: { email: dee, name: "dee", passwordHash: await hashPassword(password) } });
+      waited.length = 0;
+      // Someone fails on purpose from 14 addresses, twice each (under every per-address limit).
+      for (let i = 0; i < 14; i++) {
+        for (let j = 0; j < 2; j++) expect(await attempt(limiters, dee, `guess-${i}-${j}`, `192.0.2.${100 + i}`)).toMatchObject({ code: "UNAUTHORIZED" });
+      }
+      // The first ten went at full speed; after that each waited longer, up to 8 s.
+      expect(waited).toHaveLength(28 - SLOWDOWN_AFTER_FAILURES);
+      expect(waited.slice(0, 5)).toEqual([500, 1000, 2000, 4000, 8000]);
+      expect(new Set(waited.slice(4))).toEqual(new Set([8000]));
+      // The owner, from their own address, with the right password: in, after the wait, and the count starts afresh.
+      waited.length = 0;
+      expect(await attempt(limiters, dee, password, "198.51.100.250")).toMatchObject({ email: dee });
+      expect(waited).toEqual([8000]);
+      waited.length = 0;
+      expect(await attempt(limiters, dee, password, "198.51.100.250")).toMatchObject({ email: dee });
+      expect(waited).toEqual([]);
     });
 
     it("a success resets the account's count", async () => {
@@ -84,6 +110,7 @@ describe.runIf(redisReachable)("with REDIS_URL", () => {
     await attempt(limiters, email, "x");
     const redis = new Redis(redisUrl);
     expect(await redis.get(`rl:signInByAccount:${email}`)).toBe("1");
+    expect(await redis.get(`rl:signInByAccountAndIp:${email}|198.51.100.1`)).toBe("1");
     redis.disconnect();
     expect(await database.db.rateLimit.count({ where: { key: { contains: email } } })).toBe(0);
     await limiters.close();

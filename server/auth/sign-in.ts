@@ -7,22 +7,42 @@ import { recordAudit } from "@/server/services/audit/record-audit";
 
 export type SignInAttempt = { email: unknown; password: unknown; ip: string; requestId?: string };
 export type SignedInUser = { id: string; email: string; name: string };
+type SignInLimiters = Pick<RateLimiters, "signInByAccountAndIp" | "signInByAccount" | "signInByIp">;
 
 // Verifying against a real hash when the address is unknown keeps both answers equally slow.
 const dummyHash = hashPassword("not-a-real-password-but-a-timing-guard");
 
+/** Failures an account takes from all addresses (in the last hour) before its sign-ins slow down. */
+export const SLOWDOWN_AFTER_FAILURES = 10;
+const MAX_SLOWDOWN_MS = 8_000;
+
 /**
- * Checks an email and password. Failed attempts count against the account and
- * the client's address; past either limit, sign-in is refused until the window
- * passes, even with the right password. A success clears the account's count.
+ * How long every sign-in to an account waits, given its recent failures from
+ * all addresses: nothing at first, then half a second doubling per failure up
+ * to 8 s. Its owner, trying from an address that has not failed, still gets in.
  */
-export async function signIn(db: SystemDb, limiters: Pick<RateLimiters, "signInByAccount" | "signInByIp">, attempt: SignInAttempt): Promise<SignedInUser> {
+export function signInSlowdownMs(failures: number): number {
+  if (failures < SLOWDOWN_AFTER_FAILURES) return 0;
+  return Math.min(MAX_SLOWDOWN_MS, 500 * 2 ** (failures - SLOWDOWN_AFTER_FAILURES));
+}
+
+/**
+ * Checks an email and password. Failed attempts count against the client's
+ * address (many accounts), the pair of account and address (one account) —
+ * past either, sign-in from there is refused until the window passes, even with
+ * the right password — and the account across addresses, which only slows its
+ * sign-ins down. A success clears the pair's count and the account's.
+ */
+export async function signIn(db: SystemDb, limiters: SignInLimiters, attempt: SignInAttempt, wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))): Promise<SignedInUser> {
   const email = emailSchema.safeParse(attempt.email);
   const password = typeof attempt.password === "string" ? attempt.password : "";
   const accountKey = email.success ? email.data : "invalid";
+  const pairKey = `${accountKey}|${attempt.ip}`;
   const tooMany = "too many failed sign-in attempts";
   await assertNotLimited(limiters.signInByIp, attempt.ip, tooMany);
-  await assertNotLimited(limiters.signInByAccount, accountKey, tooMany);
+  await assertNotLimited(limiters.signInByAccountAndIp, pairKey, tooMany);
+  const slowdown = signInSlowdownMs((await limiters.signInByAccount.get(accountKey))?.consumedPoints ?? 0);
+  if (slowdown > 0) await wait(slowdown);
 
   const user = email.success ? await db.user.findUnique({ where: { email: email.data } }) : null;
   const valid = user?.passwordHash
@@ -31,6 +51,7 @@ export async function signIn(db: SystemDb, limiters: Pick<RateLimiters, "signInB
   if (!user || !valid) {
     await Promise.all([
       limiters.signInByIp.penalty(attempt.ip, 1),
+      limiters.signInByAccountAndIp.penalty(pairKey, 1),
       limiters.signInByAccount.penalty(accountKey, 1),
       recordAudit(db, {
         tenantId: null,
@@ -38,11 +59,11 @@ export async function signIn(db: SystemDb, limiters: Pick<RateLimiters, "signInB
         actor: { userId: user?.id, requestId: attempt.requestId, ip: attempt.ip },
         targetType: "user",
         targetId: user?.id,
-        metadata: { email: email.success ? email.data : String(attempt.email).slice(0, 100) },
+        metadata: { email: email.success ? email.data : String(attempt.email).slice(0, 100), ...(slowdown ? { slowedMs: slowdown } : {}) },
       }),
     ]);
     throw new AppError("UNAUTHORIZED", "wrong email or password");
   }
-  await limiters.signInByAccount.delete(accountKey);
+  await Promise.all([limiters.signInByAccountAndIp.delete(pairKey), limiters.signInByAccount.delete(accountKey)]);
   return { id: user.id, email: user.email, name: user.name };
 }

@@ -125,7 +125,7 @@ describe("npm run admin", () => {
   it("apikey:create rejects unknown scopes", async () => {
     const result = await admin(["apikey:create", "--tenant", "users", "--name", "x", "--scopes", "everything"]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("scopes must be a comma-separated list of: conversations:read, conversations:write, messages:write, contacts:read, admin");
+    expect(result.stderr).toContain("scopes must be a comma-separated list of: conversations:read, conversations:write, messages:write, contacts:read, notes:read, admin");
   });
 
   it("prints human-readable output without --json", async () => {

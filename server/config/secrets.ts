@@ -45,7 +45,8 @@ export function loadLocalSecrets(dataDir: string): LocalSecrets {
     appSecret: randomBytes(48).toString("base64url"),
     encryptionKey: randomBytes(32).toString("hex"),
     postgresPassword: randomBytes(24).toString("base64url"),
-    demoOwnerPassword: randomBytes(9).toString("base64url"),
+    // A recognisable shape, so scripts/check-log-secrets.ts finds it in any log that should not hold it.
+    demoOwnerPassword: `scdemo_${randomBytes(12).toString("base64url")}`,
   };
   try {
     // "wx": two processes starting at once must not overwrite each other's secrets.

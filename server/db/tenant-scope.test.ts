@@ -29,7 +29,7 @@ type Delegate = { findMany: (args?: object) => Promise<{ tenantId: string | null
 const delegateName = (model: string) => model[0]!.toLowerCase() + model.slice(1);
 
 describe("the list of tenant-owned models", () => {
-  it("names exactly the models that have a tenantId, and each has row-level security with a policy", async () => {
+  it("names exactly the models that have a tenantId, each with row-level security and a policy; the other secured tables are the user-owned ones hidden from the app role", async () => {
     const { getDMMF } = prismaInternals as unknown as { getDMMF: (o: { datamodel: string }) => Promise<{ datamodel: { models: { name: string; dbName: string | null; fields: { name: string }[] }[] } }> };
     const dmmf = await getDMMF({ datamodel: readFileSync(path.join(projectRoot, "prisma/schema.prisma"), "utf8") });
     const withTenantId = dmmf.datamodel.models.filter((model) => model.fields.some((field) => field.name === "tenantId") && model.name !== "Tenant");
@@ -43,6 +43,38 @@ describe("the list of tenant-owned models", () => {
     await client.end();
     const secured = rls.rows.filter((row) => row.enabled && row.policies > 0).map((row) => row.table).sort();
     expect(secured).toEqual(withTenantId.map((model) => model.dbName ?? model.name).sort());
+    // The other kind of protected table: row-level security and no policy at all, so the app role has no row of it.
+    const hidden = rls.rows.filter((row) => row.enabled && row.policies === 0).map((row) => row.table).sort();
+    expect(hidden).toEqual([...hiddenFromAppRole].sort());
+    const hiddenModels = dmmf.datamodel.models.filter((model) => hiddenFromAppRole.includes(model.dbName ?? model.name));
+    expect(hiddenModels.map((model) => model.name).sort()).toEqual([...hiddenFromAppRole].sort());
+    expect(hiddenModels.filter((model) => !model.fields.some((field) => field.name === "userId"))).toEqual([]);
+  });
+});
+
+/**
+ * Tables that belong to a user rather than a tenant (a user spans workspaces) and are read
+ * only through the owner's client: row-level security with no policy, so the app role —
+ * which every request's tenant-scoped queries run as — can neither read nor write a row.
+ */
+const hiddenFromAppRole = ["Session"];
+
+describe("user-owned tables hidden from the app role", () => {
+  const delegate = (client: unknown, model: string) => (client as Record<string, Delegate & { count: () => Promise<number> }>)[delegateName(model)]!;
+
+  it.each(hiddenFromAppRole)("%s: the app role reads none of its rows, in a tenant's transaction or outside one", async (model) => {
+    expect(await delegate(database.db, model).count()).toBeGreaterThan(0);
+    expect(await delegate(unscoped, model).findMany()).toEqual([]);
+    expect(await withTenant(unscoped, a.tenant.id, (tx) => delegate(tx, model).findMany())).toEqual([]);
+    expect(await withTenant(database.appDb, a.tenant.id, (tx) => delegate(tx, model).findMany())).toEqual([]);
+  });
+
+  it("Session: the app role can neither start, end nor delete a session", async () => {
+    const before = await database.db.session.findMany({ orderBy: { id: "asc" } });
+    await expect(unscoped.session.create({ data: { userId: a.users.owner.id, expiresAt: new Date(Date.now() + 3_600_000) } })).rejects.toThrow(/row-level security/);
+    expect((await unscoped.session.updateMany({ where: { userId: a.users.owner.id }, data: { revokedAt: new Date() } })).count).toBe(0);
+    expect((await unscoped.session.deleteMany({ where: {} })).count).toBe(0);
+    expect(await database.db.session.findMany({ orderBy: { id: "asc" } })).toEqual(before);
   });
 });
 

@@ -28,6 +28,7 @@ export const tenantOwnedModels = new Set<string>([
   "TemplateVariant",
   "AuditLog",
   "Upload",
+  "QuarantinedUpdate",
 ]);
 
 // One store per process: Next.js bundles each route separately, so a module-level

@@ -17,9 +17,9 @@ export function requestIdFrom(value: string | null | undefined): string {
   return value && isRequestId(value) ? value : randomUUID();
 }
 
-export type ApiErrorCode = AppErrorCode | "PAYLOAD_TOO_LARGE" | "INTERNAL_SERVER_ERROR" | "BAD_GATEWAY";
+export type ApiErrorCode = AppErrorCode | "PAYLOAD_TOO_LARGE" | "LENGTH_REQUIRED" | "GONE" | "INTERNAL_SERVER_ERROR" | "BAD_GATEWAY";
 
-const statusOf: Record<ApiErrorCode, number> = { ...appErrorCodes, PAYLOAD_TOO_LARGE: 413, INTERNAL_SERVER_ERROR: 500, BAD_GATEWAY: 502 };
+export const statusOf: Record<ApiErrorCode, number> = { ...appErrorCodes, PAYLOAD_TOO_LARGE: 413, LENGTH_REQUIRED: 411, GONE: 410, INTERNAL_SERVER_ERROR: 500, BAD_GATEWAY: 502 };
 
 export function apiErrorResponse(
   request: Request,

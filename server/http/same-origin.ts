@@ -9,6 +9,9 @@ import { processPublicUrl } from "@/lib/env";
  * no other site can add without a CORS preflight this server never grants.
  * Cross-site forms and scripts (CSRF) are refused either way.
  */
+/** What a refused cross-site change is told. */
+export const CROSS_SITE_REFUSAL = "a signed-in change must come from this site's own pages (its Origin header did not match)";
+
 export function isSameOriginRequest(headers: Headers): boolean {
   const origin = headers.get("origin");
   if (origin === null) return headers.get(CLIENT_HEADER) === CLIENT_HEADER_VALUE;

@@ -39,6 +39,7 @@ describe("metrics", () => {
     expect(routeOf("/api/public/acme/i18n/ru")).toBe("public_strings");
     expect(routeOf("/t/acme/inbox/5f0c3a5e-0000-4000-8000-000000000000")).toBe("page");
     expect(routeOf("/_next/static/chunks/app.js")).toBe("static");
+    expect(routeOf("/files/eyJhbGciOiJIUzI1NiJ9.secret-capability.sig")).toBe("files");
   });
 
   it("are served by the realtime and worker health port with pool use, memory and event-loop lag; behind METRICS_TOKEN when set", async () => {
@@ -90,7 +91,7 @@ describe("the deploy/ dashboard", () => {
     const exported = new Set((await metrics().registry.getMetricsAsJSON()).map((metric) => metric.name));
     // Queue gauges register on first scrape; the route test above did that.
     const used = dashboard.panels.flatMap((panel) => panel.targets.flatMap((target) => [...target.expr.matchAll(/([a-z_]+?)(?:_bucket|_count|_sum)?[{[)]/g)].map((match) => match[1]!)));
-    const series = [...new Set(used)].filter((name) => /_(total|seconds|bytes|jobs|sockets|connections)$/.test(name));
+    const series = [...new Set(used)].filter((name) => /_(total|seconds|bytes|jobs|sockets|connections|updates)$/.test(name));
     expect(series.length).toBeGreaterThan(8);
     expect(series.filter((name) => !exported.has(name))).toEqual([]);
   });

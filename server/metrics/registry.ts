@@ -16,7 +16,7 @@ function createMetrics() {
     registry,
     webhookUpdates: new Counter({
       name: "telegram_webhook_updates_total",
-      help: "Telegram updates received, by result (ok, duplicate, ignored, unauthorized, parse_error, error)",
+      help: "Telegram updates received, by result (ok, duplicate, ignored, unauthorized; parse_error: not readable, quarantined; quarantined: not storable, quarantined; error: the database failed, taken again later)",
       labelNames: ["result"] as const,
       registers: [registry],
     }),
@@ -71,6 +71,8 @@ export function routeOf(url: string | undefined): string {
   if (path.startsWith("/api/public/")) return "public_strings";
   if (path.startsWith("/api/")) return "api_other";
   if (path.startsWith("/_next/")) return "static";
+  // The files origin's links carry a capability in the path: the kind only, never the path.
+  if (path.startsWith("/files/")) return "files";
   return "page";
 }
 
@@ -141,6 +143,15 @@ export function registerQueueMetrics(db: SystemDb): void {
     registers: [registry],
     async collect() {
       this.set((await read()).oldest);
+    },
+  });
+  new Gauge({
+    name: "telegram_quarantined_updates",
+    help: "Telegram updates waiting in quarantine for an admin to retry or discard (all workspaces)",
+    registers: [registry],
+    async collect() {
+      const [row] = await db.$queryRaw<{ waiting: bigint }[]>`SELECT count(*) AS waiting FROM "QuarantinedUpdate" WHERE status = 'pending'`;
+      this.set(Number(row?.waiting ?? 0));
     },
   });
 }

@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
+import { SignJWT } from "jose";
 import { io as connectClient, type Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { TelegramEmulator } from "@/e2e/telegram-emulator/emulator";
@@ -74,7 +76,7 @@ function connect(node: Node, token: string, lastEventId?: string): Client {
 }
 
 const tokenFor = (t: TenantFixture, role: "owner" | "admin" | "agent" = "agent", now?: number) =>
-  signRealtimeToken({ tenantId: t.tenant.id, role, principal: { kind: "user", userId: t.users[role].id } }, secret, now);
+  signRealtimeToken({ tenantId: t.tenant.id, role, principal: { kind: "user", userId: t.users[role].id, sessionId: t.sessions[role].id } }, secret, now);
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -108,13 +110,14 @@ describe("tokens", () => {
       clients.push(socket);
       return new Promise<{ message: string; data?: { code: string } }>((resolve) => socket.once("connect_error", (error) => resolve(error as never)));
     };
-    const forged = await signRealtimeToken({ tenantId: a.tenant.id, role: "owner", principal: { kind: "user", userId: a.users.agent.id } }, "another-secret".padEnd(40, "y"));
+    const agentOfA = { kind: "user" as const, userId: a.users.agent.id, sessionId: a.sessions.agent.id };
+    const forged = await signRealtimeToken({ tenantId: a.tenant.id, role: "owner", principal: agentOfA }, "another-secret".padEnd(40, "y"));
     expect((await refusal(forged)).data?.code).toBe("UNAUTHORIZED");
     expect((await refusal(await tokenFor(a, "agent", Date.now() - 61_000))).data?.code).toBe("UNAUTHORIZED");
     expect((await refusal(undefined)).data?.code).toBe("UNAUTHORIZED");
     expect((await refusal("x".repeat(5000))).data?.code).toBe("UNAUTHORIZED");
     // A role the member no longer has (the token says owner, the membership says agent).
-    const promoted = await signRealtimeToken({ tenantId: a.tenant.id, role: "owner", principal: { kind: "user", userId: a.users.agent.id } }, secret);
+    const promoted = await signRealtimeToken({ tenantId: a.tenant.id, role: "owner", principal: agentOfA }, secret);
     expect((await refusal(promoted)).data?.code).toBe("FORBIDDEN");
     const writeOnly = await database.db.$transaction((tx) => createApiKey(tx, { tenantId: a.tenant.id, name: "writer", scopes: ["messages:write"], actor: { userId: a.users.owner.id } }));
     await expect(callerFor(database, a.asKey(writeOnly)).realtime.token()).rejects.toMatchObject({ code: "FORBIDDEN" });
@@ -424,6 +427,50 @@ describe("isolation and limits", () => {
     expect(client.received.map((r) => r.name)).toContain("session.ended");
   });
 
+  it("a socket whose session ends (signed out, revoked, a password change) gets session.ended and is disconnected within the check interval", async () => {
+    const node = await startNode({ revalidateMs: 100 });
+    const team = await createTenantFixture(database.db, "rt-signed-out");
+    const ending = connect(node, await tokenFor(team, "agent"));
+    const staying = connect(node, await tokenFor(team, "admin"));
+    await Promise.all([ending.sync, staying.sync]);
+    await database.db.session.update({ where: { id: team.sessions.agent.id }, data: { revokedAt: new Date(), revokedReason: "revoked" } });
+    await until(() => ending.socket.disconnected, "the signed-out socket's disconnect", 3000);
+    expect(ending.received.find((r) => r.name === "session.ended")?.payload).toEqual({ reason: "your session has ended; sign in again" });
+    await pause(300);
+    expect(staying.socket.connected).toBe(true);
+  });
+
+  it("refuses up front a token whose session has ended or expired, and one that names no session", async () => {
+    const node = await startNode();
+    const team = await createTenantFixture(database.db, "rt-ended");
+    const refusal = async (token: string) => {
+      const socket = connectClient(node.url, { auth: { token }, transports: ["websocket"], reconnection: false, forceNew: true });
+      clients.push(socket);
+      return new Promise<{ data?: { code: string; message: string } }>((resolve) => {
+        socket.once("connect_error", (error) => resolve(error as never));
+        socket.once("connect", () => resolve({}));
+      });
+    };
+    await database.db.session.update({ where: { id: team.sessions.agent.id }, data: { revokedAt: new Date(), revokedReason: "signed_out" } });
+    expect((await refusal(await tokenFor(team, "agent"))).data).toEqual({ code: "FORBIDDEN", message: "your session has ended; sign in again" });
+    await database.db.session.update({ where: { id: team.sessions.admin.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect((await refusal(await tokenFor(team, "admin"))).data?.code).toBe("FORBIDDEN");
+    // Another user's live session does not stand in for one's own.
+    const borrowed = await signRealtimeToken({ tenantId: team.tenant.id, role: "owner", principal: { kind: "user", userId: team.users.owner.id, sessionId: a.sessions.owner.id } }, secret);
+    expect((await refusal(borrowed)).data?.code).toBe("FORBIDDEN");
+    // A token without a session id (as signed before sessions had ids) is not a realtime token at all.
+    const sessionless = await new SignJWT({ tid: team.tenant.id, role: "owner" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(`user:${team.users.owner.id}`)
+      .setAudience("support-chat:realtime")
+      .setIssuedAt()
+      .setExpirationTime("1m")
+      .sign(createHash("sha256").update(`realtime-token:${secret}`).digest());
+    expect((await refusal(sessionless)).data?.code).toBe("UNAUTHORIZED");
+    // The owner's own session is live: in.
+    expect(await connect(node, await tokenFor(team, "owner")).sync).toMatchObject({ tenantId: team.tenant.id });
+  });
+
   it("bad input gets an error answer, floods are cut, and oversized payloads close only that socket", async () => {
     const node = await startNode();
     const client = connect(node, await tokenFor(a));
@@ -431,6 +478,9 @@ describe("isolation and limits", () => {
     expect(await client.socket.emitWithAck("conversation.join", { conversationId: "not-a-uuid" })).toMatchObject({ ok: false, error: { code: "BAD_REQUEST" } });
     expect(await client.socket.emitWithAck("conversation.join", "nonsense")).toMatchObject({ ok: false, error: { code: "BAD_REQUEST" } });
     expect(await client.socket.emitWithAck("presence.update", { status: "invisible" })).toMatchObject({ ok: false, error: { code: "BAD_REQUEST" } });
+    // Text PostgreSQL could not store is refused at the edge, naming where, as tRPC does.
+    expect(await client.socket.emitWithAck("conversation.join", { conversationId: "a\u0000b" })).toEqual({ ok: false, error: { code: "BAD_REQUEST", message: "conversationId: must not contain NUL characters or unpaired surrogates" } });
+    expect(await client.socket.emitWithAck("presence.update", { status: "\uD800" })).toMatchObject({ ok: false, error: { code: "BAD_REQUEST", message: "status: must not contain NUL characters or unpaired surrogates" } });
     const answers = await Promise.all(Array.from({ length: 30 }, () => client.socket.emitWithAck("presence.list", {}))) as { ok: boolean; error?: { code: string } }[];
     expect(answers.filter((answer) => answer.error?.code === "TOO_MANY_REQUESTS").length).toBeGreaterThan(0);
     client.socket.emit("presence.update", { status: "x".repeat(100_000) });

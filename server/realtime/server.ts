@@ -16,6 +16,7 @@ import { catchUp, type LoggedEvent } from "./events";
 import { memoryPresence, redisPresence, type PresenceStatus, type PresenceStore } from "./presence";
 import { startEventRelay } from "./relay";
 import { verifyRealtimeToken, type RealtimeIdentity } from "./token";
+import { unsafeTextPaths } from "@/server/security/clean-text";
 import { metrics } from "@/server/metrics/registry";
 import { recordSpan, SpanKind } from "@/server/telemetry/tracing";
 
@@ -220,22 +221,42 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     })().catch((error: unknown) => log.warn({ err: error }, "realtime: presence heartbeat failed"));
   }, heartbeatMs);
 
-  // --- membership checks -------------------------------------------------------------------
-  /** Whether each socket's member (or key) still exists with the role its token was signed for. */
-  const stillAllowed = async (sockets: AppSocket[]): Promise<Set<AppSocket>> => {
+  // --- membership and session checks ------------------------------------------------------
+  /**
+   * Why each socket that may no longer stay must go: its user's session ended (signed out,
+   * revoked, a password change, expired), or its member (or key) no longer exists with the role
+   * its token was signed for. Sockets missing from the answer may stay.
+   */
+  type Refusal = "session" | "access";
+  const refusalText: Record<Refusal, string> = {
+    session: "your session has ended; sign in again",
+    access: "your access to this workspace changed; sign in again",
+  };
+  const refusals = async (sockets: AppSocket[]): Promise<Map<AppSocket, Refusal>> => {
     const users = sockets.filter((socket) => socket.data.identity.principal.kind === "user");
     const keys = sockets.filter((socket) => socket.data.identity.principal.kind === "apiKey");
-    const allowed = new Set<AppSocket>();
+    const userOf = (socket: AppSocket) => socket.data.identity.principal as { userId: string; sessionId: string };
+    const refused = new Map<AppSocket, Refusal>();
     if (users.length > 0) {
-      const { rows } = await options.systemPool.query<{ tenantId: string; userId: string; role: string }>({
-        name: "realtime_memberships",
-        text: `SELECT "tenantId", "userId", role::text FROM "Membership" WHERE ("tenantId", "userId") IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,
-        values: [users.map((socket) => socket.data.identity.tenantId), users.map((socket) => (socket.data.identity.principal as { userId: string }).userId)],
-      });
-      const roles = new Map(rows.map((row) => [`${row.tenantId}|${row.userId}`, row.role]));
+      const [memberships, sessions] = await Promise.all([
+        options.systemPool.query<{ tenantId: string; userId: string; role: string }>({
+          name: "realtime_memberships",
+          text: `SELECT "tenantId", "userId", role::text FROM "Membership" WHERE ("tenantId", "userId") IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,
+          values: [users.map((socket) => socket.data.identity.tenantId), users.map((socket) => userOf(socket).userId)],
+        }),
+        options.systemPool.query<{ id: string; userId: string }>({
+          name: "realtime_live_sessions",
+          text: `SELECT id, "userId" FROM "Session" WHERE id = ANY($1::uuid[]) AND "revokedAt" IS NULL AND "expiresAt" > now()`,
+          values: [[...new Set(users.map((socket) => userOf(socket).sessionId))]],
+        }),
+      ]);
+      const roles = new Map(memberships.rows.map((row) => [`${row.tenantId}|${row.userId}`, row.role]));
+      const live = new Map(sessions.rows.map((row) => [row.id, row.userId]));
       for (const socket of users) {
-        const { tenantId, role, principal } = socket.data.identity;
-        if (roles.get(`${tenantId}|${(principal as { userId: string }).userId}`) === role) allowed.add(socket);
+        const { tenantId, role } = socket.data.identity;
+        const { userId, sessionId } = userOf(socket);
+        if (live.get(sessionId) !== userId) refused.set(socket, "session");
+        else if (roles.get(`${tenantId}|${userId}`) !== role) refused.set(socket, "access");
       }
     }
     if (keys.length > 0) {
@@ -245,18 +266,17 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         values: [keys.map((socket) => (socket.data.identity.principal as { apiKeyId: string }).apiKeyId)],
       });
       const live = new Set(rows.map((row) => row.id));
-      for (const socket of keys) if (live.has((socket.data.identity.principal as { apiKeyId: string }).apiKeyId)) allowed.add(socket);
+      for (const socket of keys) if (!live.has((socket.data.identity.principal as { apiKeyId: string }).apiKeyId)) refused.set(socket, "access");
     }
-    return allowed;
+    return refused;
   };
   const revalidate = setInterval(() => {
     const sockets = [...(io.of("/").sockets.values() as Iterable<AppSocket>)].filter((socket) => socket.data.identity);
     if (sockets.length === 0) return;
-    stillAllowed(sockets)
-      .then((allowed) => {
-        for (const socket of sockets) {
-          if (allowed.has(socket)) continue;
-          socket.emit("session.ended", { reason: "your access to this workspace changed; sign in again" });
+    refusals(sockets)
+      .then((refused) => {
+        for (const [socket, why] of refused) {
+          socket.emit("session.ended", { reason: refusalText[why] });
           socket.disconnect(true);
         }
       })
@@ -274,8 +294,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       socket.data = { identity, presence: "online", typing: new Map(), budget: { second: 0, used: 0 } };
       if (typeof auth.lastEventId === "string" || typeof auth.lastEventId === "number") socket.data.lastEventId = String(auth.lastEventId);
       try {
-        if (!(await stillAllowed([socket])).has(socket)) {
-          return next(Object.assign(new Error("forbidden"), { data: { code: "FORBIDDEN", message: "you are no longer a member of this workspace" } }));
+        const why = (await refusals([socket])).get(socket);
+        if (why) {
+          const message = why === "session" ? refusalText.session : "you are no longer a member of this workspace";
+          return next(Object.assign(new Error("forbidden"), { data: { code: "FORBIDDEN", message } }));
         }
       } catch (error) {
         log.warn({ err: error }, "realtime: cannot check a connection's membership");
@@ -344,6 +366,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         if (socket.data.budget.second !== second) socket.data.budget = { second, used: 0 };
         if (++socket.data.budget.used > maxEventsPerSecond) return reply({ ok: false, error: { code: "TOO_MANY_REQUESTS", message: `at most ${maxEventsPerSecond} events per second` } });
         if (agentsOnly && !userId) return reply({ ok: false, error: { code: "FORBIDDEN", message: "only agents can do this" } });
+        // The same edge check as tRPC's (server/security/clean-text.ts): text PostgreSQL cannot store is refused, naming where.
+        const unsafe = unsafeTextPaths(input);
+        if (unsafe.length > 0) return reply({ ok: false, error: { code: "BAD_REQUEST", message: `${unsafe.join(", ")}: must not contain NUL characters or unpaired surrogates` } });
         const parsed = schema.safeParse(input);
         if (!parsed.success) return reply({ ok: false, error: { code: "BAD_REQUEST", message: parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ") } });
         fn(parsed.data).then(

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { jwtVerify, SignJWT } from "jose";
+import { z } from "zod";
 import type { ApiScope } from "@/lib/api-scopes";
 
 /** How long a realtime token may be used to connect; the client asks for a new one at each (re)connect. */
@@ -9,8 +10,8 @@ const AUDIENCE = "support-chat:realtime";
 export type RealtimeIdentity = {
   tenantId: string;
   role: "owner" | "admin" | "agent";
-  /** An agent (a signed-in user) or an integration (an API key). */
-  principal: { kind: "user"; userId: string } | { kind: "apiKey"; apiKeyId: string; scopes: ApiScope[] };
+  /** An agent (a signed-in user, and the session they signed in with) or an integration (an API key). */
+  principal: { kind: "user"; userId: string; sessionId: string } | { kind: "apiKey"; apiKeyId: string; scopes: ApiScope[] };
 };
 
 /** A key of its own for these tokens, derived from APP_SECRET, so they can never pass for a session. */
@@ -21,7 +22,8 @@ function keyOf(secret: string): Uint8Array {
 /** Signed by the web process (`realtime.token`), checked by the realtime servers. */
 export async function signRealtimeToken(identity: RealtimeIdentity, secret: string, now = Date.now()): Promise<string> {
   const subject = identity.principal.kind === "user" ? `user:${identity.principal.userId}` : `key:${identity.principal.apiKeyId}`;
-  return new SignJWT({ tid: identity.tenantId, role: identity.role, ...(identity.principal.kind === "apiKey" ? { scopes: identity.principal.scopes } : {}) })
+  const claims = identity.principal.kind === "apiKey" ? { scopes: identity.principal.scopes } : { sid: identity.principal.sessionId };
+  return new SignJWT({ tid: identity.tenantId, role: identity.role, ...claims })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(subject)
     .setAudience(AUDIENCE)
@@ -39,7 +41,8 @@ export async function verifyRealtimeToken(token: unknown, secret: string): Promi
     const tenantId = payload.tid;
     const role = payload.role;
     if (typeof tenantId !== "string" || !id || (role !== "owner" && role !== "admin" && role !== "agent")) return null;
-    if (kind === "user") return { tenantId, role, principal: { kind: "user", userId: id } };
+    // A user's socket lives only as long as their session does, so a token must name it.
+    if (kind === "user" && typeof payload.sid === "string" && z.uuid().safeParse(payload.sid).success) return { tenantId, role, principal: { kind: "user", userId: id, sessionId: payload.sid } };
     if (kind === "key" && Array.isArray(payload.scopes)) return { tenantId, role, principal: { kind: "apiKey", apiKeyId: id, scopes: payload.scopes as ApiScope[] } };
     return null;
   } catch {

@@ -9,14 +9,26 @@ import { AppError } from "@/server/errors";
  * one database still count together.
  */
 
-export type LimitName = "signInByAccount" | "signInByIp" | "apiKey" | "typing";
+export type LimitName = "signInByAccountAndIp" | "signInByAccount" | "signInByIp" | "passwordChange" | "apiKey" | "typing" | "upload";
 
-/** Points per window. Sign-in limits count failed attempts only. */
+/**
+ * Points per window. Sign-in limits count failed attempts only. One client
+ * address guessing at one account is stopped (signInByAccountAndIp); one address
+ * trying many accounts is stopped (signInByIp); an account guessed at from many
+ * addresses is never stopped, only slowed (signInByAccount counts, see
+ * signInSlowdownMs), so nobody can lock its owner out by failing on purpose.
+ */
 export const limits: Record<LimitName, { points: number; durationSeconds: number }> = {
-  signInByAccount: { points: 5, durationSeconds: 15 * 60 },
+  signInByAccountAndIp: { points: 5, durationSeconds: 15 * 60 },
+  signInByAccount: { points: 1_000_000, durationSeconds: 60 * 60 },
   signInByIp: { points: 50, durationSeconds: 60 * 60 },
+  // Wrong current passwords on the account page, per user: someone holding a stolen session cannot guess
+  // the password from there. Only a holder of the user's session can spend it, and it never stops a sign-in.
+  passwordChange: { points: 5, durationSeconds: 15 * 60 },
   apiKey: { points: 600, durationSeconds: 60 },
   typing: { points: 1, durationSeconds: 4 },
+  // Files per member or API key: a person attaches a handful at a time; a script looping on the endpoint is stopped.
+  upload: { points: 30, durationSeconds: 60 },
 };
 
 /** While the shared store is unreachable, each process limits on its own rather than failing requests. */
@@ -72,10 +84,13 @@ export function createRateLimiters(store: Store, overrides: Partial<typeof limit
   const config = { ...limits, ...overrides };
   const factory = limiterFactory(store);
   return {
+    signInByAccountAndIp: factory.make("signInByAccountAndIp", config.signInByAccountAndIp),
     signInByAccount: factory.make("signInByAccount", config.signInByAccount),
     signInByIp: factory.make("signInByIp", config.signInByIp),
+    passwordChange: factory.make("passwordChange", config.passwordChange),
     apiKey: factory.make("apiKey", config.apiKey),
     typing: factory.make("typing", config.typing),
+    upload: factory.make("upload", config.upload),
     close: factory.close,
   };
 }

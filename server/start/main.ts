@@ -103,9 +103,11 @@ async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number):
 function printReady(log: Logger, config: Config, pretty: boolean, demo: boolean): void {
   const url = `http://localhost:${config.PORT}`;
   const signIn = demo ? { email: DEMO_OWNER_EMAIL, password: config.local!.demoOwnerPassword } : undefined;
+  const secretsFile = `${path.relative(projectRoot, config.dataDir) || "."}/secrets.json`;
   if (!pretty) {
+    // A log is kept and shipped: the password stays in the secrets file, never in a line.
     log.info({ url, signIn: signIn ? { email: signIn.email } : undefined }, "Support Chat is ready");
-    if (signIn) log.info(`demo sign-in: ${signIn.email} / ${signIn.password}`);
+    if (signIn) log.info(`demo sign-in: ${signIn.email}, password in ${secretsFile} (demoOwnerPassword)`);
     return;
   }
   const lines = [
@@ -115,7 +117,8 @@ function printReady(log: Logger, config: Config, pretty: boolean, demo: boolean)
     ...(signIn
       ? [
           `  Sign in    ${signIn.email}`,
-          `  Password   ${signIn.password}   (kept in ${path.relative(projectRoot, config.dataDir) || "."}/secrets.json)`,
+          // The terminal of the person who started it, not a log: they need it to sign in.
+          `  Password   ${signIn.password}   (kept in ${secretsFile})`,
           `  Workspace  ${DEMO_TENANT_SLUG}`,
         ]
       : []),

@@ -172,7 +172,10 @@ describe("npm start on a fresh machine", () => {
       expect(await page.text()).toContain("Support Chat");
 
       const secrets = JSON.parse(readFileSync(path.join(dataDir, "secrets.json"), "utf8")) as { demoOwnerPassword: string };
-      expect(run.lines.map((line) => line.msg)).toContain(`demo sign-in: owner@demo.example / ${secrets.demoOwnerPassword}`);
+      // Where the password is, never the password itself: not in any line of any process.
+      expect(run.lines.map((line) => line.msg)).toContain(`demo sign-in: owner@demo.example, password in ${path.relative(projectRoot, dataDir)}/secrets.json (demoOwnerPassword)`);
+      expect(run.lines.filter((line) => JSON.stringify(line).includes(secrets.demoOwnerPassword))).toEqual([]);
+      expect(secrets.demoOwnerPassword).toMatch(/^scdemo_[A-Za-z0-9_-]{16}$/);
       expect(run.lines).toContainEqual(expect.objectContaining({ msg: "demo workspace created", created: true }));
       expect(existsSync(path.join(dataDir, "postgres", "PG_VERSION"))).toBe(true);
 

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { ApiScope } from "@/lib/api-scopes";
 import type { Principal } from "@/server/auth/principal";
 import type { SystemDb } from "@/server/db/client";
@@ -70,8 +70,26 @@ export async function createTenantFixture(db: SystemDb, slug: string) {
   const upload = await db.upload.create({
     data: { tenantId: tenant.id, fileName: `${slug}.txt`, mimeType: "text/plain", size: 5, bytes: new Uint8Array(Buffer.from("hello")) },
   });
+  const quarantinedRaw = Buffer.from(JSON.stringify({ update_id: 7, message: { message_id: 7, date: 1, chat: { id: 1, type: "private" }, from: { id: 1, is_bot: false, first_name: "Q" }, text: `secret of ${slug}` } }));
+  const quarantinedUpdate = await db.quarantinedUpdate.create({
+    data: {
+      tenantId: tenant.id,
+      channelId: channel.id,
+      updateId: 7n,
+      raw: new Uint8Array(quarantinedRaw),
+      digest: createHash("sha256").update(quarantinedRaw).digest("hex"),
+      error: 'new row for relation "Message" violates check constraint',
+      errorCode: "23514",
+      attempts: 5,
+    },
+  });
 
-  const as = (role: Role): Principal => ({ kind: "user", userId: { owner, admin, agent }[role].id });
+  // One signed-in browser per member, as sign-in makes them (server/auth/options.ts).
+  const session = (user: { id: string }) =>
+    db.session.create({ data: { userId: user.id, expiresAt: new Date(Date.now() + 12 * 3_600_000), userAgent: `fixture browser of ${slug}`, ip: "203.0.113.7" } });
+  const sessions = { owner: await session(owner), admin: await session(admin), agent: await session(agent) };
+
+  const as = (role: Role): Principal => ({ kind: "user", userId: { owner, admin, agent }[role].id, sessionId: sessions[role].id });
   const asKey = (created: typeof fullKey): Principal => ({
     kind: "apiKey",
     apiKeyId: created.apiKey.id,
@@ -82,8 +100,9 @@ export async function createTenantFixture(db: SystemDb, slug: string) {
     tenant,
     users: { owner, admin, agent },
     memberships,
+    sessions,
     keys: { full: fullKey, read: readKey },
-    rows: { channel, contact, identity, conversation, message, event, template, variant, invitation, audit, upload, settingsVersion },
+    rows: { channel, contact, identity, conversation, message, event, template, variant, invitation, audit, upload, settingsVersion, quarantinedUpdate },
     invitationToken,
     as,
     asKey,

@@ -16,6 +16,7 @@ export function callerFor(
   const ctx: Context = {
     db: database.appDb,
     systemDb: database.db,
+    appPool: database.appPool,
     limiters: options.limiters ?? sharedLimiters(database),
     headers,
     requestId: options.requestId ?? `test-${Math.random().toString(36).slice(2)}`,

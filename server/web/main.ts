@@ -12,6 +12,8 @@ import { bootstrap } from "@/server/runtime/bootstrap";
 import { listen } from "@/server/runtime/listen";
 import { onShutdown } from "@/server/runtime/shutdown";
 import { inRequestSpan } from "@/server/telemetry/tracing";
+import { baselineSecurityHeaders, fillSecurityHeaders } from "@/server/http/security-headers";
+import { bodyRefusal } from "@/server/http/body-limit";
 import { StartupError } from "@/server/config/fail";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -37,7 +39,12 @@ runMain(async () => {
   process.env.NEXTAUTH_URL ??= publicUrl(config);
   registerPoolMetrics(webhookDeps.pool, "app");
   registerPoolMetrics(webhookDeps.systemPool, "system");
+  const securityHeaders = Object.entries(baselineSecurityHeaders(publicUrl(config)));
+  // The files origin serves files and nothing else: no page or API of the app answers on its host.
+  const filesHost = config.FILES_PUBLIC_URL ? new URL(config.FILES_PUBLIC_URL).host.toLowerCase() : null;
   const server = createServer((req, res) => {
+    // On every answer that does not set its own: a page has its nonce-based policy (proxy.ts), a file its sandbox.
+    fillSecurityHeaders(res, securityHeaders);
     const started = performance.now();
     res.once("finish", () => {
       const route = routeOf(req.url);
@@ -48,17 +55,35 @@ runMain(async () => {
     });
     // Rate limits and the audit log key on the client's address; without a trusted
     // proxy in front, a client-sent X-Forwarded-For must not choose it.
-    if (!config.TRUST_PROXY) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "unknown";
+    if (!config.TRUST_PROXY) {
+      req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "unknown";
+      // Nor its X-Forwarded-Host: the Origin check of a session's changes compares against the host the request was sent to.
+      delete req.headers["x-forwarded-host"];
+    }
     // Every request has an id (the client's own when it is well-formed), echoed in the response and
     // seen by everything that handles it (tRPC's context, the audit log, error envelopes).
     const requestId = requestIdFrom(typeof req.headers[REQUEST_ID_HEADER] === "string" ? req.headers[REQUEST_ID_HEADER] : undefined);
     req.headers[REQUEST_ID_HEADER] = requestId;
     res.setHeader(REQUEST_ID_HEADER, requestId);
     if (serveProbes(req, res, probes, "/api/health")) return;
+    if (filesHost && !req.url?.startsWith("/files/")) {
+      const host = String(req.headers["x-forwarded-host"] ?? req.headers.host ?? "").split(",")[0]!.trim().toLowerCase();
+      if (host === filesHost) {
+        res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "NOT_FOUND", message: "only files are served here", requestId } }));
+        return;
+      }
+    }
+    const refusal = bodyRefusal(req);
+    if (refusal) {
+      res.writeHead(refusal.status, { "content-type": "application/json", connection: "close" });
+      res.end(JSON.stringify({ error: { code: refusal.status === 413 ? "PAYLOAD_TOO_LARGE" : "LENGTH_REQUIRED", message: refusal.message, requestId } }));
+      return;
+    }
     inRequestSpan(req, res, routeOf(req.url), () => {
       if (serveTelegramWebhook(req, res, webhookDeps)) return;
       handle(req, res).catch((error: unknown) => {
-        log.error({ err: error, url: req.url, requestId }, "request failed");
+        // The route kind, never the URL: a file link carries its token in the path.
+        log.error({ err: error, route: routeOf(req.url), requestId }, "request failed");
         if (!res.headersSent) res.writeHead(500).end();
       });
     });

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
@@ -7,6 +8,7 @@ import { TenantSwitcher } from "@/components/workspace/tenant-switcher";
 import { membershipsOf } from "@/server/auth/memberships";
 import { requireUser } from "@/server/auth/session";
 import { getSystemDb } from "@/server/db/client";
+import { requestedPath } from "@/server/http/request-path";
 
 export const dynamic = "force-dynamic";
 
@@ -18,7 +20,8 @@ const navLink = "rounded-lg px-3 py-1.5 text-sm font-medium hover:bg-slate-100 d
  */
 export default async function WorkspaceLayout({ children, params }: { children: ReactNode; params: Promise<{ slug: string }> }) {
   const { slug } = await params;
-  const user = await requireUser(`/t/${slug}`);
+  // Back to exactly what was asked for (a conversation, a settings page, their query) after signing in.
+  const user = await requireUser(requestedPath(await headers(), `/t/${slug}`));
   const memberships = await membershipsOf(getSystemDb(), user.id);
   const membership = memberships.find((candidate) => candidate.tenant.slug === slug);
   if (!membership) notFound();
@@ -31,7 +34,7 @@ export default async function WorkspaceLayout({ children, params }: { children: 
           <Link href={`/t/${slug}/inbox`} className={navLink}>
             {t("inbox")}
           </Link>
-          <Link href={`/t/${slug}`} className={navLink}>
+          <Link href={`/t/${slug}/team`} className={navLink}>
             {t("team")}
           </Link>
           {membership.role !== "agent" ? (
@@ -41,9 +44,9 @@ export default async function WorkspaceLayout({ children, params }: { children: 
           ) : null}
         </nav>
         <div className="flex items-center gap-3 text-sm">
-          <span className="text-slate-600 dark:text-slate-400" data-testid="signed-in-as">
+          <Link href="/account" className="rounded-lg px-2 py-1 text-slate-600 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-slate-100" title={t("account")} data-testid="signed-in-as">
             {user.name} · {user.email}
-          </span>
+          </Link>
           <LanguageSwitcher />
           <Link href="/sign-out" className={navLink}>
             {t("signOut")}

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { saneDateSchema } from "@/lib/validation";
 import { adminProcedure, createTRPCRouter } from "@/server/api/trpc";
 import { listAuditLog } from "@/server/services/audit/list-audit-log";
 import { auditActions } from "@/lib/audit/actions";
@@ -9,8 +10,8 @@ export const auditLogRouter = createTRPCRouter({
       z.object({
         action: z.enum(auditActions).optional(),
         actorUserId: z.uuid().optional(),
-        from: z.date().optional(),
-        to: z.date().optional(),
+        from: saneDateSchema.optional(),
+        to: saneDateSchema.optional(),
         cursor: z.uuid().optional(),
         limit: z.number().int().min(1).max(100).default(50),
       }),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { saneCoercedDateSchema } from "@/lib/validation";
 import { createTRPCRouter, scopedProcedure } from "@/server/api/trpc";
 import {
   conversationStatuses,
@@ -37,7 +38,7 @@ export const conversationsRouter = createTRPCRouter({
         id: z.uuid(),
         assigneeId: z.uuid().nullable().optional(),
         status: z.enum(conversationStatuses).optional(),
-        snoozedUntil: z.coerce.date().optional(),
+        snoozedUntil: saneCoercedDateSchema.optional(),
         labels: z.array(label).max(20, "at most 20 labels").optional(),
       }),
     )

@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { consoleLocales } from "@/lib/i18n/locales";
 import { membershipsOf } from "@/server/auth/memberships";
-import { authedProcedure, createTRPCRouter } from "@/server/api/trpc";
+import { authedProcedure, createTRPCRouter, userProcedure } from "@/server/api/trpc";
 
 export const meRouter = createTRPCRouter({
   /** Who the caller is: the user and their workspaces, or the API key's tenant and scopes. */
@@ -24,9 +24,8 @@ export const meRouter = createTRPCRouter({
   }),
 
   /** The console's language for this user, on every device they sign in from. */
-  setLocale: authedProcedure.meta({ access: "signed-in" }).input(z.object({ locale: z.enum(consoleLocales) })).mutation(async ({ ctx, input }) => {
-    if (ctx.principal.kind !== "user") throw new TRPCError({ code: "FORBIDDEN", message: "an API key has no console language" });
-    await ctx.systemDb.user.update({ where: { id: ctx.principal.userId }, data: { locale: input.locale } });
+  setLocale: userProcedure.input(z.object({ locale: z.enum(consoleLocales) })).mutation(async ({ ctx, input }) => {
+    await ctx.systemDb.user.update({ where: { id: ctx.user.userId }, data: { locale: input.locale } });
     return { locale: input.locale };
   }),
 });

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { settingKeys, type SettingKey } from "@/lib/settings/schema";
 import { adminProcedure, createTRPCRouter } from "@/server/api/trpc";
 import { getSettings, settingsHistory, updateSettings } from "@/server/services/settings/settings";
+import { getStorageUsage } from "@/server/services/uploads/get-storage-usage";
 
 /** Each setting may be given (checked by its own schema in the service) or null to return it to its default. */
 const changesSchema = z
@@ -19,4 +20,7 @@ export const settingsRouter = createTRPCRouter({
   history: adminProcedure
     .input(z.object({ key: z.enum(settingKeys as [SettingKey, ...SettingKey[]]).optional(), limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 }))
     .query(({ ctx, input }) => settingsHistory(ctx.db, input)),
+
+  /** What the workspace's uploaded files take of its storage quota (the `storage` setting), in bytes. */
+  storageUsage: adminProcedure.query(({ ctx }) => getStorageUsage(ctx.db, { tenantId: ctx.tenantId })),
 });

@@ -40,7 +40,9 @@ export const templatesRouter = createTRPCRouter({
     .query(({ ctx, input }) => getTemplate(ctx.db, input)),
 
   /** Creates (no id) or replaces a template with its whole set of variants; `expectedUpdatedAt` guards against overwriting someone's edit. */
+  // Forty variants of eight thousand characters, escaped as JSON, can pass 1 MB.
   upsert: adminProcedure
+    .meta({ maxBodyBytes: 3 * 1024 * 1024 })
     .input(z.object({ id: z.uuid().optional(), ...draftInput, expectedUpdatedAt: z.date().optional() }))
     .mutation(({ ctx, input }) => {
       const { id, expectedUpdatedAt, ...draft } = input;

@@ -42,14 +42,16 @@ export async function connectTelegram(
 ) {
   const token = input.token.trim();
   if (!telegramTokenPattern.test(token)) {
-    throw new AppError("BAD_REQUEST", "this does not look like a bot token; copy it from @BotFather, like 123456789:AAE…", { field: "token" });
+    const message = "this does not look like a bot token; copy it from @BotFather, like 123456789:AAE…";
+    throw new AppError("BAD_REQUEST", message, { fieldErrors: { token: [message] } });
   }
   let me;
   try {
     me = await botApi(token, 15).getMe();
   } catch (error) {
     if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
-      throw new AppError("BAD_REQUEST", "Telegram does not accept this token; check it with @BotFather (/token)", { field: "token" });
+      const message = "Telegram does not accept this token; check it with @BotFather (/token)";
+      throw new AppError("BAD_REQUEST", message, { fieldErrors: { token: [message] } });
     }
     throw new AppError("SERVICE_UNAVAILABLE", `${describeTelegramError(error)}; try again in a moment`);
   }

@@ -81,4 +81,30 @@ describe("the emulator's customer API", () => {
     expect((await act("/buttons", { messageId: 1 })).status).toBe(400);
     expect((await fetch(`${telegram.apiRoot}/control/bots/nobody_bot/chats/1`)).status).toBe(404);
   });
+
+  it("sends a video, a voice note, audio and a sticker with the fields Telegram gives each: the sender's mime_type, a file_name where Telegram has one", async () => {
+    const other = 7200;
+    const send = (body: unknown) =>
+      fetch(`${telegram.apiRoot}/control/bots/control_bot/chats/${other}/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const file = (name: string, mime: string) => ({ name, base64: Buffer.from(`<html>${name}</html>`).toString("base64"), mime });
+    for (const body of [
+      { video: file("clip.mp4", "video/mp4"), text: "a clip" },
+      { voice: file("note.ogg", "text/html") },
+      { audio: file("song.mp3", "audio/mpeg") },
+      { sticker: file("hi.webp", "image/webp") },
+    ]) {
+      expect((await send({ name: "Dora", ...body })).status).toBe(200);
+    }
+    expect((await send({ album: [{ kind: "voice", ...file("a.ogg", "audio/ogg") }, { kind: "voice", ...file("b.ogg", "audio/ogg") }] })).status).toBe(400);
+    await telegram.drained(token);
+    const messages = await database.db.message.findMany({ where: { conversation: { channelId, externalChatId: String(other) } }, orderBy: { createdAt: "asc" } });
+    expect(messages.map((m) => (m.attachments as Record<string, unknown>[])[0])).toEqual([
+      expect.objectContaining({ kind: "video", fileName: "clip.mp4", mimeType: "video/mp4" }),
+      expect.objectContaining({ kind: "voice", mimeType: "text/html", duration: 3 }),
+      expect.objectContaining({ kind: "audio", fileName: "song.mp3", mimeType: "audio/mpeg" }),
+      expect.objectContaining({ kind: "sticker", emoji: "🙂" }),
+    ]);
+    expect(messages[1]!.attachments).not.toEqual([expect.objectContaining({ fileName: expect.anything() })]);
+    expect(messages[0]!.text).toBe("a clip");
+  });
 });

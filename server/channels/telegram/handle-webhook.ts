@@ -2,16 +2,18 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import type pg from "pg";
-import { withTenantSql } from "@/server/db/app-pool";
 import type { Logger } from "@/server/logger";
 import { metrics } from "@/server/metrics/registry";
 import { REQUEST_ID_HEADER, requestIdFrom } from "@/server/http/api-error";
-import { announceEvents } from "@/server/realtime/announce";
-import { ingestUpdate } from "./ingest-update";
-import { updateSchema } from "./normalize-update";
+import { takeUpdate } from "./take-update";
 
-/** Telegram's own limit for a webhook body is far below this; anything bigger is not Telegram. */
-const MAX_BODY_BYTES = 1_000_000;
+/**
+ * Telegram's real bodies are a few kilobytes (a 4,096-character text at most);
+ * this reads far beyond that, so that even a megabyte-long text, which is not
+ * Telegram's, is read whole and quarantined with everything it said. Only an
+ * authenticated request is read at all (the secret is checked first).
+ */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 function sameSecret(given: string | null, expected: string): boolean {
   // Hashing first gives equal lengths, which timingSafeEqual needs, without leaking the length.
@@ -29,8 +31,8 @@ export type WebhookRequest = {
   /** The delivery's id (Telegram sends none; the web process gives each request one): its event and jobs carry it. */
   requestId: string;
   secret: string | null;
-  /** The body as text, or null when it is longer than `limit` bytes (read no further). */
-  readBody: (limit: number) => Promise<string | null>;
+  /** The body's bytes, or its first `limit` bytes (`complete: false`, read no further) when it is longer. */
+  readBody: (limit: number) => Promise<{ bytes: Buffer; complete: boolean }>;
 };
 
 type WebhookChannel = { id: string; tenantId: string; webhookSecret: string; status: string };
@@ -69,10 +71,10 @@ const unavailable: WebhookAnswer = { status: 503, body: { error: "temporarily un
 
 /**
  * POST /api/telegram/<channelId>/webhook. The answer is what Telegram acts on:
- * 200 takes the update off its queue (also for a body we cannot parse — a retry
- * would not help and would block the chat); 401 for a wrong secret, with nothing
- * stored; 503 with Retry-After when the database is down, so Telegram retries
- * and nothing is lost.
+ * 200 takes the update off its queue once it is stored — or quarantined, when it
+ * cannot be read or stored (takeUpdate): a retry would fail the same way and
+ * block the chat meanwhile; 401 for a wrong secret, with nothing stored; 503 with
+ * Retry-After when the database is down, so Telegram retries and nothing is lost.
  */
 export async function takeWebhook(request: WebhookRequest, deps: WebhookDeps): Promise<WebhookAnswer> {
   const counter = metrics().webhookUpdates;
@@ -93,35 +95,18 @@ export async function takeWebhook(request: WebhookRequest, deps: WebhookDeps): P
   }
   if (channel.status === "disconnected") return { status: 200, body: { ok: true, ignored: "channel disconnected" } };
 
-  const raw = await request.readBody(MAX_BODY_BYTES);
-  if (raw === null) {
-    counter.inc({ result: "parse_error" });
-    return { status: 200, body: { ok: true, ignored: "too large" } };
-  }
-  let parsed;
+  const body = await request.readBody(MAX_BODY_BYTES);
   try {
-    parsed = updateSchema.safeParse(JSON.parse(raw));
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed?.success) {
-    counter.inc({ result: "parse_error" });
-    deps.log.warn({ requestId: request.requestId, channelId, issues: parsed?.error.issues.slice(0, 3) }, "webhook: update not understood, dropped");
-    return { status: 200, body: { ok: true, ignored: "unparseable" } };
-  }
-  try {
-    const result = await withTenantSql(
-      deps.pool,
-      channel.tenantId,
-      (client) => ingestUpdate(client, { tenantId: channel.tenantId, channelId: channel.id }, parsed.data),
+    const result = await takeUpdate(
+      deps,
+      { tenantId: channel.tenantId, channelId: channel.id },
+      { bytes: body.bytes, ...(body.complete ? {} : { overLimit: MAX_BODY_BYTES }) },
       { requestId: request.requestId },
     );
-    counter.inc({ result });
-    deps.log.debug({ requestId: request.requestId, channelId, updateId: parsed.data.update_id, result }, "webhook: update taken");
-    if (result === "ok") announceEvents(deps.systemPool);
+    deps.log.debug({ requestId: request.requestId, channelId, result }, "webhook: update taken");
     return { status: 200, body: { ok: true, result } };
   } catch (error) {
-    deps.log.error({ err: error, requestId: request.requestId, channelId, updateId: parsed.data.update_id }, "webhook: update not stored, Telegram will retry");
+    deps.log.error({ err: error, requestId: request.requestId, channelId }, "webhook: update not stored, Telegram will retry");
     counter.inc({ result: "error" });
     return unavailable;
   }
@@ -139,10 +124,7 @@ export async function handleTelegramWebhook(request: Request, channelId: string,
       channelId,
       requestId: requestIdFrom(request.headers.get(REQUEST_ID_HEADER)),
       secret: request.headers.get("x-telegram-bot-api-secret-token"),
-      readBody: async (limit) => {
-        const text = await request.text();
-        return Buffer.byteLength(text) > limit ? null : text;
-      },
+      readBody: (limit) => readLimitedStream(request.body, limit),
     },
     deps,
   );
@@ -175,22 +157,42 @@ export function serveTelegramWebhook(req: IncomingMessage, res: ServerResponse, 
   return true;
 }
 
-function readLimited(req: IncomingMessage, limit: number): Promise<string | null> {
+function readLimited(req: IncomingMessage, limit: number): Promise<{ bytes: Buffer; complete: boolean }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
+      if (size + chunk.length > limit) {
+        chunks.push(chunk.subarray(0, limit - size));
         req.off("data", onData);
         req.pause();
-        resolve(null);
+        resolve({ bytes: Buffer.concat(chunks), complete: false });
         return;
       }
+      size += chunk.length;
       chunks.push(chunk);
     };
     req.on("data", onData);
-    req.once("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.once("end", () => resolve({ bytes: Buffer.concat(chunks), complete: true }));
     req.once("error", reject);
   });
+}
+
+/** readLimited for a web-standard body: stops reading (and cancels the rest) past `limit`. */
+async function readLimitedStream(stream: ReadableStream<Uint8Array> | null, limit: number): Promise<{ bytes: Buffer; complete: boolean }> {
+  if (!stream) return { bytes: Buffer.alloc(0), complete: true };
+  const reader = stream.getReader();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return { bytes: Buffer.concat(chunks), complete: true };
+    if (size + value.length > limit) {
+      chunks.push(Buffer.from(value.subarray(0, limit - size)));
+      await reader.cancel().catch(() => undefined);
+      return { bytes: Buffer.concat(chunks), complete: false };
+    }
+    size += value.length;
+    chunks.push(Buffer.from(value));
+  }
 }

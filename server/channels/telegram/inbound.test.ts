@@ -294,13 +294,16 @@ describe("the webhook endpoint", () => {
     expect((await post("x", update(2), undefined, "not-a-uuid")).status).toBe(404);
   });
 
-  it("takes an authenticated body it cannot parse off Telegram's queue with 200, and counts it", async () => {
+  it("takes an authenticated body it cannot parse off Telegram's queue with 200, counts it, and quarantines it", async () => {
     const before = (await metrics().registry.getSingleMetricAsString("telegram_webhook_updates_total")).match(/result="parse_error"} (\d+)/)?.[1] ?? "0";
     for (const body of ["{not json", JSON.stringify({ hello: "world" }), JSON.stringify({ update_id: "x" })]) {
       expect((await post(await secret(), body)).status).toBe(200);
     }
     const after = (await metrics().registry.getSingleMetricAsString("telegram_webhook_updates_total")).match(/result="parse_error"} (\d+)/)?.[1];
     expect(Number(after) - Number(before)).toBe(3);
+    const kept = await database.db.quarantinedUpdate.findMany({ where: { channelId, errorCode: { in: ["invalid_json", "not_an_update"] } }, orderBy: { createdAt: "asc" } });
+    expect(kept.map((row) => Buffer.from(row.raw).toString("utf8"))).toEqual(["{not json", JSON.stringify({ hello: "world" }), JSON.stringify({ update_id: "x" })]);
+    expect(kept.map((row) => row.errorCode)).toEqual(["invalid_json", "not_an_update", "not_an_update"]);
   });
 
   it("tolerates fields it does not know", async () => {
@@ -311,7 +314,8 @@ describe("the webhook endpoint", () => {
     expect(await response.json()).toEqual({ ok: true, result: "ok" });
   });
 
-  it("answers 503 with Retry-After while the database is down, and the retry then succeeds", async () => {
+  it("answers 503 with Retry-After while the database is down, quarantining nothing, and the retry then succeeds", async () => {
+    const quarantinedBefore = await database.db.quarantinedUpdate.count();
     const deadPort = await freePort();
     const down = { pool: createAppPool(`postgres://x:y@127.0.0.1:${deadPort}/x`), systemPool: database.systemPool, log };
     const response = await post(await secret(), update(4), down);
@@ -321,14 +325,16 @@ describe("the webhook endpoint", () => {
     expect((await post(await secret(), update(4), allDown)).status).toBe(503);
     await down.pool.end();
     await allDown.systemPool.end();
+    expect(await database.db.quarantinedUpdate.count()).toBe(quarantinedBefore);
     expect((await post(await secret(), update(4))).status).toBe(200);
     expect(await database.db.message.count({ where: { conversation: { externalChatId: "5100" }, externalId: "904" } })).toBe(1);
   });
 
-  it("Telegram's retries after a failure deliver the update exactly once", async () => {
+  it("Telegram's retries after a failure of the database deliver the update exactly once, and nothing is quarantined", async () => {
     const deliveriesBefore = telegram.emulator.deliveries.length;
-    // Make the database refuse updates for a moment: the emulator's deliveries get 503 and are retried with backoff.
-    await database.db.$executeRawUnsafe(`CREATE FUNCTION refuse_updates() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'outage'; END $$`);
+    const quarantinedBefore = await database.db.quarantinedUpdate.count();
+    // Make the database refuse updates for a moment, as one starting up does (57P03): the emulator's deliveries get 503 and are retried with backoff.
+    await database.db.$executeRawUnsafe(`CREATE FUNCTION refuse_updates() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'outage' USING ERRCODE = 'cannot_connect_now'; END $$`);
     await database.db.$executeRawUnsafe(`CREATE TRIGGER refuse_updates BEFORE INSERT ON "ProcessedUpdate" FOR EACH ROW EXECUTE FUNCTION refuse_updates()`);
     telegram.emulator.customerMessage(token, { chat: aliceChat, from: alice, content: { text: "after an outage" } });
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -339,6 +345,7 @@ describe("the webhook endpoint", () => {
     // The 503 carries Retry-After, which the emulator (as Telegram) waits out before trying again.
     expect(attempts.map((a) => a.status)).toEqual([503, 200]);
     expect((await messagesOfChat(5001)).filter((m) => m.text === "after an outage")).toHaveLength(1);
+    expect(await database.db.quarantinedUpdate.count()).toBe(quarantinedBefore);
   });
 });
 
@@ -353,6 +360,8 @@ describe("metrics", () => {
     expect(text).toContain("telegram_outbound_sends_total");
     expect(text).toMatch(/job_queue_ready_jobs \d+/);
     expect(text).toMatch(/job_queue_oldest_ready_seconds \d+/);
+    // The bodies it could not parse (above) wait in quarantine.
+    expect(text).toMatch(/telegram_quarantined_updates [3-9]/);
     expect(text).toContain("process_resident_memory_bytes");
   });
 });

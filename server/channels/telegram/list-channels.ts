@@ -6,10 +6,13 @@ export type ChannelHealth = { pendingUpdates: number; lastError: string | null; 
 /**
  * The workspace's channels with their status, never their tokens. Webhook
  * channels also report Telegram's own view (getWebhookInfo): updates waiting
- * and the last delivery error, so an admin sees a broken webhook at once.
+ * and the last delivery error, so an admin sees a broken webhook at once; every
+ * channel says how many of its updates wait in quarantine (not stored).
  */
 export async function listChannels(db: DbClient) {
   const channels = await db.channel.findMany({ orderBy: { createdAt: "asc" } });
+  const waiting = await db.quarantinedUpdate.groupBy({ by: ["channelId"], where: { status: "pending" }, _count: { _all: true } });
+  const quarantinedOf = new Map(waiting.map((row) => [row.channelId, row._count._all]));
   return Promise.all(
     channels.map(async (channel) => {
       let webhook: ChannelHealth | null = null;
@@ -37,6 +40,7 @@ export async function listChannels(db: DbClient) {
         createdAt: channel.createdAt,
         disconnectedAt: channel.disconnectedAt,
         webhook,
+        quarantined: quarantinedOf.get(channel.id) ?? 0,
       };
     }),
   );

@@ -4,27 +4,52 @@ import { z } from "zod";
  * Telegram updates parsed at the edge: only the fields the product uses are
  * declared, unknown fields pass through untouched (Telegram adds fields often),
  * and the result is one normalized shape the ingest service understands.
+ * Strings are cleaned before this parse (parse-update.ts) and bounded here.
  */
+
+/**
+ * Lengths, in UTF-16 units as JavaScript counts them, well above what Telegram
+ * itself allows (text 4,096 characters, captions 1,024, names 64, chat titles
+ * 128, usernames 32, callback data 64 bytes, file names 255 bytes): nothing
+ * Telegram sends comes near them, so an update past one is not Telegram's and
+ * is quarantined whole rather than cut (a cut message would say something the
+ * customer did not write).
+ */
+const updateLimits = {
+  text: 16_384,
+  name: 1_024,
+  username: 256,
+  fileName: 1_024,
+  callbackData: 1_024,
+  /** file ids, MIME types, language codes, album ids, emoji, phone numbers: short tokens. */
+  token: 1_024,
+} as const;
+
+const text = z.string().max(updateLimits.text);
+const name = z.string().max(updateLimits.name);
+const username = z.string().max(updateLimits.username);
+const token = z.string().max(updateLimits.token);
+const fileName = z.string().max(updateLimits.fileName);
 
 const user = z.looseObject({
   id: z.number(),
   is_bot: z.boolean().optional(),
-  first_name: z.string(),
-  last_name: z.string().optional(),
-  username: z.string().optional(),
-  language_code: z.string().optional(),
+  first_name: name,
+  last_name: name.optional(),
+  username: username.optional(),
+  language_code: token.optional(),
 });
 
 const chat = z.looseObject({
   id: z.number(),
   type: z.enum(["private", "group", "supergroup", "channel"]),
-  title: z.string().optional(),
-  username: z.string().optional(),
-  first_name: z.string().optional(),
-  last_name: z.string().optional(),
+  title: name.optional(),
+  username: username.optional(),
+  first_name: name.optional(),
+  last_name: name.optional(),
 });
 
-const file = z.looseObject({ file_id: z.string(), file_unique_id: z.string().optional(), file_size: z.number().optional() });
+const file = z.looseObject({ file_id: token, file_unique_id: token.optional(), file_size: z.number().optional() });
 
 const message = z.looseObject({
   message_id: z.number(),
@@ -33,29 +58,30 @@ const message = z.looseObject({
   from: user.optional(),
   message_thread_id: z.number().optional(),
   is_topic_message: z.boolean().optional(),
-  media_group_id: z.string().optional(),
+  media_group_id: token.optional(),
   reply_to_message: z.looseObject({ message_id: z.number() }).optional(),
-  text: z.string().optional(),
-  caption: z.string().optional(),
+  text: text.optional(),
+  caption: text.optional(),
   photo: z.array(file.extend({ width: z.number(), height: z.number() })).optional(),
-  document: file.extend({ file_name: z.string().optional(), mime_type: z.string().optional() }).optional(),
-  video: file.extend({ width: z.number().optional(), height: z.number().optional(), duration: z.number().optional(), mime_type: z.string().optional(), file_name: z.string().optional() }).optional(),
-  voice: file.extend({ duration: z.number().optional(), mime_type: z.string().optional() }).optional(),
-  audio: file.extend({ duration: z.number().optional(), mime_type: z.string().optional(), file_name: z.string().optional(), title: z.string().optional(), performer: z.string().optional() }).optional(),
-  sticker: file.extend({ emoji: z.string().optional(), width: z.number().optional(), height: z.number().optional(), is_animated: z.boolean().optional(), is_video: z.boolean().optional() }).optional(),
+  document: file.extend({ file_name: fileName.optional(), mime_type: token.optional() }).optional(),
+  video: file.extend({ width: z.number().optional(), height: z.number().optional(), duration: z.number().optional(), mime_type: token.optional(), file_name: fileName.optional() }).optional(),
+  voice: file.extend({ duration: z.number().optional(), mime_type: token.optional() }).optional(),
+  audio: file.extend({ duration: z.number().optional(), mime_type: token.optional(), file_name: fileName.optional(), title: name.optional(), performer: name.optional() }).optional(),
+  sticker: file.extend({ emoji: token.optional(), width: z.number().optional(), height: z.number().optional(), is_animated: z.boolean().optional(), is_video: z.boolean().optional() }).optional(),
   location: z.looseObject({ latitude: z.number(), longitude: z.number() }).optional(),
-  contact: z.looseObject({ phone_number: z.string(), first_name: z.string(), last_name: z.string().optional(), user_id: z.number().optional() }).optional(),
+  venue: z.looseObject({ location: z.looseObject({ latitude: z.number(), longitude: z.number() }), title: name, address: name }).optional(),
+  contact: z.looseObject({ phone_number: token, first_name: name, last_name: name.optional(), user_id: z.number().optional() }).optional(),
   migrate_to_chat_id: z.number().optional(),
 });
 
-const chatMemberStatus = z.looseObject({ status: z.string() });
+const chatMemberStatus = z.looseObject({ status: token });
 
 export const updateSchema = z.looseObject({
   update_id: z.number().int().nonnegative(),
   message: message.optional(),
   edited_message: message.optional(),
   callback_query: z
-    .looseObject({ id: z.string(), from: user, data: z.string().optional(), message: z.looseObject({ message_id: z.number(), chat }).optional() })
+    .looseObject({ id: token, from: user, data: z.string().max(updateLimits.callbackData).optional(), message: z.looseObject({ message_id: z.number(), chat }).optional() })
     .optional(),
   my_chat_member: z.looseObject({ chat, from: user, date: z.number(), old_chat_member: chatMemberStatus, new_chat_member: chatMemberStatus }).optional(),
 });
@@ -76,7 +102,8 @@ export type Attachment = {
 };
 
 export type MessageContent = {
-  location?: { latitude: number; longitude: number };
+  /** A shared location; a venue adds its title and address (both customer text). */
+  location?: { latitude: number; longitude: number; title?: string; address?: string };
   contact?: { phone: string; firstName: string; lastName?: string; userId?: number };
   callback?: { data: string; messageId?: number };
   /** In groups, who wrote (the conversation's contact is the group). */
@@ -146,6 +173,7 @@ export function normalizeUpdate(update: TelegramUpdate): NormalizedUpdate {
     const attachments = attachmentsOf(m);
     const content: MessageContent = {};
     if (m.location) content.location = { latitude: m.location.latitude, longitude: m.location.longitude };
+    if (m.venue) content.location = { latitude: m.venue.location.latitude, longitude: m.venue.location.longitude, title: m.venue.title, address: m.venue.address };
     if (m.contact) content.contact = { phone: m.contact.phone_number, firstName: m.contact.first_name, lastName: m.contact.last_name, userId: m.contact.user_id };
     if (m.media_group_id) content.mediaGroupId = m.media_group_id;
     if (m.chat.type !== "private") content.from = { id: m.from.id, name: nameOf(m.from), username: m.from.username };

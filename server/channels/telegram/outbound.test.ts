@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "@/server/logger";
 import type { TestDatabase } from "@/server/test/database";
 import { createTenantFixture, type TenantFixture } from "@/server/test/fixtures";
+import { hostileHtml } from "@/server/test/sample-files";
 import { startPipeline, type Pipeline } from "@/server/test/pipeline";
 import { callerFor } from "@/server/test/trpc";
 import { deliverMessage, RetryLater } from "./deliver-message";
@@ -234,6 +235,25 @@ describe("files in replies", () => {
       { appDb: database.appDb, systemDb: database.db, log },
     );
     expect(Buffer.from(await served.arrayBuffer()).toString()).toBe("%PDF-1.4 b");
+  });
+
+  it("a file that only claims to be a photo goes as a document, and is served back as one", async () => {
+    const auth = { authorization: `Bearer ${t.keys.full.key}` };
+    const uploaded = await upload("photo.jpg", "image/jpeg", hostileHtml, auth);
+    const stored = (await uploaded.json()) as { id: string; mimeType: string };
+    expect(stored.mimeType).toBe("application/octet-stream");
+    const { conversation, chatId } = await conversationWithCustomer();
+    const sent = await agent().messages.send({ conversationId: conversation.id, attachments: [{ uploadId: stored.id }] });
+    expect((sent.attachments as { kind: string }[])[0]!.kind).toBe("document");
+    expect((await settled(sent.id)).deliveryStatus).toBe("sent");
+    expect(telegram.emulator.sent(token, chatId).map((m) => [m.method, m.file?.name])).toEqual([["sendDocument", "photo.jpg"]]);
+    const served = await proxyAttachment(
+      new Request(`http://localhost/api/t/outbound/files/${sent.id}/0`, { headers: auth }),
+      { slug: "outbound", messageId: sent.id, index: "0" },
+      { appDb: database.appDb, systemDb: database.db, log },
+    );
+    expect(served.headers.get("content-type")).toBe("application/octet-stream");
+    expect(served.headers.get("content-disposition")).toBe("attachment; filename*=UTF-8''photo.jpg");
   });
 
   it("a file alone is a reply too; a reply needs text or a file", async () => {

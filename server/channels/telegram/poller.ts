@@ -1,12 +1,10 @@
 import pg from "pg";
-import { withTenantSql } from "@/server/db/app-pool";
 import type { SystemDb } from "@/server/db/client";
 import type { Logger } from "@/server/logger";
 import { metrics } from "@/server/metrics/registry";
 import { allowedUpdates, channelApi, describeTelegramError, GrammyError } from "./bot-api";
-import { announceEvents } from "@/server/realtime/announce";
-import { ingestUpdate } from "./ingest-update";
-import { updateSchema } from "./normalize-update";
+import { takeUpdate } from "./take-update";
+import { updateBytes } from "./update-bytes";
 
 /** Seconds Telegram holds a getUpdates call open when there is nothing new. */
 const LONG_POLL_SECONDS = 25;
@@ -19,10 +17,14 @@ type Poll = { stop: () => void; done: Promise<void> };
  * advisory lock on its own connection, so with any number of workers exactly one
  * polls a channel; if that worker dies its connection closes, the lock is
  * released and another worker takes over. The offset is saved after each update,
- * and ingest is idempotent, so a takeover repeats nothing.
+ * and ingest is idempotent, so a takeover repeats nothing. An update that cannot
+ * be stored is quarantined and the offset moves past it (takeUpdate); while the
+ * database itself is failing the poller waits `outageRetryMs` and fetches the
+ * same updates again, so none is skipped.
  */
-export function startPolling(options: { databaseUrl: string; systemDb: SystemDb; pool: pg.Pool; log: Logger; scanIntervalMs?: number }) {
+export function startPolling(options: { databaseUrl: string; systemDb: SystemDb; pool: pg.Pool; log: Logger; scanIntervalMs?: number; outageRetryMs?: number }) {
   const { systemDb, pool, log } = options;
+  const outageRetryMs = options.outageRetryMs ?? 5000;
   const polls = new Map<string, Poll>();
   /** Channels whose lock this process holds, i.e. that it is polling. */
   const held = new Set<string>();
@@ -59,16 +61,20 @@ export function startPolling(options: { databaseUrl: string; systemDb: SystemDb;
           await new Promise((resolve) => setTimeout(resolve, 5000));
           continue;
         }
+        let nextOffset = channel.pollingOffset;
         for (const raw of updates) {
-          const parsed = updateSchema.safeParse(raw);
-          if (parsed.success) {
-            const result = await withTenantSql(pool, channel.tenantId, (client) => ingestUpdate(client, { tenantId: channel.tenantId, channelId }, parsed.data));
-            if (result === "ok") announceEvents(pool);
-            metrics().webhookUpdates.inc({ result });
-          } else {
-            metrics().webhookUpdates.inc({ result: "parse_error" });
+          try {
+            // The bytes are taken before anything is cleaned: a quarantine keeps what Telegram sent.
+            await takeUpdate({ pool, log }, { tenantId: channel.tenantId, channelId }, { bytes: updateBytes(raw), value: raw });
+          } catch (error) {
+            metrics().webhookUpdates.inc({ result: "error" });
+            log.error({ err: error, channelId }, `update not stored; fetching it again in ${outageRetryMs / 1000} s`);
+            await new Promise((resolve) => setTimeout(resolve, outageRetryMs));
+            break;
           }
-          await systemDb.channel.update({ where: { id: channelId }, data: { pollingOffset: BigInt(raw.update_id + 1), lastError: null } });
+          // An update without a usable id cannot be fetched past by its own; the next one's id moves the offset on.
+          if (Number.isSafeInteger(raw.update_id) && raw.update_id >= 0) nextOffset = BigInt(raw.update_id + 1);
+          await systemDb.channel.update({ where: { id: channelId }, data: { pollingOffset: nextOffset, lastError: null } });
         }
       }
     } finally {

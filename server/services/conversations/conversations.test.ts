@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/server/test/database";
 import { createTenantFixture, type TenantFixture } from "@/server/test/fixtures";
+import { refusal } from "@/server/test/refusal";
 import { callerFor } from "@/server/test/trpc";
 import { searchQuery } from "./conversations";
 
@@ -81,6 +82,27 @@ describe("conversations.list", () => {
     await expect(agent().conversations.list({ view: "all", status: "open", cursor: "garbage" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
+  it("refuses a forged cursor with BAD_REQUEST on the cursor field, whatever it holds", async () => {
+    const encoded = (json: string) => Buffer.from(json).toString("base64url");
+    const someId = "00000000-0000-4000-8000-000000000000";
+    const forged = {
+      garbage: "!!!not a cursor!!!",
+      "base64 of what is not JSON": encoded("not json"),
+      "JSON of the wrong shape": encoded('["at","id"]'),
+      "an id that is not a uuid": encoded(JSON.stringify({ at: null, id: "' OR 1=1 --" })),
+      "a date that is not one": encoded(JSON.stringify({ at: "garbage", id: someId })),
+      "February 30th": encoded(JSON.stringify({ at: "2024-02-30T00:00:00.000Z", id: someId })),
+      "year 0": encoded(JSON.stringify({ at: "0000-01-01T00:00:00.000Z", id: someId })),
+      "year 275760": encoded(JSON.stringify({ at: "+275760-09-13T00:00:00.000Z", id: someId })),
+    };
+    for (const [what, cursor] of Object.entries(forged)) {
+      expect(await refusal(agent().conversations.list({ view: "all", status: "open", cursor })), what).toEqual({
+        code: "BAD_REQUEST",
+        fieldErrors: { cursor: ["this cursor is not one the list returned; start from the first page"] },
+      });
+    }
+  });
+
   it("turns typed words into a prefix query and nothing else", () => {
     expect(searchQuery("Hello, wörld 42!")).toBe("hello:* & wörld:* & 42:*");
     expect(searchQuery("&|!:*()")).toBeNull();
@@ -103,6 +125,30 @@ describe("conversations.update and markRead", () => {
     const events = await database.db.event.findMany({ where: { conversationId: id }, orderBy: { id: "asc" } });
     expect(events.map((event) => event.type)).toEqual(["assignee.changed", "conversation.status_changed", "conversation.status_changed", "conversation.status_changed", "conversation.updated"]);
     expect(events[1]!.payload).toMatchObject({ previousStatus: "open", conversation: { id, status: "resolved" }, by: t.users.agent.id });
+  });
+
+  it("refuses a snooze that is not in the coming year — year 275760 included — and stores nothing", async () => {
+    const id = ids["Bruno Diaz"]!;
+    const before = await database.db.conversation.findUniqueOrThrow({ where: { id } });
+    const snooze = (snoozedUntil: Date | string | number) => agent().conversations.update({ id, status: "snoozed", snoozedUntil: snoozedUntil as Date });
+    for (const until of [new Date(8.64e15), "+275760-09-13T00:00:00.000Z", new Date(Date.now() + 400 * 86_400_000), new Date("0000-01-01T00:00:00.000Z"), new Date(Date.now() - 60_000)]) {
+      const refused = await refusal(snooze(until));
+      expect(refused.code, String(until)).toBe("BAD_REQUEST");
+      expect(Object.keys(refused.fieldErrors), String(until)).toEqual(["snoozedUntil"]);
+    }
+    expect(await database.db.conversation.findUniqueOrThrow({ where: { id } })).toEqual(before);
+    // A week ahead is fine.
+    expect(await snooze(new Date(Date.now() + 7 * 86_400_000))).toMatchObject({ status: "snoozed" });
+    await agent().conversations.update({ id, status: "open" });
+  });
+
+  it("refuses oversized labels, and too many, naming the field", async () => {
+    const id = ids["Bruno Diaz"]!;
+    // The field is named by its dotted path: the one label, or the list.
+    for (const [labels, field] of [[["ok", "x".repeat(41)], "labels.1"], [["x".repeat(100_000)], "labels.0"], [Array.from({ length: 21 }, (_, i) => `label-${i}`), "labels"]] as const) {
+      expect(await refusal(agent().conversations.update({ id, labels: [...labels] }))).toMatchObject({ code: "BAD_REQUEST", fieldErrors: { [field]: [expect.any(String)] } });
+    }
+    expect((await database.db.conversation.findUniqueOrThrow({ where: { id } })).labels).toEqual([]);
   });
 
   it("refuses an assignee from another workspace, and bad labels, with the field named", async () => {

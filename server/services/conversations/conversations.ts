@@ -2,6 +2,7 @@ import { Prisma } from "@/server/db/generated/client";
 import type { DbClient } from "@/server/db/client";
 import { AppError } from "@/server/errors";
 import { recordEvent } from "@/server/services/events/record-event";
+import { decodeCursor, encodeCursor } from "@/server/services/pagination/keyset-cursor";
 
 export const conversationStatuses = ["open", "pending", "snoozed", "resolved"] as const;
 export type ConversationStatus = (typeof conversationStatuses)[number];
@@ -34,18 +35,6 @@ export function searchQuery(text: string): string | null {
   return words.length ? words.map((word) => `${word}:*`).join(" & ") : null;
 }
 
-type Cursor = { at: string | null; id: string };
-const encodeCursor = (row: { lastMessageAt: Date | null; id: string }) =>
-  Buffer.from(JSON.stringify({ at: row.lastMessageAt?.toISOString() ?? null, id: row.id } satisfies Cursor)).toString("base64url");
-function decodeCursor(cursor: string): Cursor {
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Cursor;
-    if (typeof parsed.id === "string" && (parsed.at === null || typeof parsed.at === "string")) return parsed;
-  } catch {
-    // falls through
-  }
-  throw new AppError("BAD_REQUEST", "this cursor is not one the list returned; start from the first page");
-}
 
 export type ListInput = {
   view: InboxView;
@@ -85,7 +74,7 @@ export async function listConversations(db: DbClient, input: ListInput & { userI
   const cursor = input.cursor ? decodeCursor(input.cursor) : undefined;
   const after: Prisma.ConversationWhereInput | undefined = cursor
     ? cursor.at
-      ? { OR: [{ lastMessageAt: { lt: new Date(cursor.at) } }, { lastMessageAt: new Date(cursor.at), id: { lt: cursor.id } }, { lastMessageAt: null }] }
+      ? { OR: [{ lastMessageAt: { lt: cursor.at } }, { lastMessageAt: cursor.at, id: { lt: cursor.id } }, { lastMessageAt: null }] }
       : { lastMessageAt: null, id: { lt: cursor.id } }
     : undefined;
   const [rows, grouped] = await Promise.all([
@@ -100,7 +89,7 @@ export async function listConversations(db: DbClient, input: ListInput & { userI
   const items = rows.slice(0, input.limit);
   const counts = { open: 0, pending: 0, snoozed: 0, resolved: 0 };
   for (const group of grouped) counts[group.status] = group._count._all;
-  return { items, nextCursor: rows.length > input.limit ? encodeCursor(items.at(-1)!) : null, counts };
+  return { items, nextCursor: rows.length > input.limit ? encodeCursor({ at: items.at(-1)!.lastMessageAt, id: items.at(-1)!.id }) : null, counts };
 }
 
 /** One conversation with what the contact panel shows. */
@@ -134,6 +123,9 @@ export async function getConversation(db: DbClient, input: { id: string }) {
 
 const summaryOf = (db: DbClient, id: string) => db.conversation.findUniqueOrThrow({ where: { id }, select: summarySelect });
 
+/** How far ahead a conversation can be snoozed. */
+const MAX_SNOOZE_DAYS = 365;
+
 export type UpdateInput = {
   id: string;
   assigneeId?: string | null;
@@ -161,6 +153,10 @@ export async function updateConversation(db: DbClient, input: UpdateInput & { te
     if (input.status === "snoozed") {
       if (!input.snoozedUntil || input.snoozedUntil.getTime() <= Date.now()) {
         throw new AppError("BAD_REQUEST", "snoozing needs a time in the future", { fieldErrors: { snoozedUntil: ["pick a time in the future"] } });
+      }
+      // Further out is a typo, not a plan; and year 275760 was stored, then read back as null.
+      if (input.snoozedUntil.getTime() > Date.now() + MAX_SNOOZE_DAYS * 86_400_000) {
+        throw new AppError("BAD_REQUEST", `snoozing is for at most ${MAX_SNOOZE_DAYS} days`, { fieldErrors: { snoozedUntil: [`pick a time within ${MAX_SNOOZE_DAYS} days`] } });
       }
       data.snoozedUntil = input.snoozedUntil;
     } else {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/server/test/database";
 import { createTenantFixture, type TenantFixture } from "@/server/test/fixtures";
+import { refusal } from "@/server/test/refusal";
 import { callerFor } from "@/server/test/trpc";
 
 let database: TestDatabase;
@@ -90,6 +91,16 @@ describe("delivery.list", () => {
     // A well-formed cursor with a forged id is refused the same way, never a server error.
     const forged = Buffer.from(JSON.stringify({ at: "2024-01-01T00:00:00.000Z", id: "not-a-uuid" })).toString("base64url");
     await expect(admin().delivery.list({ cursor: forged })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+
+  it("refuses a cursor holding a date no database takes (year 0, year 275760) with BAD_REQUEST on the cursor field", async () => {
+    for (const at of ["0000-01-01T00:00:00.000Z", "+275760-09-13T00:00:00.000Z", "2024-02-30T00:00:00.000Z"]) {
+      const cursor = Buffer.from(JSON.stringify({ at, id: "00000000-0000-4000-8000-000000000000" })).toString("base64url");
+      expect(await refusal(admin().delivery.list({ cursor })), at).toEqual({
+        code: "BAD_REQUEST",
+        fieldErrors: { cursor: ["this cursor is not one the list returned; start from the first page"] },
+      });
+    }
   });
 });
 

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { DbClient } from "@/server/db/client";
 import type { Prisma } from "@/server/db/generated/client";
 import { AppError } from "@/server/errors";
@@ -6,6 +5,7 @@ import { recordAudit, type Actor } from "@/server/services/audit/record-audit";
 import { recordEvent } from "@/server/services/events/record-event";
 import { previewOf } from "@/server/services/messages/preview";
 import { retryMessage, STUCK_AFTER_MS } from "@/server/services/messages/send-message";
+import { decodeTimedCursor, encodeCursor } from "@/server/services/pagination/keyset-cursor";
 
 /**
  * The Delivery settings page: replies to customers that did not get through.
@@ -21,25 +21,13 @@ type DeliveryFilter = DeliveryState | "all";
 
 const gaveUpPattern = /after (\d+) attempts$/;
 
-const cursorSchema = z.object({ at: z.iso.datetime(), id: z.uuid() });
-type Cursor = z.infer<typeof cursorSchema>;
-const encodeCursor = (row: { createdAt: Date; id: string }) => Buffer.from(JSON.stringify({ at: row.createdAt.toISOString(), id: row.id } satisfies Cursor)).toString("base64url");
-function decodeCursor(cursor: string): Cursor {
-  try {
-    const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
-    if (parsed.success) return parsed.data;
-  } catch {
-    // not JSON: falls through
-  }
-  throw new AppError("BAD_REQUEST", "this cursor is not one the list returned; start from the first page");
-}
 
 /** Deliveries to look at, newest first, in cursor pages. */
 export async function listDeliveries(db: DbClient, input: { state: DeliveryFilter; cursor?: string; limit: number; now?: Date }) {
   const stuckBefore = new Date((input.now ?? new Date()).getTime() - STUCK_AFTER_MS);
   const failed: Prisma.MessageWhereInput = { deliveryStatus: "failed" };
   const stuck: Prisma.MessageWhereInput = { deliveryStatus: "pending", updatedAt: { lt: stuckBefore } };
-  const cursor = input.cursor ? decodeCursor(input.cursor) : undefined;
+  const cursor = input.cursor ? decodeTimedCursor(input.cursor) : undefined;
   const rows = await db.message.findMany({
     where: {
       direction: "outbound",
@@ -47,7 +35,7 @@ export async function listDeliveries(db: DbClient, input: { state: DeliveryFilte
       discardedAt: null,
       AND: [
         input.state === "failed" ? failed : input.state === "stuck" ? stuck : { OR: [failed, stuck] },
-        ...(cursor ? [{ OR: [{ createdAt: { lt: new Date(cursor.at) } }, { createdAt: new Date(cursor.at), id: { lt: cursor.id } }] }] : []),
+        ...(cursor ? [{ OR: [{ createdAt: { lt: cursor.at } }, { createdAt: cursor.at, id: { lt: cursor.id } }] }] : []),
       ],
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -83,7 +71,7 @@ export async function listDeliveries(db: DbClient, input: { state: DeliveryFilte
       attempts: attempts === undefined ? null : Number(attempts),
     };
   });
-  return { items, nextCursor: rows.length > input.limit ? encodeCursor(page.at(-1)!) : null };
+  return { items, nextCursor: rows.length > input.limit ? encodeCursor({ at: page.at(-1)!.createdAt, id: page.at(-1)!.id }) : null };
 }
 
 /** Sends a failed (or stuck) reply again, as the inbox's Retry does, and audits who did. */

@@ -6,7 +6,9 @@ import { hashInvitationToken } from "./invite-member";
 
 /**
  * The invitee has only the link's token, so these look the invitation up with
- * the system client; the token (256 random bits) is the authorization.
+ * the system client; the token (256 random bits) is the authorization to see
+ * the invitation — never to act for an account that already exists: that
+ * account must be the one signed in.
  */
 
 type InvitationState = "pending" | "accepted" | "revoked" | "expired";
@@ -24,14 +26,23 @@ const unusable: Record<Exclude<InvitationState, "pending">, string> = {
   expired: "this invitation has expired; ask your admin for a new one",
 };
 
-export async function findInvitation(db: SystemDb, token: string) {
+/** The signed-in caller, when there is one: the page offers to join as them, or says they are someone else. */
+type Caller = { userId: string } | null;
+
+/**
+ * What the invitation page shows. It says nothing about whether the invited
+ * address has an account (anyone may invite any address, so that would tell an
+ * admin of one workspace who uses another); it says who the caller is, which
+ * the caller knows anyway.
+ */
+export async function findInvitation(db: SystemDb, input: { token: string; caller: Caller }) {
   const invitation = await db.invitation.findUnique({
-    where: { tokenHash: hashInvitationToken(token) },
+    where: { tokenHash: hashInvitationToken(input.token) },
     include: { tenant: { select: { name: true, slug: true } } },
   });
   if (!invitation) throw new AppError("NOT_FOUND", "this invitation link is not valid");
   const state = stateOf(invitation);
-  const hasAccount = (await db.user.count({ where: { email: invitation.email } })) > 0;
+  const you = input.caller ? await db.user.findUnique({ where: { id: input.caller.userId }, select: { email: true } }) : null;
   return {
     state,
     problem: state === "pending" ? null : unusable[state],
@@ -39,20 +50,22 @@ export async function findInvitation(db: SystemDb, token: string) {
     role: invitation.role,
     tenant: invitation.tenant,
     expiresAt: invitation.expiresAt,
-    hasAccount,
+    signedInAs: you ? { email: you.email, isInvitee: you.email === invitation.email } : null,
   };
 }
 
 /**
- * Joins the tenant. A new address must choose a name and password; an existing
- * account keeps its password and simply gains the membership. Single use: the
- * invitation row is locked and marked accepted in the same transaction.
+ * Joins the tenant, once: the invitation row is locked and marked accepted in
+ * the same transaction. Signed in, the caller joins as themselves, and only if
+ * they are the invited address. Signed out, a new account is created with the
+ * chosen name and password; an address that already has an account must sign
+ * in first (consent: nobody joins a workspace for someone else's account).
  */
 export async function acceptInvitation(
   db: SystemDb,
-  input: { token: string; name?: string; password?: string; requestId?: string; ip?: string },
+  input: { token: string; caller: Caller; name?: string; password?: string; requestId?: string; ip?: string },
 ) {
-  const passwordHash = input.password ? await hashPassword(input.password) : undefined;
+  const passwordHash = !input.caller && input.password ? await hashPassword(input.password) : undefined;
   return db.$transaction(async (tx) => {
     const [locked] = await tx.$queryRaw<{ id: string }[]>`
       SELECT id FROM "Invitation" WHERE "tokenHash" = ${hashInvitationToken(input.token)} FOR UPDATE`;
@@ -61,9 +74,24 @@ export async function acceptInvitation(
     const state = stateOf(invitation);
     if (state !== "pending") throw new AppError("CONFLICT", unusable[state]);
 
-    let user = await tx.user.findUnique({ where: { email: invitation.email } });
-    if (!user) {
-      if (!input.name || !passwordHash) throw new AppError("BAD_REQUEST", "choose a name and a password to create your account");
+    let user;
+    if (input.caller) {
+      user = await tx.user.findUnique({ where: { id: input.caller.userId } });
+      if (!user) throw new AppError("UNAUTHORIZED", "this account no longer exists; sign in again");
+      if (user.email !== invitation.email) {
+        throw new AppError("FORBIDDEN", `this invitation is for ${invitation.email}; you are signed in as ${user.email}. Sign out, then open the link again`, {
+          reason: "other_account",
+        });
+      }
+    } else {
+      if (await tx.user.findUnique({ where: { email: invitation.email }, select: { id: true } })) {
+        throw new AppError("CONFLICT", `${invitation.email} already has an account: sign in with it to accept this invitation`, { reason: "sign_in_to_accept" });
+      }
+      if (!input.name || !passwordHash) {
+        throw new AppError("BAD_REQUEST", "choose a name and a password to create your account", {
+          fieldErrors: { ...(input.name ? {} : { name: ["required"] }), ...(passwordHash ? {} : { password: ["required"] }) },
+        });
+      }
       user = await tx.user.create({ data: { email: invitation.email, name: input.name, passwordHash } });
     }
     const already = await tx.membership.findUnique({ where: { tenantId_userId: { tenantId: invitation.tenantId, userId: user.id } } });
@@ -77,8 +105,8 @@ export async function acceptInvitation(
       actor: { userId: user.id, requestId: input.requestId, ip: input.ip },
       targetType: "user",
       targetId: user.id,
-      metadata: { role: invitation.role, invitationId: invitation.id },
+      metadata: { role: invitation.role, invitationId: invitation.id, newAccount: !input.caller },
     });
-    return { tenant: { slug: invitation.tenant.slug, name: invitation.tenant.name }, email: user.email };
+    return { tenant: { slug: invitation.tenant.slug, name: invitation.tenant.name }, email: user.email, alreadyMember: Boolean(already), signedIn: Boolean(input.caller) };
   });
 }

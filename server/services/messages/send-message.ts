@@ -67,7 +67,8 @@ export async function sendMessage(
   if (uploads.length !== new Set(uploadIds).size) throw new AppError("NOT_FOUND", "an attached file was not found; upload it again");
   const attachments = uploadIds.map((id) => {
     const upload = uploads.find((candidate) => candidate.id === id)!;
-    // Telegram shows JPEG, PNG and WebP as photos; everything else goes as a document.
+    // The type was read from the file's bytes when it was uploaded, never taken from the sender: only a real
+    // JPEG, PNG or WebP goes as a photo (which Telegram shows as one), anything else as a document.
     const kind = /^image\/(jpeg|png|webp)$/.test(upload.mimeType) ? "photo" : "document";
     return { kind, uploadId: upload.id, fileName: upload.fileName, mimeType: upload.mimeType, size: upload.size };
   });

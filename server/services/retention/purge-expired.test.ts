@@ -58,10 +58,15 @@ function message(t: TenantFixture, conversationId: string, text: string, created
 const upload = (t: TenantFixture, name: string, createdAt: Date) =>
   database.db.upload.create({ data: { tenantId: t.tenant.id, fileName: name, mimeType: "text/plain", size: 1, bytes: new Uint8Array([1]), createdAt } });
 
+const quarantined = (t: TenantFixture, createdAt: Date) =>
+  database.db.quarantinedUpdate.create({
+    data: { tenantId: t.tenant.id, channelId: t.rows.channel.id, raw: new Uint8Array(Buffer.from('{"update_id":1}')), digest: `d-${createdAt.getTime()}-${t.tenant.id}`, error: "x", errorCode: "23514", createdAt },
+  });
+
 const event = (t: TenantFixture, createdAt: Date) => database.db.event.create({ data: { tenantId: t.tenant.id, type: "message.created", payload: { message: { text: "old" } }, createdAt } });
 
 describe("retention purge", () => {
-  it("deletes exactly the workspace's messages, files and events older than its window, in batches, keeps conversations, and audits the counts", async () => {
+  it("deletes exactly the workspace's messages, files, events and quarantined updates older than its window, in batches, keeps conversations, and audits the counts", async () => {
     const oldOnly = await conversationOf(a, "old-only", "ancient history");
     const mixed = await conversationOf(a, "mixed", "fresh words");
     // More than two statements' worth (1,000 rows each) of old messages.
@@ -79,13 +84,18 @@ describe("retention purge", () => {
     const newReply = await message(a, mixed.id, "new reply with an old file", after(MINUTE), [keptFile.id]);
     const oldEvent = await event(a, before(MINUTE));
     const newEvent = await event(a, after(MINUTE));
+    const oldQuarantined = await quarantined(a, before(MINUTE));
+    const newQuarantined = await quarantined(a, after(MINUTE));
+    const bOldQuarantined = await quarantined(b, before(400 * DAY));
     // The other workspaces' old rows, which A's purge must not touch.
     const bOld = await message(b, b.rows.conversation.id, "b's old message", before(400 * DAY));
     const cOld = await message(c, c.rows.conversation.id, "c's old message", before(400 * DAY));
     const bOldEvent = await event(b, before(400 * DAY));
 
     const result = await purgeExpiredData({ appDb: database.appDb, log, now }, a.tenant.id);
-    expect(result).toEqual({ cutoff, days: 10, messages: 2_103, uploads: 2, events: 1 });
+    expect(result).toEqual({ cutoff, days: 10, messages: 2_103, uploads: 2, events: 1, quarantinedUpdates: 1 });
+    const quarantine = await database.db.quarantinedUpdate.findMany({ where: { id: { in: [oldQuarantined.id, newQuarantined.id, bOldQuarantined.id] } }, select: { id: true } });
+    expect(quarantine.map((row) => row.id).sort()).toEqual([newQuarantined.id, bOldQuarantined.id].sort());
 
     const remaining = await database.db.message.findMany({ where: { tenantId: a.tenant.id }, select: { id: true } });
     expect(remaining.map((row) => row.id).sort()).toEqual([a.rows.message.id, atEdge.id, newReply.id].sort());
@@ -104,10 +114,10 @@ describe("retention purge", () => {
     expect(await database.db.event.count({ where: { id: bOldEvent.id } })).toBe(1);
 
     const audit = await database.db.auditLog.findFirstOrThrow({ where: { tenantId: a.tenant.id, action: "retention.purged" } });
-    expect(audit).toMatchObject({ targetType: "tenant", targetId: a.tenant.id, actorUserId: null, metadata: { cutoff: cutoff.toISOString(), days: 10, messages: 2_103, uploads: 2, events: 1 } });
+    expect(audit).toMatchObject({ targetType: "tenant", targetId: a.tenant.id, actorUserId: null, metadata: { cutoff: cutoff.toISOString(), days: 10, messages: 2_103, uploads: 2, events: 1, quarantinedUpdates: 1 } });
 
     // Run again: nothing more to delete, and no audit entry for nothing.
-    expect(await purgeExpiredData({ appDb: database.appDb, log, now }, a.tenant.id)).toMatchObject({ messages: 0, uploads: 0, events: 0 });
+    expect(await purgeExpiredData({ appDb: database.appDb, log, now }, a.tenant.id)).toMatchObject({ messages: 0, uploads: 0, events: 0, quarantinedUpdates: 0 });
     expect(await database.db.auditLog.count({ where: { tenantId: a.tenant.id, action: "retention.purged" } })).toBe(1);
   });
 

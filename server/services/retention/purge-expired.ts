@@ -1,4 +1,5 @@
 import type { AppDb, DbClient } from "@/server/db/client";
+import { Prisma } from "@/server/db/generated/client";
 import { withTenant } from "@/server/db/tenant-scope";
 import type { Logger } from "@/server/logger";
 import { recordAudit } from "@/server/services/audit/record-audit";
@@ -10,7 +11,7 @@ const BATCH = 1_000;
 /** Conversations whose messages are looked at per page (through the conversation + time index). */
 const CONVERSATION_PAGE = 500;
 
-type PurgeResult = { cutoff: Date; days: number; messages: number; uploads: number; events: number };
+type PurgeResult = { cutoff: Date; days: number; messages: number; uploads: number; events: number; quarantinedUpdates: number };
 
 /**
  * Deletes what a workspace keeps no longer than `retention.days` (its own value,
@@ -18,7 +19,8 @@ type PurgeResult = { cutoff: Date; days: number; messages: number; uploads: numb
  * the cutoff, uploaded files older than it that no remaining message attaches
  * (a file is always older than the message that attaches it, so this includes
  * every file only purged messages used), and event-log rows before it (they
- * carry messages in their payloads). Conversations stay; one left without any
+ * carry messages in their payloads), and Telegram updates quarantined before it
+ * (their raw bodies are customer messages too). Conversations stay; one left without any
  * message loses its preview. Records what it deleted as a `retention.purged`
  * audit entry, when it deleted anything. Returns null when the workspace keeps
  * everything.
@@ -33,7 +35,7 @@ export async function purgeExpiredData(deps: { appDb: AppDb; log: Logger; now?: 
   const days = values.retention.days;
   if (days === null) return null;
   const cutoff = new Date((deps.now ?? new Date()).getTime() - days * DAY_MS);
-  const result: PurgeResult = { cutoff, days, messages: 0, uploads: 0, events: 0 };
+  const result: PurgeResult = { cutoff, days, messages: 0, uploads: 0, events: 0, quarantinedUpdates: 0 };
 
   // Messages, through the (conversationId, createdAt) index: a page of the workspace's conversations at a time.
   let after = "00000000-0000-0000-0000-000000000000";
@@ -83,18 +85,24 @@ export async function purgeExpiredData(deps: { appDb: AppDb; log: Logger; now?: 
     if (deleted < BATCH) break;
   }
 
-  for (;;) {
-    const deleted = await inTenant((db) =>
-      db.$executeRaw`
-        DELETE FROM "Event" WHERE id IN (
-          SELECT id FROM "Event" WHERE "tenantId" = ${tenantId}::uuid AND "createdAt" < ${cutoff} LIMIT ${BATCH}
-        )`,
-    );
-    result.events += deleted;
-    if (deleted < BATCH) break;
-  }
+  /** Rows of a table written before the cutoff, a batch per statement; how many went. */
+  const purgeOlder = async (table: "Event" | "QuarantinedUpdate") => {
+    let total = 0;
+    for (;;) {
+      const deleted = await inTenant((db) =>
+        db.$executeRaw`
+          DELETE FROM ${Prisma.raw(`"${table}"`)} WHERE id IN (
+            SELECT id FROM ${Prisma.raw(`"${table}"`)} WHERE "tenantId" = ${tenantId}::uuid AND "createdAt" < ${cutoff} LIMIT ${BATCH}
+          )`,
+      );
+      total += deleted;
+      if (deleted < BATCH) return total;
+    }
+  };
+  result.events = await purgeOlder("Event");
+  result.quarantinedUpdates = await purgeOlder("QuarantinedUpdate");
 
-  if (result.messages + result.uploads + result.events > 0) {
+  if (result.messages + result.uploads + result.events + result.quarantinedUpdates > 0) {
     await inTenant((db) =>
       recordAudit(db, {
         tenantId,
@@ -102,7 +110,7 @@ export async function purgeExpiredData(deps: { appDb: AppDb; log: Logger; now?: 
         actor: {},
         targetType: "tenant",
         targetId: tenantId,
-        metadata: { cutoff: cutoff.toISOString(), days, messages: result.messages, uploads: result.uploads, events: result.events },
+        metadata: { cutoff: cutoff.toISOString(), days, messages: result.messages, uploads: result.uploads, events: result.events, quarantinedUpdates: result.quarantinedUpdates },
       }),
     );
     deps.log.info({ tenantId, ...result }, "data past its retention purged");

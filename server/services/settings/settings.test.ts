@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withTenant } from "@/server/db/tenant-scope";
 import { createTestDatabase, type TestDatabase } from "@/server/test/database";
 import { createTenantFixture, type TenantFixture } from "@/server/test/fixtures";
+import { refusal } from "@/server/test/refusal";
 import { callerFor } from "@/server/test/trpc";
 import { appEnv, getSettings, updateSettings } from "./settings";
 
@@ -71,6 +72,14 @@ describe("settings", () => {
     await expect(admin().settings.update({ changes: { name: null } })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(admin().settings.update({ changes: { colour: "red" } as never })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(admin().settings.update({ changes: { timeZone: "Asia/Tokyo" }, expectedVersion: 0 })).rejects.toMatchObject({ code: "CONFLICT" });
+  });
+
+  it("refuses an oversized workspace name, as long as any client can make it, with the name field named", async () => {
+    const before = await database.db.tenant.findUniqueOrThrow({ where: { id: t.tenant.id } });
+    for (const name of ["x".repeat(81), "x".repeat(1_000_001), "🙂".repeat(81)]) {
+      expect(await refusal(admin().settings.update({ changes: { name } }))).toEqual({ code: "BAD_REQUEST", fieldErrors: { name: ["at most 80 characters"] } });
+    }
+    expect(await database.db.tenant.findUniqueOrThrow({ where: { id: t.tenant.id } })).toEqual(before);
   });
 
   it("is for admins only", async () => {

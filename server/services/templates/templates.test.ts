@@ -5,6 +5,7 @@ import { createApiKey } from "@/server/services/api-keys/create-api-key";
 import { updateSettings } from "@/server/services/settings/settings";
 import { createTestDatabase, type TestDatabase } from "@/server/test/database";
 import { createTenantFixture, type TenantFixture } from "@/server/test/fixtures";
+import { refusal } from "@/server/test/refusal";
 import { callerFor } from "@/server/test/trpc";
 
 let database: TestDatabase;
@@ -107,8 +108,10 @@ describe("templates.upsert", () => {
     expect((await failure(admin().upsert(draft("long", { en: "x".repeat(4001) })))).fieldErrors).toEqual({ "variants.0.body": ["at most 4,000 characters"] });
     const many = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`${String.fromCharCode(97 + i)}${String.fromCharCode(97 + i)}`, "x"]));
     expect((await failure(admin().upsert(draft("many", many)))).fieldErrors).toEqual({ variants: ["at most 20 languages"] });
-    // Beyond what any form sends, the edge refuses the payload itself.
-    await expect(admin().upsert(draft("huge", { en: "x".repeat(10_000) }))).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    // Beyond what any form sends, the edge refuses the payload itself, naming the field as the service would.
+    expect(await refusal(admin().upsert(draft("huge", { en: "x".repeat(10_000) })))).toMatchObject({ code: "BAD_REQUEST", fieldErrors: { "variants.0.body": [expect.any(String)] } });
+    expect(await refusal(admin().upsert(draft("x".repeat(100_001), { en: "x" })))).toMatchObject({ code: "BAD_REQUEST", fieldErrors: { key: [expect.any(String)] } });
+    expect(await refusal(admin().upsert(draft("huge.description", { en: "x" }, { description: "x".repeat(100_001) })))).toMatchObject({ code: "BAD_REQUEST", fieldErrors: { description: [expect.any(String)] } });
     expect(await database.db.template.count()).toBe(before);
   });
 

@@ -1,7 +1,9 @@
+import { headers } from "next/headers";
 import type { ReactNode } from "react";
 import { Inbox } from "@/components/inbox/inbox";
 import { HydrateClient, getQueryClient, trpc } from "@/server/api/server";
 import { requireUser } from "@/server/auth/session";
+import { requestedPath } from "@/server/http/request-path";
 
 export const dynamic = "force-dynamic";
 
@@ -12,7 +14,7 @@ export const dynamic = "force-dynamic";
  */
 export default async function InboxLayout({ children, params }: { children: ReactNode; params: Promise<{ slug: string }> }) {
   const { slug } = await params;
-  const user = await requireUser(`/t/${slug}/inbox`);
+  const user = await requireUser(requestedPath(await headers(), `/t/${slug}/inbox`));
   await getQueryClient().prefetchInfiniteQuery(
     trpc.conversations.list.infiniteQueryOptions({ view: "all", status: "open", limit: 50 }, { getNextPageParam: (page) => page.nextCursor ?? undefined }),
   );

@@ -1,3 +1,4 @@
+import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { NextIntlClientProvider } from "next-intl";
 import { getMessages } from "next-intl/server";
@@ -6,6 +7,7 @@ import { SettingsNav } from "@/components/settings/settings-nav";
 import { messagesFor } from "@/lib/i18n/messages";
 import { membershipIn } from "@/server/auth/memberships";
 import { requireUser } from "@/server/auth/session";
+import { requestedPath } from "@/server/http/request-path";
 import { getSystemDb } from "@/server/db/client";
 
 export const dynamic = "force-dynamic";
@@ -16,7 +18,7 @@ export const dynamic = "force-dynamic";
  */
 export default async function SettingsLayout({ children, params }: { children: ReactNode; params: Promise<{ slug: string }> }) {
   const { slug } = await params;
-  const user = await requireUser(`/t/${slug}/settings`);
+  const user = await requireUser(requestedPath(await headers(), `/t/${slug}/settings`));
   const membership = await membershipIn(getSystemDb(), user.id, slug);
   if (!membership) notFound();
   if (membership.role === "agent") redirect(`/t/${slug}/inbox`);

@@ -1,3 +1,4 @@
+import { filesOrigin } from "@/lib/env";
 import { proxyAttachment } from "@/server/channels/telegram/file-proxy";
 import { getDb, getSystemDb } from "@/server/db/client";
 import { createLogger } from "@/server/logger";
@@ -7,5 +8,11 @@ export const dynamic = "force-dynamic";
 const log = createLogger("web");
 
 export async function GET(request: Request, { params }: { params: Promise<{ slug: string; messageId: string; index: string }> }) {
-  return proxyAttachment(request, await params, { appDb: getDb(), systemDb: getSystemDb(), log });
+  const origin = filesOrigin();
+  return proxyAttachment(request, await params, {
+    appDb: getDb(),
+    systemDb: getSystemDb(),
+    log,
+    files: origin ? { origin, secret: process.env.APP_SECRET ?? "" } : null,
+  });
 }

@@ -1,0 +1,47 @@
+import Link from "next/link";
+import { getTranslations } from "next-intl/server";
+import { ChangePasswordForm } from "@/components/account/change-password-form";
+import { SessionsPanel } from "@/components/account/sessions-panel";
+import { LanguageSwitcher } from "@/components/i18n/language-switcher";
+import { requireUser } from "@/server/auth/session";
+
+export const dynamic = "force-dynamic";
+
+export async function generateMetadata() {
+  const t = await getTranslations("account");
+  return { title: t("title") };
+}
+
+const navLink = "rounded-lg px-3 py-1.5 text-sm font-medium hover:bg-slate-100 dark:hover:bg-slate-800";
+
+/** The signed-in person's own account, whichever workspaces they are in: where they are signed in, and their password. */
+export default async function AccountPage() {
+  const user = await requireUser("/account");
+  const [t, tShell] = await Promise.all([getTranslations("account"), getTranslations("shell")]);
+  return (
+    <div className="flex min-h-dvh flex-col">
+      <header className="flex items-center justify-between border-b border-slate-200 px-4 py-2 dark:border-slate-800">
+        <Link href="/" className={navLink}>
+          <span aria-hidden>← </span>
+          {t("back")}
+        </Link>
+        <div className="flex items-center gap-3 text-sm">
+          <LanguageSwitcher />
+          <Link href="/sign-out" className={navLink}>
+            {tShell("signOut")}
+          </Link>
+        </div>
+      </header>
+      <main className="mx-auto flex w-full max-w-3xl flex-col gap-6 px-6 py-10">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">{t("title")}</h1>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400" data-testid="account-of">
+            {t("signedInAs", { name: user.name, email: user.email })}
+          </p>
+        </div>
+        <SessionsPanel />
+        <ChangePasswordForm />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+import { z } from "zod";
+import type { DbClient } from "@/server/db/client";
+
+/**
+ * What a stored attachment says about where its bytes are: a customer's carries
+ * Telegram's file id; an agent's carries our upload id (and the file id once
+ * sent). Its kind, name and MIME type are the sender's word and decide nothing
+ * about how the file is served.
+ */
+const storedAttachment = z.looseObject({
+  kind: z.string(),
+  fileId: z.string().optional(),
+  uploadId: z.string().optional(),
+  fileName: z.string().optional(),
+});
+
+/** The attachment at `index` of a message of the transaction's tenant, with the channel its file came through. */
+export async function findAttachment(tx: DbClient, input: { messageId: string; index: number }) {
+  const message = await tx.message.findUnique({
+    where: { id: input.messageId },
+    select: { attachments: true, conversation: { select: { channel: true } } },
+  });
+  const raw = Array.isArray(message?.attachments) ? message.attachments[input.index] : undefined;
+  const parsed = storedAttachment.safeParse(raw);
+  if (!message || !parsed.success) return null;
+  return { attachment: parsed.data, channel: message.conversation.channel };
+}
