@@ -223,3 +223,55 @@ test("an admin switches the console to Russian; it stays Russian after reloading
   await expect(page.getByLabel("Workspace name")).toBeVisible();
   await page.context().close();
 });
+
+test("an update intake cannot take is quarantined: the Channels page says so, shows it, retries and discards it, light and dark", async ({ browser }) => {
+  // Telegram delivers a message far longer than it ever sends, then the same customer writes normally.
+  const poison = JSON.stringify({ message: { message_id: 1, date: Math.floor(Date.now() / 1000), chat: { id: 515151, type: "private", first_name: "Pat" }, from: { id: 515151, is_bot: false, first_name: "Pat Poison" }, text: "x".repeat(20_000) } });
+  const pushed = await fetch(`${telegram()}/control/bots/demo_support_bot/updates`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ json: poison, chatId: 515151 }) });
+  expect(pushed.status).toBe(200);
+  await fetch(`${telegram()}/control/bots/demo_support_bot/chats/515151/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "Pat Poison", text: "did my long message arrive?" }) });
+
+  const page = await openSettings(browser, "channels");
+  // The next message was not held up behind it.
+  await page.goto(`${baseUrl()}/t/demo/inbox`);
+  await expect(page.getByTestId("conversation-row").filter({ hasText: "Pat Poison" })).toContainText("did my long message arrive?", { timeout: 30_000 });
+
+  await page.goto(`${baseUrl()}/t/demo/settings/channels`);
+  const demo = page.getByTestId("channel-row").filter({ hasText: "@demo_support_bot" });
+  await expect(demo).toContainText("1 update could not be stored");
+  await demo.getByRole("button", { name: "View" }).click();
+  const item = demo.getByTestId("quarantined-update");
+  await expect(item).toHaveCount(1);
+  await expect(item).toContainText("message.text is 20,000 characters long");
+  await page.screenshot({ path: "e2e/screenshots/settings-channels-quarantine.png", fullPage: true });
+
+  // Retrying without a fix fails again, saying why; discarding asks first, then it is gone.
+  await item.getByRole("button", { name: "Retry" }).click();
+  await expect(demo).toContainText("still could not be stored");
+  await item.getByRole("button", { name: "Discard" }).click();
+  await expect(page.getByRole("dialog")).toContainText("Discard this update?");
+  await page.getByRole("dialog").getByRole("button", { name: "Discard" }).click();
+  await expect(demo.getByTestId("quarantined-update")).toHaveCount(0);
+  await expect(demo).toContainText("Nothing waits here any more.");
+  await page.context().close();
+
+  // Another kind: JSON that is not an update at all. The page, in dark mode.
+  await fetch(`${telegram()}/control/bots/demo_support_bot/updates`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ json: '{"message":{"message_id":"one"}}', chatId: 515152 }) });
+  const dark = await browser.newContext({ colorScheme: "dark", viewport: { width: 1440, height: 1000 } });
+  const darkPage = await dark.newPage();
+  await darkPage.goto(`${baseUrl()}/sign-in?callbackUrl=${encodeURIComponent("/t/demo/settings/channels")}`);
+  await darkPage.getByLabel("Email").fill(owner().email);
+  await darkPage.getByLabel("Password").fill(owner().password);
+  await darkPage.getByRole("button", { name: "Sign in" }).click();
+  await expect(darkPage).toHaveURL(/\/t\/demo\/settings\/channels$/);
+  await expect
+    .poll(async () => {
+      await darkPage.reload();
+      return darkPage.getByTestId("channel-row").filter({ hasText: "@demo_support_bot" }).textContent();
+    }, { timeout: 20_000 })
+    .toContain("1 update could not be stored");
+  await darkPage.getByTestId("channel-row").filter({ hasText: "@demo_support_bot" }).getByRole("button", { name: "View" }).click();
+  await expect(darkPage.getByTestId("quarantined-update")).toHaveCount(1);
+  await darkPage.screenshot({ path: "e2e/screenshots/settings-channels-quarantine-dark.png", fullPage: true });
+  await dark.close();
+});

@@ -465,6 +465,18 @@ export class TelegramEmulator {
       return this.reply(res, 200, { token: bot.token, username: bot.username, id: bot.id });
     }
     if (url.pathname === "/control/bots") return this.reply(res, 200, [...this.bots.values()].map((bot) => ({ username: bot.username, id: bot.id })));
+    // A scripted fault: Telegram delivers an update the product cannot take (a body given as text, sent as it is
+    // after the update_id the emulator puts first), queued behind `chatId`'s updates.
+    const raw = /^\/control\/bots\/(\w+)\/updates$/.exec(url.pathname);
+    if (raw && req.method === "POST") {
+      const target = [...this.bots.values()].find((candidate) => candidate.username === raw[1]);
+      const body = (await readParams(req, url)) as { json?: unknown; chatId?: unknown };
+      if (!target || typeof body.json !== "string" || !body.json.startsWith("{")) return this.reply(res, 400, { error: "name a bot, and give json: the rest of an update as a JSON object's text" });
+      const updateId = target.nextUpdateId++;
+      const rest = body.json.slice(1).trim();
+      this.pushRawUpdate(target.token, `{"update_id":${updateId}${rest === "}" ? "" : ","}${rest}`, updateId, Number(body.chatId) || 0);
+      return this.reply(res, 200, { ok: true, updateId });
+    }
     const chat = /^\/control\/bots\/(\w+)\/chats\/(\d+)(\/messages|\/edits|\/buttons|\/block)?$/.exec(url.pathname);
     const bot = chat ? [...this.bots.values()].find((candidate) => candidate.username === chat[1]) : undefined;
     if (!chat || !bot) return this.reply(res, 404, { error: "no such bot or chat" });
