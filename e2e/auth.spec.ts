@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { expect, test, type Page } from "@playwright/test";
 
 const baseUrl = () => process.env.E2E_BASE_URL!;
@@ -76,7 +77,7 @@ test("after signing in, only same-site paths are followed: /\\, //, schemes and 
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { name: "Choose a workspace" })).toBeVisible();
   expect(new URL(page.url()).host).toBe(new URL(baseUrl()).host);
-  for (const target of ["/\\evil.example", "//evil.example", "/%2F%2Fevil.example", "https://evil.example", "/\t/evil.example"]) {
+  for (const target of ["/\\evil.example", "//evil.example", "/%2F%2Fevil.example", "https://evil.example", "/\t/evil.example", "/.//evil.example", "/a/..//evil.example"]) {
     await page.goto(`${baseUrl()}/sign-in?callbackUrl=${encodeURIComponent(target)}`);
     await expect(page).toHaveURL(`${baseUrl()}/`);
   }
@@ -121,6 +122,30 @@ test("pages carry a nonce-based CSP and the other security headers, and run with
   const strings = await page.request.get(`${baseUrl()}/api/public/demo/i18n/en`, { headers: { origin: "https://shop.example" } });
   expect(strings.status()).toBe(200);
   expect(strings.headers()["access-control-allow-origin"]).toBe("*");
+});
+
+/** One raw request line and headers, as no browser would send them (fetch would resolve the dot segments first). */
+function rawRequest(path: string, headers: string[]): Promise<string> {
+  const url = new URL(baseUrl());
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname, () => socket.write([`POST ${path} HTTP/1.1`, `Host: ${url.host}`, ...headers, "", ""].join("\r\n")));
+    let answer = "";
+    socket.on("data", (chunk) => {
+      answer += chunk.toString("latin1");
+      if (answer.includes("\r\n\r\n")) socket.destroy();
+    });
+    socket.on("close", () => resolve(answer.split("\r\n")[0]!));
+    socket.on("error", reject);
+  });
+}
+
+test("the web process reads no body it would not limit: dot segments and endless chunked bodies are refused up front", async () => {
+  // A chunked body aimed at next-auth through tRPC's streaming exception, by way of a dot segment.
+  expect(await rawRequest("/api/trpc/../auth/callback/credentials", ["Transfer-Encoding: chunked"])).toBe("HTTP/1.1 400 Bad Request");
+  expect(await rawRequest("/api/trpc/%2e%2e/auth/callback/credentials", ["Transfer-Encoding: chunked"])).toBe("HTTP/1.1 400 Bad Request");
+  // Straight at next-auth: a body of unknown length, and one declared too large.
+  expect(await rawRequest("/api/auth/callback/credentials", ["Transfer-Encoding: chunked"])).toBe("HTTP/1.1 411 Length Required");
+  expect(await rawRequest("/api/auth/callback/credentials", ["Content-Length: 300000000"])).toBe("HTTP/1.1 413 Payload Too Large");
 });
 
 test("the workspace page in dark mode", async ({ browser }) => {

@@ -31,6 +31,10 @@ describe("safeRedirectPath", () => {
     "",
     " /t/acme",
     "/%E0%A4%A",
+    "/.//evil.example",
+    "/a/..//evil.example",
+    "/%2e%2e//evil.example",
+    "/./%2F/evil.example",
     "/" + "a".repeat(3000),
   ])("refuses %j", (target) => {
     expect(safeRedirectPath(target, "/fallback")).toBe("/fallback");

@@ -3,8 +3,9 @@
  * after joining, next-auth's callbacks): a path on this site, nothing else.
  * Browsers are generous with what they take as another site — `//evil`, `/\evil`,
  * `/\t/evil` (tabs and newlines are dropped), `https:evil`, and the same
- * percent-encoded once or twice — so the target is refused unless every
- * decoding of it is a plain same-origin path. What passes is returned
+ * percent-encoded once or twice, or reached by resolving `.` and `..` (`/.//evil`)
+ * — so the target is refused unless every decoding of it, before and after its
+ * dot segments resolve, is a plain same-origin path. What passes is returned
  * normalized (path, query and fragment), what does not becomes `fallback`.
  */
 
@@ -17,21 +18,25 @@ function isPlainPath(value: string): boolean {
   return !/[\\\u0000-\u001f\u007f]/.test(value);
 }
 
-export function safeRedirectPath(value: unknown, fallback = "/"): string {
-  if (typeof value !== "string" || value.length === 0 || value.length > MAX_LENGTH) return fallback;
+/** A plain path however many times it is percent-decoded (up to three: browsers and routers decode again). */
+function isPlainInEveryDecoding(value: string): boolean {
   let decoded = value;
   for (let round = 0; round < 3; round++) {
-    if (!isPlainPath(decoded)) return fallback;
+    if (!isPlainPath(decoded)) return false;
     let next: string;
     try {
       next = decodeURIComponent(decoded);
     } catch {
-      return fallback;
+      return false;
     }
-    if (next === decoded) break;
+    if (next === decoded) return true;
     decoded = next;
   }
-  if (!isPlainPath(decoded)) return fallback;
+  return isPlainPath(decoded);
+}
+
+export function safeRedirectPath(value: unknown, fallback = "/"): string {
+  if (typeof value !== "string" || value.length === 0 || value.length > MAX_LENGTH || !isPlainInEveryDecoding(value)) return fallback;
   let url: URL;
   try {
     url = new URL(value, base);
@@ -39,5 +44,7 @@ export function safeRedirectPath(value: unknown, fallback = "/"): string {
     return fallback;
   }
   if (url.origin !== base) return fallback;
-  return `${url.pathname}${url.search}${url.hash}`;
+  // Resolving dot segments can make a path out of one that was not: "/.//evil" and "/a/..//evil" become "//evil".
+  const resolved = `${url.pathname}${url.search}${url.hash}`;
+  return isPlainInEveryDecoding(resolved) ? resolved : fallback;
 }

@@ -122,6 +122,11 @@ describe("what each procedure needs", () => {
     await expect(reader.conversations.list({})).rejects.toMatchObject({ code: "FORBIDDEN", message: "this API key lacks the contacts:read scope" });
     await expect(reader.conversations.get({ id: t.rows.conversation.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(callerFor(database, t.asKey(t.keys.full)).conversations.get({ id: t.rows.conversation.id })).resolves.toMatchObject({ contact: { name: t.rows.contact.name } });
+    // A change answers with the conversation and its contact too: a key that may only write cannot read through it.
+    const writer = await as("admin").apiKeys.create({ name: "writer only", scopes: ["conversations:write"] });
+    const writerKey = callerFor(database, (await principalFromHeaders(database.db, new Headers({ authorization: `Bearer ${writer.key}` }))).principal);
+    await expect(writerKey.conversations.update({ id: t.rows.conversation.id })).rejects.toMatchObject({ code: "FORBIDDEN", message: "this API key lacks the conversations:read scope" });
+    await expect(writerKey.conversations.markRead({ id: t.rows.conversation.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 
   it("private notes need notes:read: messages.list leaves them out for a key without it, as realtime does", async () => {

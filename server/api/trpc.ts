@@ -257,9 +257,17 @@ export const tenantProcedure = authedProcedure.use(async ({ ctx, meta, next, typ
   return result;
 });
 
-/** A tenant procedure an API key may call only with every one of `scopes` (checked in tenantProcedure); members have every scope. */
+/**
+ * A tenant procedure an API key may call only with every one of `scopes`; members have every scope.
+ * Declared in the meta (what tenantProcedure checks and the access test reads) and checked here
+ * again, since a later `.meta()` on the procedure would replace the declaration.
+ */
 export function scopedProcedure(...scopes: [ApiScope, ...ApiScope[]]) {
-  return tenantProcedure.meta({ access: scopes.length === 1 ? scopes[0] : scopes });
+  return tenantProcedure.meta({ access: scopes.length === 1 ? scopes[0] : scopes }).use(({ ctx, next }) => {
+    const lacking = scopes.find((scope) => !ctx.scopes.includes(scope));
+    if (lacking) throw new TRPCError({ code: "FORBIDDEN", message: `this API key lacks the ${lacking} scope` });
+    return next();
+  });
 }
 
 export const adminProcedure = scopedProcedure("admin").use(({ ctx, next }) => {

@@ -78,6 +78,13 @@ function bruteForceSuite(name: string, makeLimiters: () => RateLimiters | Promis
       expect(waited).toEqual([]);
     });
 
+    it("counts attempts sent all at once one after another: twenty parallel guesses get five tries, not twenty", async () => {
+      const ip = `198.51.100.${200 + Math.floor(Math.random() * 50)}`;
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => attempt(limiters, "bob@example.com", `parallel-${i}`, ip)));
+      expect(answers.filter((answer) => answer instanceof AppError && answer.code === "UNAUTHORIZED")).toHaveLength(5);
+      expect(answers.filter((answer) => answer instanceof AppError && answer.code === "TOO_MANY_REQUESTS")).toHaveLength(15);
+    });
+
     it("a success resets the account's count", async () => {
       for (let i = 0; i < 4; i++) await attempt(limiters, "cid@example.com", "wrong");
       expect(await attempt(limiters, "cid@example.com", password)).toMatchObject({ email: "cid@example.com" });

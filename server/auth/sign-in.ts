@@ -1,7 +1,7 @@
 import { emailSchema } from "@/lib/validation";
 import type { SystemDb } from "@/server/db/client";
 import { AppError } from "@/server/errors";
-import { assertNotLimited, type RateLimiters } from "@/server/security/rate-limit";
+import { consumeOrThrow, type RateLimiters } from "@/server/security/rate-limit";
 import { verifyPassword, hashPassword } from "@/server/security/password";
 import { recordAudit } from "@/server/services/audit/record-audit";
 
@@ -39,9 +39,12 @@ export async function signIn(db: SystemDb, limiters: SignInLimiters, attempt: Si
   const accountKey = email.success ? email.data : "invalid";
   const pairKey = `${accountKey}|${attempt.ip}`;
   const tooMany = "too many failed sign-in attempts";
-  await assertNotLimited(limiters.signInByIp, attempt.ip, tooMany);
-  await assertNotLimited(limiters.signInByAccountAndIp, pairKey, tooMany);
-  const slowdown = signInSlowdownMs((await limiters.signInByAccount.get(accountKey))?.consumedPoints ?? 0);
+  // Every attempt takes its points before the password is checked, so attempts sent all at once count
+  // (and slow down) one after another; a success gives them back.
+  await consumeOrThrow(limiters.signInByIp, attempt.ip, tooMany);
+  await consumeOrThrow(limiters.signInByAccountAndIp, pairKey, tooMany);
+  const counted = await limiters.signInByAccount.consume(accountKey);
+  const slowdown = signInSlowdownMs(counted.consumedPoints - 1);
   if (slowdown > 0) await wait(slowdown);
 
   const user = email.success ? await db.user.findUnique({ where: { email: email.data } }) : null;
@@ -50,9 +53,6 @@ export async function signIn(db: SystemDb, limiters: SignInLimiters, attempt: Si
     : (await verifyPassword(await dummyHash, password), false);
   if (!user || !valid) {
     await Promise.all([
-      limiters.signInByIp.penalty(attempt.ip, 1),
-      limiters.signInByAccountAndIp.penalty(pairKey, 1),
-      limiters.signInByAccount.penalty(accountKey, 1),
       recordAudit(db, {
         tenantId: null,
         action: "auth.sign_in_failed",
@@ -64,6 +64,6 @@ export async function signIn(db: SystemDb, limiters: SignInLimiters, attempt: Si
     ]);
     throw new AppError("UNAUTHORIZED", "wrong email or password");
   }
-  await Promise.all([limiters.signInByAccountAndIp.delete(pairKey), limiters.signInByAccount.delete(accountKey)]);
+  await Promise.all([limiters.signInByIp.reward(attempt.ip, 1), limiters.signInByAccountAndIp.delete(pairKey), limiters.signInByAccount.delete(accountKey)]);
   return { id: user.id, email: user.email, name: user.name };
 }

@@ -1,6 +1,7 @@
 import { serveAttachment } from "@/server/channels/telegram/serve-attachment";
 import type { AppDb } from "@/server/db/client";
 import { apiErrorResponse } from "@/server/http/api-error";
+import { requestHost } from "@/server/http/request-host";
 import type { Logger } from "@/server/logger";
 import { verifyFileToken } from "./file-token";
 
@@ -23,11 +24,6 @@ export async function serveFileLink(
   const grant = await verifyFileToken(token, deps.files.secret);
   if (grant === "invalid") return notFound();
   if (grant === "expired") return apiErrorResponse(request, "GONE", "this file link has expired; open the file from the conversation again");
-  return serveAttachment(request, grant, deps, { crossOrigin: true });
-}
-
-/** The host the browser asked for: the proxy's word for it only when TRUST_PROXY says one is in front. */
-function requestHost(headers: Headers, trustProxy: boolean): string | null {
-  const forwarded = trustProxy ? headers.get("x-forwarded-host")?.split(",")[0]?.trim() : undefined;
-  return (forwarded || headers.get("host"))?.toLowerCase() ?? null;
+  // The link was signed after the app's route let its holder in, note or not.
+  return serveAttachment(request, grant, deps, { crossOrigin: true, includePrivate: true });
 }

@@ -19,7 +19,7 @@ export function requestIdFrom(value: string | null | undefined): string {
 
 export type ApiErrorCode = AppErrorCode | "PAYLOAD_TOO_LARGE" | "LENGTH_REQUIRED" | "GONE" | "INTERNAL_SERVER_ERROR" | "BAD_GATEWAY";
 
-export const statusOf: Record<ApiErrorCode, number> = { ...appErrorCodes, PAYLOAD_TOO_LARGE: 413, LENGTH_REQUIRED: 411, GONE: 410, INTERNAL_SERVER_ERROR: 500, BAD_GATEWAY: 502 };
+const statusOf: Record<ApiErrorCode, number> = { ...appErrorCodes, PAYLOAD_TOO_LARGE: 413, LENGTH_REQUIRED: 411, GONE: 410, INTERNAL_SERVER_ERROR: 500, BAD_GATEWAY: 502 };
 
 export function apiErrorResponse(
   request: Request,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bodyRefusal, OTHER_BODY_LIMIT_BYTES } from "./body-limit";
+import { bodyRefusal, isNormalPath, OTHER_BODY_LIMIT_BYTES } from "./body-limit";
 
 describe("the web process's body guard", () => {
   const post = (url: string, headers: Record<string, string>) => bodyRefusal({ method: "POST", url, headers });
@@ -16,5 +16,10 @@ describe("the web process's body guard", () => {
       expect(post(url, { "transfer-encoding": "chunked" })).toBeNull();
     }
     expect(bodyRefusal({ method: "GET", url: "/t/acme/inbox", headers: { "transfer-encoding": "chunked" } })).toBeNull();
+  });
+
+  it("takes only paths that route where they read: dot segments, plain or encoded, are refused before any check", () => {
+    for (const path of ["/api/trpc/messages.send", "/t/acme/inbox?status=open", "/files/eyJ.abc", "/api/t/acme/uploads", "/t/acme/inbox/a%20b"]) expect(isNormalPath(path)).toBe(true);
+    for (const path of ["/api/trpc/../auth/callback/credentials", "/api/trpc/%2e%2e/auth/callback/credentials", "/files/%2E%2E/api/trpc/x", "/t/./acme", "/a/.."]) expect(isNormalPath(path)).toBe(false);
   });
 });

@@ -55,3 +55,13 @@ export function bodyRefusal(request: { method?: string; url?: string; headers: R
   }
   return request.headers["transfer-encoding"] ? { status: 411, message: "send a Content-Length with the body" } : null;
 }
+
+/** Whether a request's path is the one it routes to: no `.`/`..` segments, plain or percent-encoded. */
+export function isNormalPath(url: string | undefined): boolean {
+  const path = (url ?? "/").split("?")[0]!;
+  try {
+    return new URL(path, "http://normal.invalid").pathname === path;
+  } catch {
+    return false;
+  }
+}

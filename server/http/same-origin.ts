@@ -1,5 +1,9 @@
 import { CLIENT_HEADER, CLIENT_HEADER_VALUE } from "@/lib/client-header";
 import { processPublicUrl } from "@/lib/env";
+import { requestHost } from "./request-host";
+
+/** What a refused cross-site change is told. */
+export const CROSS_SITE_REFUSAL = "a signed-in change must come from this site's own pages (its Origin header did not match)";
 
 /**
  * Whether a cookie-authenticated request comes from this product's own pages:
@@ -9,9 +13,6 @@ import { processPublicUrl } from "@/lib/env";
  * no other site can add without a CORS preflight this server never grants.
  * Cross-site forms and scripts (CSRF) are refused either way.
  */
-/** What a refused cross-site change is told. */
-export const CROSS_SITE_REFUSAL = "a signed-in change must come from this site's own pages (its Origin header did not match)";
-
 export function isSameOriginRequest(headers: Headers): boolean {
   const origin = headers.get("origin");
   if (origin === null) return headers.get(CLIENT_HEADER) === CLIENT_HEADER_VALUE;
@@ -22,6 +23,5 @@ export function isSameOriginRequest(headers: Headers): boolean {
     return false;
   }
   if (origin === new URL(processPublicUrl()).origin) return true;
-  const requested = headers.get("x-forwarded-host") ?? headers.get("host");
-  return requested !== null && requested.split(",")[0]!.trim() === host;
+  return requestHost(headers) === host.toLowerCase();
 }

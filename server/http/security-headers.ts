@@ -3,7 +3,7 @@
  * being framed, leaking full URLs to other sites, reaching devices it does not
  * use, or (with HTTPS) falling back to plain HTTP. The web process sets them on
  * every response (server/web/main.ts); pages get their nonce-based policy
- * from proxy.ts, files their sandbox (server/channels/telegram/file-proxy.ts).
+ * from proxy.ts, files their sandbox (server/files/file-response.ts).
  */
 
 import type { ServerResponse } from "node:http";

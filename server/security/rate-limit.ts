@@ -133,12 +133,6 @@ export async function consumeOrThrow(limiter: RateLimiterAbstract, key: string, 
   }
 }
 
-/** Throws when the key has no points left, without spending one. */
-export async function assertNotLimited(limiter: RateLimiterAbstract, key: string, what: string): Promise<void> {
-  const res = await limiter.get(key);
-  if (res && res.remainingPoints <= 0) throw tooManyRequests(res, what);
-}
-
 const globalForLimits = globalThis as unknown as { supportChatLimiters?: RateLimiters };
 
 export function getRateLimiters(): RateLimiters {

@@ -13,7 +13,8 @@ import { listen } from "@/server/runtime/listen";
 import { onShutdown } from "@/server/runtime/shutdown";
 import { inRequestSpan } from "@/server/telemetry/tracing";
 import { baselineSecurityHeaders, fillSecurityHeaders } from "@/server/http/security-headers";
-import { bodyRefusal } from "@/server/http/body-limit";
+import { bodyRefusal, isNormalPath } from "@/server/http/body-limit";
+import { requestHost } from "@/server/http/request-host";
 import { StartupError } from "@/server/config/fail";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -66,9 +67,15 @@ runMain(async () => {
     req.headers[REQUEST_ID_HEADER] = requestId;
     res.setHeader(REQUEST_ID_HEADER, requestId);
     if (serveProbes(req, res, probes, "/api/health")) return;
+    // The checks below read the path as sent; Next.js routes it after resolving dot segments (`/api/trpc/../auth`,
+    // `%2e%2e`), which browsers never send. Such a path is refused, so what is checked is what is routed.
+    if (!isNormalPath(req.url)) {
+      res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "BAD_REQUEST", message: "the path has dot segments", requestId } }));
+      return;
+    }
     if (filesHost && !req.url?.startsWith("/files/")) {
-      const host = String(req.headers["x-forwarded-host"] ?? req.headers.host ?? "").split(",")[0]!.trim().toLowerCase();
-      if (host === filesHost) {
+      const header = (name: string) => [req.headers[name] ?? []].flat().join(",") || null;
+      if (requestHost({ get: header }, config.TRUST_PROXY) === filesHost) {
         res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "NOT_FOUND", message: "only files are served here", requestId } }));
         return;
       }

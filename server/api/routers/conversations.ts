@@ -32,7 +32,8 @@ export const conversationsRouter = createTRPCRouter({
     .query(({ ctx, input }) => getConversation(ctx.db, input)),
 
   /** Assign (`assigneeId`, null to unassign), change status (`snoozedUntil` with `snoozed`), set labels. */
-  update: scopedProcedure("conversations:write")
+  // Both answer with the conversation's summary, contact included: they need what reading it needs.
+  update: scopedProcedure("conversations:write", "conversations:read", "contacts:read")
     .input(
       z.object({
         id: z.uuid(),
@@ -44,7 +45,7 @@ export const conversationsRouter = createTRPCRouter({
     )
     .mutation(({ ctx, input }) => updateConversation(ctx.db, { ...input, tenantId: ctx.tenantId, actorUserId: ctx.actor.userId })),
 
-  markRead: scopedProcedure("conversations:write")
+  markRead: scopedProcedure("conversations:write", "conversations:read", "contacts:read")
     .input(z.object({ id: z.uuid() }))
     .mutation(({ ctx, input }) => markConversationRead(ctx.db, { id: input.id, tenantId: ctx.tenantId })),
 });

@@ -88,6 +88,27 @@ describe("attachment proxy", () => {
     expect((await get("files", { authorization: `Bearer ${t.keys.read.key}` })).status).toBe(200);
   });
 
+  it("a private note's file follows the notes: members and keys with notes:read, nobody else", async () => {
+    const upload = await database.db.upload.create({ data: { tenantId: t.tenant.id, fileName: "internal.pdf", mimeType: "application/pdf", size: pdf.length, bytes: new Uint8Array(pdf) } });
+    const note = await database.db.message.create({
+      data: {
+        tenantId: t.tenant.id,
+        conversationId: t.rows.conversation.id,
+        direction: "outbound",
+        senderType: "agent",
+        isPrivate: true,
+        text: "internal",
+        deliveryStatus: "sent",
+        attachments: [{ kind: "document", uploadId: upload.id, fileName: "internal.pdf" }],
+      },
+    });
+    const notesKey = await callerFor(database, t.as("admin"), { tenantSlug: "files" }).apiKeys.create({ name: "notes", scopes: ["conversations:read", "notes:read"] });
+    expect((await get("files", { cookie: await cookieFor("agent") }, note.id)).status).toBe(200);
+    expect((await get("files", { authorization: `Bearer ${notesKey.key}` }, note.id)).status).toBe(200);
+    expect((await get("files", { authorization: `Bearer ${t.keys.read.key}` }, note.id)).status).toBe(404);
+    expect((await get("files", { authorization: `Bearer ${t.keys.full.key}` }, note.id)).status).toBe(404);
+  });
+
   it("refuses strangers: 401 anonymous, 404 for another workspace's member or key, or a wrong index", async () => {
     expect((await get("files", {})).status).toBe(401);
     expect((await get("files", { cookie: await cookieFor("owner", other) })).status).toBe(404);

@@ -27,9 +27,11 @@ export async function proxyAttachment(
   const index = Number(params.index);
   if (!z.uuid().safeParse(params.messageId).success || !/^\d{1,3}$/.test(params.index)) return notFound();
   const grant = { tenantId: access.tenantId, messageId: params.messageId, index };
-  if (!deps.files) return serveAttachment(request, grant, deps);
+  // A private note's file follows the notes: members, and keys with notes:read, as messages.list does.
+  const includePrivate = access.principal.kind === "user" || access.principal.scopes.includes("notes:read");
+  if (!deps.files) return serveAttachment(request, grant, deps, { includePrivate });
 
-  if (!(await withTenant(deps.appDb, grant.tenantId, (tx) => findAttachment(tx, grant)))) return notFound();
+  if (!(await withTenant(deps.appDb, grant.tenantId, (tx) => findAttachment(tx, { ...grant, includePrivate })))) return notFound();
   const token = await signFileToken(grant, deps.files.secret);
   return new Response(null, {
     status: 302,

@@ -14,14 +14,18 @@ const storedAttachment = z.looseObject({
   fileName: z.string().optional(),
 });
 
-/** The attachment at `index` of a message of the transaction's tenant, with the channel its file came through. */
-export async function findAttachment(tx: DbClient, input: { messageId: string; index: number }) {
+/**
+ * The attachment at `index` of a message of the transaction's tenant, with the
+ * channel its file came through. A private note's file is there only for who
+ * may read notes (`includePrivate`: members, and API keys with notes:read).
+ */
+export async function findAttachment(tx: DbClient, input: { messageId: string; index: number; includePrivate: boolean }) {
   const message = await tx.message.findUnique({
     where: { id: input.messageId },
-    select: { attachments: true, conversation: { select: { channel: true } } },
+    select: { attachments: true, isPrivate: true, conversation: { select: { channel: true } } },
   });
   const raw = Array.isArray(message?.attachments) ? message.attachments[input.index] : undefined;
   const parsed = storedAttachment.safeParse(raw);
-  if (!message || !parsed.success) return null;
+  if (!message || !parsed.success || (message.isPrivate && !input.includePrivate)) return null;
   return { attachment: parsed.data, channel: message.conversation.channel };
 }

@@ -20,10 +20,10 @@ export async function serveAttachment(
   request: Request,
   grant: FileGrant,
   deps: { appDb: AppDb; log: Logger },
-  options: { crossOrigin?: boolean } = {},
+  options: { crossOrigin?: boolean; includePrivate: boolean },
 ): Promise<Response> {
   const found = await withTenant(deps.appDb, grant.tenantId, async (tx) => {
-    const located = await findAttachment(tx, grant);
+    const located = await findAttachment(tx, { ...grant, includePrivate: options.includePrivate });
     if (!located) return null;
     const { uploadId } = located.attachment;
     const upload = uploadId ? await tx.upload.findUnique({ where: { id: uploadId }, select: { bytes: true, size: true, fileName: true } }) : null;
@@ -50,17 +50,23 @@ export async function serveAttachment(
   }
   if (!file.file_path) return apiErrorResponse(request, "BAD_GATEWAY", "Telegram gave no download for this file (over 20 MB?)");
   const upstream = await fetch(channelFileUrl(found.channel, file.file_path), { signal: request.signal }).catch(() => null);
-  if (!upstream?.ok || !upstream.body) return apiErrorResponse(request, "BAD_GATEWAY", "the file could not be downloaded from Telegram");
+  const unavailable = async () => {
+    // Whatever Telegram did send is let go at once rather than left open until it is collected.
+    await upstream?.body?.cancel().catch(() => undefined);
+    return apiErrorResponse(request, "BAD_GATEWAY", "the file could not be downloaded from Telegram");
+  };
+  if (!upstream?.ok || !upstream.body) return unavailable();
   let peeked;
   try {
     peeked = await peekStream(upstream.body, SAMPLE_BYTES);
   } catch {
-    return apiErrorResponse(request, "BAD_GATEWAY", "the file could not be downloaded from Telegram");
+    return unavailable();
   }
   return fileResponse(peeked.stream, {
     type: await detectFileType(peeked.head),
     name: found.attachment.fileName ?? file.file_path.split("/").pop() ?? "file",
-    length: upstream.headers.get("content-length"),
+    // fetch decodes a compressed answer, so its Content-Length would not be the length of what is sent on.
+    length: upstream.headers.get("content-encoding") ? null : upstream.headers.get("content-length"),
     crossOrigin,
   });
 }

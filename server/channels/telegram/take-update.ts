@@ -8,6 +8,7 @@ import { ingestUpdate, type IngestResult } from "./ingest-update";
 import { parseUpdate } from "./parse-update";
 import { quarantineUpdate } from "./quarantine/quarantine-update";
 import { storeFailure } from "./store-failure";
+import { cleanText } from "@/server/security/clean-text";
 
 /** Tries of a store that failed for a reason of its own before the update is set aside: such a failure usually repeats, one from a race (a key taken meanwhile) does not. */
 const ATTEMPTS = 5;
@@ -65,7 +66,8 @@ export async function takeUpdate(
   if (!parsed.ok) {
     await quarantineUpdate(deps.pool, scope, { updateId: parsed.updateId, raw: body.bytes, errorCode: parsed.code, error: parsed.error, attempts: 1 }, origin);
     counter.inc({ result: "parse_error" });
-    deps.log.warn({ ...context, updateId: parsed.updateId, code: parsed.code, reason: parsed.error }, "telegram update not understood, quarantined");
+    // The code only: the reason can quote the body (JSON.parse's message shows the text around the error); the quarantine keeps it.
+    deps.log.warn({ ...context, updateId: parsed.updateId, code: parsed.code }, "telegram update not understood, quarantined");
     return "unparseable";
   }
 
@@ -86,7 +88,9 @@ export async function takeUpdate(
   const failure = storeFailure(lastError);
   await quarantineUpdate(deps.pool, scope, { updateId: update.update_id, raw: body.bytes, ...failure, attempts: ATTEMPTS }, origin);
   counter.inc({ result: "quarantined" });
-  // The reason, not the error: a constraint's detail repeats the whole row, the customer's text included.
-  deps.log.warn({ ...context, updateId: update.update_id, code: failure.errorCode, reason: failure.error }, `telegram update not stored after ${ATTEMPTS} attempts, quarantined`);
+  // The code and the error's own message, never its detail: a constraint's detail repeats the whole row, the
+  // customer's text included, and a log outlives the retention purge. The quarantine row keeps the detail.
+  const message = lastError instanceof Error ? cleanText(lastError.message.slice(0, 300)) : "unknown";
+  deps.log.warn({ ...context, updateId: update.update_id, code: failure.errorCode, reason: message }, `telegram update not stored after ${ATTEMPTS} attempts, quarantined`);
   return "quarantined";
 }

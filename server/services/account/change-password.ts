@@ -2,7 +2,7 @@ import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import type { SystemDb } from "@/server/db/client";
 import { AppError } from "@/server/errors";
 import { verifyPassword, hashPassword } from "@/server/security/password";
-import { assertNotLimited } from "@/server/security/rate-limit";
+import { consumeOrThrow } from "@/server/security/rate-limit";
 import { recordAudit, type Actor } from "@/server/services/audit/record-audit";
 import { endSessions } from "@/server/services/sessions/end-sessions";
 
@@ -21,13 +21,14 @@ export async function changePassword(
 ): Promise<{ sessionsEnded: number }> {
   const user = await db.user.findUnique({ where: { id: input.userId }, select: { passwordHash: true } });
   if (!user) throw new AppError("UNAUTHORIZED", "this account no longer exists");
-  await assertNotLimited(limiter, input.userId, "too many wrong passwords");
+  // The point is taken before the check, so guesses sent all at once count one after another; knowing the password gives it back.
+  await consumeOrThrow(limiter, input.userId, "too many wrong passwords");
   const valid = user.passwordHash ? await verifyPassword(user.passwordHash, input.currentPassword) : false;
   if (!valid) {
-    await limiter.penalty(input.userId, 1);
     throw new AppError("BAD_REQUEST", `currentPassword: ${wrongCurrent}`, { fieldErrors: { currentPassword: [wrongCurrent] } });
   }
   if (input.newPassword === input.currentPassword) {
+    await limiter.reward(input.userId, 1);
     const same = "must differ from your current password";
     throw new AppError("BAD_REQUEST", `newPassword: ${same}`, { fieldErrors: { newPassword: [same] } });
   }

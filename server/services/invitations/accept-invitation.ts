@@ -1,5 +1,5 @@
 import type { SystemDb } from "@/server/db/client";
-import { AppError } from "@/server/errors";
+import { AppError, isUniqueViolation } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import { hashPassword } from "@/server/security/password";
 import { hashInvitationToken } from "./invite-member";
@@ -65,7 +65,12 @@ export async function acceptInvitation(
   db: SystemDb,
   input: { token: string; caller: Caller; name?: string; password?: string; requestId?: string; ip?: string },
 ) {
-  const passwordHash = !input.caller && input.password ? await hashPassword(input.password) : undefined;
+  // Hashing a password costs a fifth of a second of a core: only for a live invitation that will create
+  // an account, never for a guessed token (the transaction below checks it all again under the lock).
+  const found = await db.invitation.findUnique({ where: { tokenHash: hashInvitationToken(input.token) }, select: { email: true, acceptedAt: true, revokedAt: true, expiresAt: true } });
+  if (!found) throw new AppError("NOT_FOUND", "this invitation link is not valid");
+  const needsAccount = !input.caller && stateOf(found) === "pending" && !(await db.user.findUnique({ where: { email: found.email }, select: { id: true } }));
+  const passwordHash = needsAccount && input.password ? await hashPassword(input.password) : undefined;
   return db.$transaction(async (tx) => {
     const [locked] = await tx.$queryRaw<{ id: string }[]>`
       SELECT id FROM "Invitation" WHERE "tokenHash" = ${hashInvitationToken(input.token)} FOR UPDATE`;
@@ -92,7 +97,13 @@ export async function acceptInvitation(
           fieldErrors: { ...(input.name ? {} : { name: ["required"] }), ...(passwordHash ? {} : { password: ["required"] }) },
         });
       }
-      user = await tx.user.create({ data: { email: invitation.email, name: input.name, passwordHash } });
+      user = await tx.user
+        .create({ data: { email: invitation.email, name: input.name, passwordHash } })
+        .catch((error: unknown) => {
+          // Another invitation for the same address was accepted at the same moment: that account exists now.
+          if (isUniqueViolation(error)) throw new AppError("CONFLICT", `${invitation.email} already has an account: sign in with it to accept this invitation`, { reason: "sign_in_to_accept" });
+          throw error;
+        });
     }
     const already = await tx.membership.findUnique({ where: { tenantId_userId: { tenantId: invitation.tenantId, userId: user.id } } });
     if (!already) {
