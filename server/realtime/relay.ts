@@ -3,10 +3,17 @@ import type { Logger } from "@/server/logger";
 import { EVENTS_CHANNEL } from "./announce";
 import { toLoggedEvent, type LoggedEvent } from "./events";
 
-/** How far the relay has read: every event up to `lastId` except those of the `running` transactions. */
-export type RelayPosition = { lastId: string | null; running: string[] };
+/**
+ * How far the relay has read: every event up to `lastId` except those of the
+ * transactions still running when it read — the snapshot's in-progress list
+ * (`running`) and every transaction id from its xmax on (`runningFrom`), which
+ * the list leaves out: a transaction that took its id after the newest one to
+ * finish is in progress but not listed, and may hold an event id lower than one
+ * already read.
+ */
+export type RelayPosition = { lastId: string | null; running: string[]; runningFrom: string | null };
 
-type TailRow = { xip: string[] | null; events: Parameters<typeof toLoggedEvent>[0][] };
+type TailRow = { xip: string[] | null; xmax: string; events: Parameters<typeof toLoggedEvent>[0][] };
 
 /**
  * Follows the event log for one realtime node. It reads the log when a writer
@@ -30,6 +37,7 @@ export function startEventRelay(options: {
   const pollMs = options.pollMs ?? 250;
   let lastId: string | null = null;
   let running: string[] = [];
+  let runningFrom: string | null = null;
   let stopped = false;
   let reading = false;
   let again = false;
@@ -52,15 +60,16 @@ export function startEventRelay(options: {
         // One statement, one snapshot: the events it sees and the transactions still running when it saw them.
         const { rows } = await options.systemPool.query<TailRow>({
           name: "realtime_tail",
-          text: `SELECT (SELECT array_agg(x::text) FROM pg_snapshot_xip(pg_current_snapshot()) x) AS xip,
+          text: `SELECT (SELECT array_agg(x::text) FROM pg_snapshot_xip(pg_current_snapshot()) x) AS xip, pg_snapshot_xmax(pg_current_snapshot())::text AS xmax,
                    coalesce((SELECT json_agg(e ORDER BY e.position) FROM (
                      SELECT id AS position, id::text AS id, "tenantId", type, "conversationId", payload, "createdAt", "requestId", traceparent FROM "Event"
-                     WHERE ($1::bigint IS NULL OR id > $1::bigint) OR (txid = ANY($2::xid8[]) AND id <= $1::bigint)
+                     WHERE ($1::bigint IS NULL OR id > $1::bigint) OR ((txid = ANY($2::xid8[]) OR txid >= $3::xid8) AND id <= $1::bigint)
                      ORDER BY id LIMIT 500) e), '[]') AS events`,
-          values: [lastId, running],
+          values: [lastId, running, runningFrom],
         });
         const row = rows[0]!;
         running = row.xip ?? [];
+        runningFrom = row.xmax;
         const events = row.events.map((event) => toLoggedEvent({ ...event, createdAt: new Date(`${String(event.createdAt)}Z`) }));
         for (const event of events) if (lastId === null || BigInt(event.eventId) > BigInt(lastId)) lastId = event.eventId;
         if (failing) log.info("realtime: reading the event log again");
@@ -102,11 +111,13 @@ export function startEventRelay(options: {
     // Start from the end of the log: what came before is for catching up, not for live delivery.
     for (let attempt = 0; ; attempt++) {
       try {
-        const { rows } = await options.systemPool.query<{ last: string | null; xip: string[] | null }>(
-          `SELECT (SELECT max(id)::text FROM "Event") AS last, (SELECT array_agg(x::text) FROM pg_snapshot_xip(pg_current_snapshot()) x) AS xip`,
+        const { rows } = await options.systemPool.query<{ last: string | null; xip: string[] | null; xmax: string }>(
+          `SELECT (SELECT max(id)::text FROM "Event") AS last, (SELECT array_agg(x::text) FROM pg_snapshot_xip(pg_current_snapshot()) x) AS xip,
+             pg_snapshot_xmax(pg_current_snapshot())::text AS xmax`,
         );
         lastId = rows[0]!.last;
         running = rows[0]!.xip ?? [];
+        runningFrom = rows[0]!.xmax;
         break;
       } catch (error) {
         if (stopped) return;
@@ -120,7 +131,7 @@ export function startEventRelay(options: {
 
   return {
     ready,
-    position: () => ({ lastId, running }),
+    position: () => ({ lastId, running, runningFrom }),
     /** Reads the log now (what committed until this call is then in the position). */
     readNow: () =>
       new Promise<void>((resolve) => {
