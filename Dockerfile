@@ -9,7 +9,8 @@
 # and realtime, worker and the migration runner are separate TypeScript entry points run with
 # tsx; none of that is traced (socket.io, graphile-worker, grammy, tsx, …). So the runtime
 # takes Next's pruned server build from .next/standalone/.next (no build cache, no dev files),
-# the static assets, the TypeScript sources of server/ and lib/, and `npm ci --omit=dev`.
+# the static assets, the website widget's bundle (app/widget.js serves it), the TypeScript
+# sources of server/ and lib/, and `npm ci --omit=dev`.
 # Standalone's own node_modules and server.js are left out: they are a subset of the first and
 # replaced by the custom server. deploy/verify-image-layout.ts assembles this stage's COPY lines
 # outside Docker and starts every process from the result.
@@ -46,6 +47,7 @@ COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/package.json /app/tsconfig.json ./
 COPY --from=build /app/.next/standalone/.next ./.next
 COPY --from=build /app/.next/static ./.next/static
+COPY --from=build /app/widget/dist ./widget/dist
 COPY --from=build /app/server ./server
 COPY --from=build /app/lib ./lib
 COPY --from=build /app/config ./config

@@ -26,10 +26,10 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Pages only: API routes, Next's assets and files answer with their own policies.
+  // Pages only: API routes, Next's assets, files and the website widget's script answer with their own policies.
   matcher: [
     {
-      source: "/((?!api/|_next/static|_next/image|files/|favicon.ico).*)",
+      source: "/((?!api/|_next/static|_next/image|files/|favicon.ico|widget.js).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

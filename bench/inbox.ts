@@ -103,11 +103,15 @@ export async function runInboxBench(): Promise<void> {
   const sessionId = (await db.query<{ id: string }>(`INSERT INTO "Session" (id, "userId", "expiresAt") VALUES (gen_random_uuid(), $1, now() + interval '1 day') RETURNING id`, [userId])).rows[0]!.id;
   const channelId = (
     await db.query<{ id: string }>(
-      `INSERT INTO "Channel" (id, "tenantId", type, name, mode, status, "tokenCiphertext", "tokenKeyId", "webhookSecret", "updatedAt")
-       VALUES (gen_random_uuid(), $1, 'telegram', 'Bench bot', 'polling', 'active', 'x', 'x', $2, now()) RETURNING id`,
-      [tenantId, randomBytes(16).toString("hex")],
+      `INSERT INTO "Channel" (id, "tenantId", type, name, status, "updatedAt") VALUES (gen_random_uuid(), $1, 'telegram', 'Bench bot', 'active', now()) RETURNING id`,
+      [tenantId],
     )
   ).rows[0]!.id;
+  await db.query(`INSERT INTO "TelegramChannel" ("channelId", "tenantId", mode, "tokenCiphertext", "tokenKeyId", "webhookSecret") VALUES ($1, $2, 'polling', 'x', 'x', $3)`, [
+    channelId,
+    tenantId,
+    randomBytes(16).toString("hex"),
+  ]);
   await db.query(`INSERT INTO "Contact" (id, "tenantId", name, username, labels, "updatedAt") SELECT gen_random_uuid(), $1, 'Customer ' || n, 'customer_' || n, '{}', now() FROM generate_series(1, $2) n`, [tenantId, scenario.conversations]);
   await db.query(
     `INSERT INTO "Conversation" (id, "tenantId", "channelId", "contactId", "externalChatId", status, labels, "lastMessageAt", "lastMessagePreview", "unreadCount", "updatedAt", "assigneeId")

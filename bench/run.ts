@@ -1,9 +1,10 @@
 import { runInboxBench } from "./inbox";
 import { runRealtimeBench } from "./realtime";
 import { runTelegramBench } from "./telegram";
+import { runWidgetBench } from "./widget";
 
 /** `npm run bench -- <scenario>`: runs a benchmark and prints its figures. */
-const scenarios: Record<string, () => Promise<void>> = { telegram: runTelegramBench, realtime: runRealtimeBench, inbox: runInboxBench };
+const scenarios: Record<string, () => Promise<void>> = { telegram: runTelegramBench, realtime: runRealtimeBench, inbox: runInboxBench, widget: runWidgetBench };
 
 const name = process.argv[2] ?? "telegram";
 const scenario = scenarios[name];

@@ -10,7 +10,7 @@ import { createAppPool, createSystemPool } from "@/server/db/app-pool";
 import { createAppDb, createSystemDb } from "@/server/db/client";
 import { withTenant } from "@/server/db/tenant-scope";
 import { createLogger } from "@/server/logger";
-import { createTelegramSendLimits } from "@/server/security/rate-limit";
+import { createSendLimits } from "@/server/channels/core/send-limits";
 import { seal } from "@/server/security/secret-box";
 import { sendMessage } from "@/server/services/messages/send-message";
 import { startDeliveryRunner } from "@/server/worker/delivery-runner";
@@ -105,7 +105,13 @@ export async function runTelegramBench(): Promise<void> {
   const tenant = await systemDb.tenant.create({ data: { slug: `bench-${Date.now()}`, name: "Bench", settings: { create: {} } } });
   const sealed = seal(token, process.env.ENCRYPTION_KEY);
   const channel = await systemDb.channel.create({
-    data: { tenantId: tenant.id, type: "telegram", name: "bench", mode: "webhook", status: "active", tokenCiphertext: sealed.ciphertext, tokenKeyId: sealed.keyId, webhookSecret: "bench-secret" },
+    data: {
+      tenantId: tenant.id,
+      type: "telegram",
+      name: "bench",
+      status: "active",
+      telegram: { create: { tenantId: tenant.id, mode: "webhook", tokenCiphertext: sealed.ciphertext, tokenKeyId: sealed.keyId, webhookSecret: "bench-secret" } },
+    },
   });
 
   // The web process's own webhook path (served ahead of Next.js), with the pool sizes it uses.
@@ -129,7 +135,7 @@ export async function runTelegramBench(): Promise<void> {
   const stored = await systemDb.message.count({ where: { conversation: { channelId: channel.id }, direction: "inbound" } });
 
   // --- delivery -----------------------------------------------------------------------
-  const limits = createTelegramSendLimits({ databaseUrl: url });
+  const limits = createSendLimits({ databaseUrl: url });
   const runner = await startDeliveryRunner({ connectionString: url, appDb, limits, log, concurrency: 10 });
   const conversations = await systemDb.conversation.findMany({ where: { channelId: channel.id }, take: scenario.replyChats, select: { id: true } });
   const limitedBefore = emulator.rateLimitedResponses;

@@ -6,6 +6,7 @@ export default async function globalSetup() {
   process.env.E2E_BASE_URL = stack.baseUrl;
   process.env.E2E_DEMO_PASSWORD = stack.demoPassword;
   process.env.E2E_TELEGRAM_URL = stack.telegramUrl;
+  process.env.E2E_DEMO_SITE_URL = stack.demoSiteUrl;
   process.env.E2E_STACK_ENV = JSON.stringify(stack.env);
   // A second workspace the demo owner also belongs to, for the tenant switcher.
   stack.admin(["tenant:create", "--name", "Second Shop", "--slug", "second-shop"]);

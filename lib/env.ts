@@ -42,6 +42,8 @@ export const envSchema = z
     WORKER_PORT: z.preprocess(emptyAsUnset, port(3002)),
     WORKER_HOST: z.preprocess(emptyAsUnset, z.ipv4({ message: "must be an IPv4 address, such as 127.0.0.1 or 0.0.0.0" }).default("127.0.0.1")),
     TELEGRAM_EMULATOR_PORT: z.preprocess(emptyAsUnset, port(3003)),
+    // The sample shop page that embeds the demo workspace's widget (npm start, outside production).
+    DEMO_SITE_PORT: z.preprocess(emptyAsUnset, port(3004)),
     PUBLIC_URL: z.preprocess(
       emptyAsUnset,
       url(["http:", "https:"], "https://support.example.com")

@@ -2,9 +2,8 @@
 
 import { useTranslations } from "next-intl";
 import { useState } from "react";
+import type { Attachment } from "@/lib/messages/content";
 import { FileIcon, PaperclipIcon } from "./icons";
-
-export type Attachment = { kind: string; fileName?: string; mimeType?: string; uploadId?: string; fileId?: string };
 
 /**
  * One file of a message. Pictures, players and downloads all come through the

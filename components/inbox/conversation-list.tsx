@@ -6,6 +6,7 @@ import Link from "next/link";
 import { useEffect, useRef } from "react";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
+import { ChannelTag } from "./channel-kind";
 import { initials, shortTime, useDateContext } from "./format";
 
 type ListOutput = inferRouterOutputs<AppRouter>["conversations"]["list"];
@@ -88,8 +89,12 @@ export function ConversationList(props: {
                       </span>
                     )}
                   </span>
-                  <span className="mt-0.5 flex items-center gap-1.5 text-xs text-slate-500 dark:text-slate-400">
-                    <span>{row.assignee ? row.assignee.name : t("unassigned")}</span>
+                  <span className="mt-0.5 flex min-w-0 items-center gap-1.5 text-xs text-slate-500 dark:text-slate-400">
+                    <span className="max-w-[45%] shrink-0">
+                      <ChannelTag channel={row.channel} />
+                    </span>
+                    <span aria-hidden>·</span>
+                    <span className="truncate">{row.assignee ? row.assignee.name : t("unassigned")}</span>
                     {row.labels.slice(0, 3).map((label) => (
                       <span key={label} className="rounded bg-slate-100 px-1 dark:bg-slate-800">
                         {label}

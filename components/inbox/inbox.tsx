@@ -3,19 +3,18 @@
 import { CLIENT_HEADER, CLIENT_HEADER_VALUE } from "@/lib/client-header";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
-import Link from "next/link";
 import { useParams, useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { inferRouterOutputs } from "@trpc/server";
-import type { AppRouter } from "@/server/api/root";
 import { useRealtime } from "@/lib/realtime/use-realtime";
 import { useTRPC, useTRPCClient } from "@/lib/trpc/client";
+import { ChannelFilter, type ChannelFilterValue } from "./channel-filter";
+import { ChannelTag } from "./channel-kind";
 import { Composer, type ComposerHandle, type ComposerSubmit } from "./composer";
+import { ContactPanel } from "./contact-panel";
 import { ConversationList } from "./conversation-list";
-import { initials, shortTime, useDateContext, type DateContext } from "./format";
+import { shortTime, useDateContext } from "./format";
 import { Thread, type ThreadMessage } from "./thread";
 
-type Outputs = inferRouterOutputs<AppRouter>;
 type Status = "open" | "pending" | "snoozed" | "resolved";
 type View = "mine" | "unassigned" | "all";
 const statuses: Status[] = ["open", "pending", "snoozed", "resolved"];
@@ -26,6 +25,9 @@ const views: View[] = ["mine", "unassigned", "all"];
  * contact on the right; live through the realtime server, and driven by the
  * keyboard as much as by the mouse (press ? for the shortcuts).
  */
+/** Who is typing, when it is the conversation's customer rather than a teammate. */
+const CUSTOMER_TYPING = "customer";
+
 export function Inbox(props: { slug: string; me: { id: string; name: string } }) {
   const t = useTranslations("inbox");
   const dates = useDateContext();
@@ -59,21 +61,32 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
       new Notification(t("newMessage"), { body: message.text ?? conversation?.lastMessagePreview ?? "", tag: event.conversationId ?? undefined });
       playTone();
     },
-    onTyping: ({ conversationId, userId, typing }) =>
+    onTyping: ({ conversationId, userId, contact, typing }) =>
       setTypingBy((current) => {
         const users = new Set(current[conversationId] ?? []);
-        if (typing) users.add(userId);
-        else users.delete(userId);
+        // The customer typing (a website visitor) has no user id: one entry stands for them.
+        const who = contact ? CUSTOMER_TYPING : userId;
+        if (!who) return current;
+        if (typing) users.add(who);
+        else users.delete(who);
         return { ...current, [conversationId]: users };
       }),
   });
 
   // --- the list ---------------------------------------------------------------------------
-  const [channelId, setChannelId] = useState("");
+  const [channel, setChannel] = useState<ChannelFilterValue>({ kind: "", channelId: "" });
   const [label, setLabel] = useState("");
   const channels = useQuery(trpc.channels.list.queryOptions());
   const members = useQuery(trpc.members.list.queryOptions());
-  const listInput = { view, status, search: debouncedSearch || undefined, channelId: channelId || undefined, label: label.trim() || undefined, limit: 50 };
+  const listInput = {
+    view,
+    status,
+    search: debouncedSearch || undefined,
+    channelKind: channel.kind || undefined,
+    channelId: channel.channelId || undefined,
+    label: label.trim() || undefined,
+    limit: 50,
+  };
   const list = useInfiniteQuery(
     trpc.conversations.list.infiniteQueryOptions(listInput, { getNextPageParam: (page) => page.nextCursor ?? undefined, initialCursor: undefined }),
   );
@@ -199,6 +212,9 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
   const agentNames = useMemo(() => new Map((members.data?.members ?? []).map((member) => [member.user.id, member.user.name])), [members.data]);
   const typists = id ? [...(typingBy[id] ?? [])].filter((user) => user !== props.me.id) : [];
   const details = conversation.data;
+  // The widget's names for its pre-chat questions, for the contact panel's answers.
+  const channelDetails = channels.data?.find((channel) => channel.id === details?.channel.id)?.details;
+  const fieldLabels = channelDetails?.kind === "web_widget" ? Object.fromEntries(channelDetails.preChat.fields.map((field) => [field.key, field.label])) : undefined;
 
   return (
     <div className="flex h-[calc(100dvh-49px)] min-h-0 flex-col">
@@ -249,18 +265,8 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
                 </button>
               ))}
             </div>
-            <div className="flex gap-1">
-              <label className="sr-only" htmlFor="inbox-channel">
-                {t("filters.channel")}
-              </label>
-              <select id="inbox-channel" value={channelId} onChange={(event) => setChannelId(event.target.value)} className="min-w-0 flex-1 rounded-md border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700">
-                <option value="">{t("filters.allChannels")}</option>
-                {(channels.data ?? []).map((channel) => (
-                  <option key={channel.id} value={channel.id}>
-                    {channel.name}
-                  </option>
-                ))}
-              </select>
+            <div className="flex flex-wrap gap-1">
+              <ChannelFilter channels={channels.data ?? []} value={channel} onChange={setChannel} />
               <label className="sr-only" htmlFor="inbox-label">
                 {t("filters.labelFilter")}
               </label>
@@ -314,7 +320,7 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
                     {details ? (
                       <>
                         {details.status === "snoozed" && details.snoozedUntil ? t("conversation.snoozedUntil", { time: shortTime(details.snoozedUntil, dates) }) : t(`conversation.status.${details.status}`)} ·{" "}
-                        {details.assignee ? t("conversation.assignedTo", { name: details.assignee.name }) : t("conversation.unassigned")} · {details.channel.name}
+                        {details.assignee ? t("conversation.assignedTo", { name: details.assignee.name }) : t("conversation.unassigned")} · <ChannelTag channel={details.channel} />
                       </>
                     ) : (
                       t("conversation.loading")
@@ -383,7 +389,7 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
                 <Thread key={id} slug={props.slug} conversationId={id} messages={(messages.data?.messages ?? []) as ThreadMessage[]} olderCursor={messages.data?.olderCursor ?? null} onRetry={(messageId) => retry.mutate({ messageId })} retrying={retry.isPending ? retry.variables?.messageId : undefined} agentNames={agentNames} />
               )}
               <p className="h-5 px-4 text-xs text-slate-500 dark:text-slate-400" aria-live="polite" data-testid="typing">
-                {typists.length > 0 ? t("conversation.typing", { count: typists.length, names: typists.map((user) => agentNames.get(user) ?? t("conversation.teammate")).join(", ") }) : ""}
+                {typists.length > 0 ? t("conversation.typing", { count: typists.length, names: typists.map((user) => (user === CUSTOMER_TYPING ? (details?.contact.name ?? t("conversation.customer")) : (agentNames.get(user) ?? t("conversation.teammate")))).join(", ") }) : ""}
               </p>
               <Composer
                 ref={composer}
@@ -400,91 +406,10 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
         </main>
 
         {/* Contact */}
-        {id && details && <ContactPanel slug={props.slug} dates={dates} details={details} currentId={id} onLabels={(labels) => update.mutate({ id: details.id, labels })} />}
+        {id && details && <ContactPanel slug={props.slug} dates={dates} details={details} currentId={id} fieldLabels={fieldLabels} onLabels={(labels) => update.mutate({ id: details.id, labels })} />}
       </div>
       {help && <ShortcutHelp onClose={() => setHelp(false)} />}
     </div>
-  );
-}
-
-function ContactPanel({ slug, dates, details, currentId, onLabels }: { slug: string; dates: DateContext; details: Outputs["conversations"]["get"]; currentId: string; onLabels: (labels: string[]) => void }) {
-  const t = useTranslations("inbox");
-  const [newLabel, setNewLabel] = useState("");
-  const contact = details.contact;
-  const telegramId = contact.identities.find((identity) => identity.channelId === details.channel.id)?.externalId;
-  return (
-    <aside className="w-72 shrink-0 overflow-y-auto border-l border-slate-200 bg-white p-4 text-sm dark:border-slate-800 dark:bg-slate-900 max-xl:hidden" aria-label={t("contact.label")}>
-      <div className="flex flex-col items-center gap-2 text-center">
-        <span aria-hidden className="flex size-14 items-center justify-center rounded-full bg-gradient-to-br from-sky-400 to-indigo-500 text-lg font-semibold text-white">
-          {initials(contact.name)}
-        </span>
-        <p className="font-semibold">{contact.name}</p>
-        {contact.username && <p className="text-slate-500">@{contact.username}</p>}
-        {contact.blockedAt && <p className="rounded-full bg-red-100 px-2 py-0.5 text-xs text-red-800 dark:bg-red-950 dark:text-red-200">{t("contact.blocked")}</p>}
-      </div>
-      <dl className="mt-4 space-y-2">
-        <div>
-          <dt className="text-xs text-slate-500">{t("contact.telegramId")}</dt>
-          <dd className="font-mono text-xs">{telegramId ?? "—"}</dd>
-        </div>
-        <div>
-          <dt className="text-xs text-slate-500">{t("contact.chat")}</dt>
-          <dd className="font-mono text-xs">{details.externalChatId}{details.externalThreadId ? ` · ${t("contact.topic", { id: details.externalThreadId })}` : ""}</dd>
-        </div>
-        {contact.phone && (
-          <div>
-            <dt className="text-xs text-slate-500">{t("contact.phone")}</dt>
-            <dd>{contact.phone}</dd>
-          </div>
-        )}
-        {contact.locale && (
-          <div>
-            <dt className="text-xs text-slate-500">{t("contact.language")}</dt>
-            <dd>{contact.locale}</dd>
-          </div>
-        )}
-        <div>
-          <dt className="text-xs text-slate-500">{t("contact.labels")}</dt>
-          <dd className="flex flex-wrap items-center gap-1">
-            {details.labels.map((label) => (
-              <span key={label} className="flex items-center gap-0.5 rounded bg-slate-100 px-1.5 text-xs dark:bg-slate-800">
-                {label}
-                <button type="button" aria-label={t("contact.removeLabel", { label })} onClick={() => onLabels(details.labels.filter((l) => l !== label))} className="text-slate-500 hover:text-slate-900 dark:hover:text-white">
-                  ×
-                </button>
-              </span>
-            ))}
-            <form
-              onSubmit={(event) => {
-                event.preventDefault();
-                const label = newLabel.trim().toLowerCase();
-                if (label && !label.includes(",") && !details.labels.includes(label)) onLabels([...details.labels, label]);
-                setNewLabel("");
-              }}
-            >
-              <label className="sr-only" htmlFor="add-label">
-                {t("contact.addLabel")}
-              </label>
-              <input id="add-label" value={newLabel} onChange={(event) => setNewLabel(event.target.value)} maxLength={40} placeholder={t("contact.labelPlaceholder")} className="w-20 rounded border border-slate-300 bg-transparent px-1 text-xs dark:border-slate-700" />
-            </form>
-          </dd>
-        </div>
-      </dl>
-      <h3 className="mt-5 text-xs font-semibold uppercase tracking-wide text-slate-500">{t("contact.conversations")}</h3>
-      <ul className="mt-1 space-y-1">
-        {contact.conversations.map((previous) => (
-          <li key={previous.id}>
-            <Link href={`/t/${slug}/inbox/${previous.id}`} aria-current={previous.id === currentId ? "page" : undefined} className={`block rounded-lg px-2 py-1 hover:bg-slate-100 dark:hover:bg-slate-800 ${previous.id === currentId ? "bg-slate-100 dark:bg-slate-800" : ""}`}>
-              <span className="flex justify-between text-xs">
-                <span>{t(`conversation.status.${previous.status}`)}</span>
-                <span className="text-slate-500">{shortTime(previous.lastMessageAt, dates)}</span>
-              </span>
-              <span className="block truncate text-xs text-slate-600 dark:text-slate-400">{previous.lastMessagePreview ?? "—"}</span>
-            </Link>
-          </li>
-        ))}
-      </ul>
-    </aside>
   );
 }
 

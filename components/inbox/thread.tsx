@@ -8,18 +8,12 @@ import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
 import { useTRPC } from "@/lib/trpc/client";
 import { dayLabel, sameDay, shortTime, useDateContext, type DateContext } from "./format";
-import { AttachmentView, type Attachment } from "./attachment-view";
+import type { Attachment, MessageContent } from "@/lib/messages/content";
+import { AttachmentView } from "./attachment-view";
 import { AlertIcon, CheckIcon, ClockIcon, PersonIcon, PinIcon } from "./icons";
 
 type Page = inferRouterOutputs<AppRouter>["messages"]["list"];
 export type ThreadMessage = Page["messages"][number] & { optimistic?: "sending" | "error" };
-
-type Content = {
-  location?: { latitude: number; longitude: number; title?: string; address?: string };
-  contact?: { phone: string; firstName: string; lastName?: string };
-  callback?: { data: string };
-  from?: { name: string };
-};
 
 /**
  * One conversation's messages, grouped by day, newest at the bottom, virtualized.
@@ -129,7 +123,7 @@ function Bubble({ slug, dates, message, onRetry, retrying, author }: { slug: str
   const t = useTranslations("inbox.thread");
   const inbound = message.direction === "inbound";
   const attachments = (message.attachments ?? []) as Attachment[];
-  const content = (message.content ?? {}) as Content;
+  const content = (message.content ?? {}) as MessageContent;
   const history = (message.editHistory ?? []) as { text: string | null; editedAt: string }[];
   const tone = message.isPrivate
     ? "border border-dashed border-amber-300 bg-amber-50 text-amber-950 dark:border-amber-700 dark:bg-amber-950/40 dark:text-amber-100"

@@ -16,6 +16,8 @@ export type Stack = {
   baseUrl: string;
   /** The demo bot's Telegram (the emulator npm start runs outside production). */
   telegramUrl: string;
+  /** The sample shop page embedding the demo workspace's widget, on an origin of its own. */
+  demoSiteUrl: string;
   env: Record<string, string>;
   demoPassword: string;
   admin: (args: string[]) => string;
@@ -33,6 +35,7 @@ export async function startStack(): Promise<Stack> {
     REALTIME_PORT: String(await freePort()),
     WORKER_PORT: String(await freePort()),
     TELEGRAM_EMULATOR_PORT: String(await freePort()),
+    DEMO_SITE_PORT: String(await freePort()),
     EMBEDDED_POSTGRES_PORT: String(await freePort()),
     LOG_FORMAT: "json",
     // Everything the product logs during the browser tests is kept (test-results/e2e-stack.log) and
@@ -74,6 +77,7 @@ export async function startStack(): Promise<Stack> {
   return {
     baseUrl: `http://localhost:${env.PORT}`,
     telegramUrl: `http://127.0.0.1:${env.TELEGRAM_EMULATOR_PORT}`,
+    demoSiteUrl: `http://127.0.0.1:${env.DEMO_SITE_PORT}`,
     env,
     demoPassword: secrets.demoOwnerPassword,
     // The CLI joins the stack's running embedded database through the same data folder.

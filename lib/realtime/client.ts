@@ -24,7 +24,7 @@ export type RealtimeClient = {
   readonly status: RealtimeStatus;
   joinConversation(conversationId: string): Promise<AckAnswer>;
   leaveConversation(conversationId: string): Promise<AckAnswer>;
-  setTyping(conversationId: string, typing: boolean): Promise<AckAnswer<{ telegram?: boolean }>>;
+  setTyping(conversationId: string, typing: boolean): Promise<AckAnswer<{ forwarded?: boolean }>>;
   setPresence(status: "online" | "away"): Promise<AckAnswer>;
   listPresence(): Promise<AckAnswer<{ users: { userId: string; status: PresenceSignal["status"] }[] }>>;
   close(): void;

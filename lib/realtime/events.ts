@@ -28,7 +28,8 @@ export type RealtimeEvent = {
 /** After connecting and catching up: where the stream stands, and whether the client must reload. */
 export type RealtimeSync = { tenantId: string; caughtUp: number; lastEventId: string | null; resync: boolean; reason?: string };
 
-export type TypingSignal = { tenantId: string; conversationId: string; userId: string };
+/** A teammate typing (`userId`), or the conversation's customer where their channel tells (`contact`, no user id). */
+export type TypingSignal = { tenantId: string; conversationId: string; userId: string | null; contact?: boolean };
 export type PresenceSignal = { tenantId: string; userId: string; status: "online" | "away" | "offline" };
 
 export type AckAnswer<T = Record<string, never>> = ({ ok: true } & T) | { ok: false; error: { code: string; message: string } };

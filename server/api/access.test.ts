@@ -60,6 +60,9 @@ describe("the procedure ladder", () => {
     ["channels.connectTelegram", (c) => c.channels.connectTelegram({ token: "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" })],
     ["channels.disconnect", (c) => c.channels.disconnect({ id: t.rows.channel.id })],
     ["channels.setMode", (c) => c.channels.setMode({ id: t.rows.channel.id, mode: "webhook" })],
+    ["channels.createWebWidget", (c) => c.channels.createWebWidget({ name: "Site", allowedOrigins: ["https://acme.example"], color: "#123456", position: "right" })],
+    ["channels.updateWebWidget", (c) => c.channels.updateWebWidget({ id: t.rows.widgetChannel.id, greeting: "changed" })],
+    ["channels.rotateWidgetSecret", (c) => c.channels.rotateWidgetSecret({ id: t.rows.widgetChannel.id })],
     ["templates.upsert", (c) => c.templates.upsert({ key: "new.one", kind: "canned", published: false, variants: [{ locale: "en", body: "Hi" }] })],
     ["templates.delete", (c) => c.templates.delete({ id: t.rows.template.id })],
     ["delivery.list", (c) => c.delivery.list({})],
@@ -115,6 +118,17 @@ describe("what each procedure needs", () => {
       .filter(([, procedure]) => !(procedure as unknown as { _def: { meta?: { access?: unknown } } })._def.meta?.access)
       .map(([path]) => path);
     expect(undeclared).toEqual([]);
+  });
+
+  it("channels.get needs conversations:read, like channels.list: agents and a read key see a widget's snippet, never its secret", async () => {
+    for (const caller of [as("agent"), callerFor(database, t.asKey(t.keys.read))]) {
+      const channel = await caller.channels.get({ id: t.rows.widgetChannel.id });
+      expect(channel.details).toMatchObject({ kind: "web_widget", publicId: t.rows.webWidget.publicId, snippet: expect.stringContaining(t.rows.webWidget.publicId) });
+      expect(JSON.stringify(channel)).not.toContain(t.rows.webWidget.secretCiphertext);
+    }
+    const keyWithoutRead = await as("admin").apiKeys.create({ name: "writer only", scopes: ["messages:write"] });
+    const writer = callerFor(database, { kind: "apiKey", apiKeyId: keyWithoutRead.id, tenantId: t.tenant.id, scopes: ["messages:write"] });
+    expect(await code(writer.channels.get({ id: t.rows.widgetChannel.id }))).toBe("FORBIDDEN");
   });
 
   it("contact fields need contacts:read: a key with only conversations:read cannot list or open conversations", async () => {

@@ -7,6 +7,12 @@ import { createTestDatabase, type TestDatabase } from "@/server/test/database";
 import { createTenantFixture, type TenantFixture } from "@/server/test/fixtures";
 import { snapshotOfTenant } from "@/server/test/tenant-snapshot";
 import { callerFor } from "@/server/test/trpc";
+import { widgetBrowser, widgetDepsFor, type WidgetAnswer } from "@/server/test/widget";
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { createRateLimiters } from "@/server/security/rate-limit";
+import type { SessionAnswer, UploadAnswer, VisitorMessage } from "@/lib/widget/protocol";
+import { tinyJpeg } from "@/server/test/sample-files";
 import { appRouter } from "./root";
 
 /**
@@ -48,6 +54,10 @@ const attacks: Record<string, Attack> = {
   "channels.list": { kind: "own tenant", input: () => undefined },
   "channels.connectTelegram": { kind: "own tenant", input: () => ({ token: "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }) },
   "channels.disconnect": { kind: "foreign id", input: (a) => ({ id: a.rows.channel.id }) },
+  "channels.get": { kind: "foreign id", input: (a) => ({ id: a.rows.widgetChannel.id }) },
+  "channels.createWebWidget": { kind: "own tenant", input: (a) => ({ name: "attacker", allowedOrigins: [a.rows.webWidget.allowedOrigins[0]], color: "#000000", position: "left" }) },
+  "channels.updateWebWidget": { kind: "foreign id", input: (a) => ({ id: a.rows.widgetChannel.id, allowedOrigins: ["https://attacker.example"], requireIdentity: false }) },
+  "channels.rotateWidgetSecret": { kind: "foreign id", input: (a) => ({ id: a.rows.widgetChannel.id }) },
   "conversations.list": { kind: "own tenant", input: () => ({ view: "all", status: "open", search: "secret" }) },
   "conversations.get": { kind: "foreign id", input: (a) => ({ id: a.rows.conversation.id }) },
   "conversations.update": { kind: "foreign id", input: (a) => ({ id: a.rows.conversation.id, status: "resolved", labels: ["pwned"] }) },
@@ -119,7 +129,7 @@ function secretsOfA(): string[] {
     ...Object.values(a.users).map((user) => user.id),
     ...Object.values(a.memberships).map((membership) => membership.id),
     ...Object.values(a.sessions).map((session) => session.id),
-    ...Object.values(a.rows).map((row) => String(row.id)).filter((id) => id.length > 8),
+    ...Object.values(a.rows).map((row) => String("id" in row ? row.id : row.channelId)).filter((id) => id.length > 8),
     a.keys.full.apiKey.id,
     a.keys.full.apiKey.prefix,
     "secret of victim",
@@ -178,5 +188,101 @@ describe("cross-tenant attack suite", () => {
     await expect(caller.members.list()).rejects.toMatchObject({ code: "NOT_FOUND", message: "workspace not found" });
     const nowhere = callerFor(database, b.as("owner"), { tenantSlug: "no-such-workspace" });
     await expect(nowhere.members.list()).rejects.toMatchObject({ code: "NOT_FOUND", message: "workspace not found" });
+  });
+});
+
+/**
+ * The website widget's public API (app/api/widget/<publicId>/…) from tenant B's
+ * side: B's visitor, holding B's genuine visitor token and file links, aims them
+ * at A's widget; B's site's origin calls A's widget. Every route file has an
+ * attack here, so a new endpoint without one fails the suite.
+ */
+describe("the website widget's public API, attacked from tenant B", () => {
+  const widgetSecret = "isolation-widget-secret-".padEnd(40, "x");
+  let limiters: ReturnType<typeof createRateLimiters>;
+  let fromB: { session: SessionAnswer; message: VisitorMessage };
+  let ofA: VisitorMessage;
+  const deps = () => widgetDepsFor(database, { secret: widgetSecret, limiters });
+  /** A's widget, called with A's own origin and B's visitor token. */
+  const withBsToken = () => {
+    const browser = widgetBrowser(deps(), a.rows.webWidget.publicId, a.rows.webWidget.allowedOrigins[0]!);
+    browser.token = fromB.session.visitorToken;
+    return browser;
+  };
+  /** A's widget, called from B's site. */
+  const fromBsSite = () => widgetBrowser(deps(), a.rows.webWidget.publicId, b.rows.webWidget.allowedOrigins[0]!);
+
+  beforeAll(async () => {
+    process.env.PUBLIC_URL ??= "https://support.example";
+    limiters = createRateLimiters({ databaseUrl: database.url });
+    const visitorOfB = widgetBrowser(deps(), b.rows.webWidget.publicId, b.rows.webWidget.allowedOrigins[0]!);
+    const session = (await visitorOfB.session()).body as SessionAnswer;
+    const upload = (await visitorOfB.upload({ name: "b.jpg", type: "image/jpeg", bytes: tinyJpeg })).body as UploadAnswer;
+    fromB = { session, message: (await visitorOfB.send({ text: "B's visitor", uploadIds: [upload.uploadId], clientMessageId: "b-1" })).body as VisitorMessage };
+    // A's own visitor and file, written before the attacks: what A's snapshot must keep as it is.
+    const visitorOfA = widgetBrowser(deps(), a.rows.webWidget.publicId, a.rows.webWidget.allowedOrigins[0]!);
+    await visitorOfA.session();
+    const uploadOfA = (await visitorOfA.upload({ name: "a.jpg", type: "image/jpeg", bytes: tinyJpeg })).body as UploadAnswer;
+    ofA = (await visitorOfA.send({ text: "secret of victim's visitor", uploadIds: [uploadOfA.uploadId], clientMessageId: "a-1" })).body as VisitorMessage;
+  });
+  afterAll(async () => {
+    await limiters.close();
+  });
+
+  const refusedToken = (answer: WidgetAnswer) => {
+    expect(answer.status).toBe(401);
+    expect(answer.body).toMatchObject({ error: { code: "INVALID_VISITOR_TOKEN" } });
+  };
+  /** `fromSite`: the call from B's site (every route but the file links, which an `<img>` opens with no Origin: the link is the authority). */
+  const attacks: Record<string, { withToken: () => Promise<void>; fromSite?: () => Promise<WidgetAnswer> }> = {
+    config: {
+      // Public by nature; nothing of A's beyond what A's own pages show.
+      withToken: async () => expect(JSON.stringify((await withBsToken().config()).body)).not.toContain("secret of victim"),
+      fromSite: () => fromBsSite().config(),
+    },
+    session: { withToken: async () => refusedToken(await withBsToken().session()), fromSite: () => fromBsSite().session() },
+    messages: {
+      withToken: async () => {
+        refusedToken(await withBsToken().messages());
+        refusedToken(await withBsToken().send({ text: "injected", clientMessageId: "x-1" }));
+      },
+      fromSite: () => fromBsSite().messages(undefined, { bearer: fromB.session.visitorToken }),
+    },
+    uploads: { withToken: async () => refusedToken(await withBsToken().upload({ name: "x.jpg", type: "image/jpeg", bytes: tinyJpeg })), fromSite: () => fromBsSite().upload({ name: "x.jpg", type: "image/jpeg", bytes: tinyJpeg }) },
+    read: { withToken: async () => refusedToken(await withBsToken().read()), fromSite: () => fromBsSite().read() },
+    contact: { withToken: async () => refusedToken(await withBsToken().contact({ email: "mallory@example.com" })), fromSite: () => fromBsSite().contact({ email: "mallory@example.com" }) },
+    "files/[messageId]/[index]": {
+      withToken: async () => {
+        refusedToken(await withBsToken().file(ofA.id, 0));
+        refusedToken(await withBsToken().file(fromB.message.id, 0));
+      },
+      fromSite: () => fromBsSite().file(ofA.id, 0, { bearer: fromB.session.visitorToken }),
+    },
+    "files/[messageId]/[index]/[token]": {
+      // B's genuine file link, pointed at A's widget, and A's link with B's message put in: nothing opens.
+      withToken: async () => {
+        const link = fromB.message.attachments[0]!.url.replace(b.rows.webWidget.publicId, a.rows.webWidget.publicId);
+        expect((await withBsToken().open(link)).status).toBe(404);
+        expect((await withBsToken().open(ofA.attachments[0]!.url.replace(ofA.id, fromB.message.id))).status).toBe(404);
+      },
+    },
+  };
+
+  it("has an attack for every route of the widget's API", () => {
+    const root = path.join(process.cwd(), "app/api/widget/[publicId]");
+    const routes = (readdirSync(root, { recursive: true }) as string[]).filter((file) => file.endsWith("route.ts")).map((file) => path.dirname(file).split(path.sep).join("/"));
+    expect(routes.sort()).toEqual(Object.keys(attacks).sort());
+  });
+
+  it.each(Object.keys(attacks))("%s refuses B's visitor token and B's site on A's widget, and changes nothing of A's", async (route) => {
+    const before = await snapshotOfA();
+    await attacks[route]!.withToken();
+    const fromSite = await attacks[route]!.fromSite?.();
+    if (fromSite) {
+      expect(fromSite.status).toBe(403);
+      expect(fromSite.body).toMatchObject({ error: { code: "ORIGIN_NOT_ALLOWED" } });
+      expect(fromSite.headers.get("access-control-allow-origin")).toBeNull();
+    }
+    expect(await snapshotOfA()).toBe(before);
   });
 });

@@ -1,3 +1,4 @@
+import { createWebWidget } from "@/server/channels/web-widget/create-web-widget";
 import type { SystemDb } from "@/server/db/client";
 import { isUniqueViolation } from "@/server/errors";
 import { seal } from "@/server/security/secret-box";
@@ -10,15 +11,28 @@ export const DEMO_OWNER_EMAIL = "owner@demo.example";
 export const DEMO_BOT_TOKEN = "100000001:demo-emulator-token-not-a-real-telegram-bot";
 export const DEMO_BOT_USERNAME = "demo_support_bot";
 
+/** The demo's website widget, embedded by the sample shop page `npm start` serves on DEMO_SITE_PORT. */
+export const DEMO_WIDGET_NAME = "Website";
+
+/** The origins a browser gives the sample shop page: both names of this machine. */
+const demoSiteOrigins = (port: number) => [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+
 /**
  * A demo workspace so a newcomer sees a working inbox on first start: a tenant,
- * its owner, a Telegram channel and one conversation. Runs in one transaction
- * and does nothing when the demo tenant exists, so every start may call it.
+ * its owner, a Telegram channel and one conversation, in one transaction that
+ * does nothing when the demo tenant exists, so every start may call it; then
+ * its website widget (see `ensureDemoWidget`), also for a workspace seeded
+ * before widgets existed.
  */
 export async function seedDemo(
   db: SystemDb,
-  options: { ownerPassword: string; encryptionKey: string; emulatorUrl?: string },
-): Promise<{ created: boolean; tenantId: string }> {
+  options: { ownerPassword: string; encryptionKey: string; emulatorUrl?: string; demoSitePort: number },
+): Promise<{ created: boolean; tenantId: string; widget: { publicId: string } }> {
+  const { created, tenantId } = await seedDemoWorkspace(db, options);
+  return { created, tenantId, widget: await ensureDemoWidget(db, tenantId, demoSiteOrigins(options.demoSitePort)) };
+}
+
+async function seedDemoWorkspace(db: SystemDb, options: { ownerPassword: string; encryptionKey: string; emulatorUrl?: string }) {
   const existing = await db.tenant.findUnique({ where: { slug: DEMO_TENANT_SLUG } });
   if (existing) return { created: false, tenantId: existing.id };
 
@@ -35,6 +49,41 @@ export async function seedDemo(
     const winner = await db.tenant.findUniqueOrThrow({ where: { slug: DEMO_TENANT_SLUG } });
     return { created: false, tenantId: winner.id };
   }
+}
+
+/**
+ * The demo workspace's widget channel "Website", made as an admin's is
+ * (`createWebWidget`: a random public id, the identity secret sealed with the
+ * process's ENCRYPTION_KEY), allowing the sample shop page's origins. Made
+ * once; on a later start it gains the origins of a changed DEMO_SITE_PORT
+ * (and keeps any the admin added). Starts racing on one database make one:
+ * they take turns on an advisory lock.
+ */
+async function ensureDemoWidget(db: SystemDb, tenantId: string, origins: string[]): Promise<{ publicId: string }> {
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`demo-widget:${tenantId}`}, 0))`;
+    const existing = await tx.webWidgetChannel.findFirst({
+      where: { tenantId, channel: { status: { not: "disconnected" } } },
+      orderBy: { channel: { createdAt: "asc" } },
+    });
+    if (!existing) {
+      const widget = await createWebWidget(tx, {
+        tenantId,
+        name: DEMO_WIDGET_NAME,
+        allowedOrigins: origins,
+        color: "#0f766e",
+        position: "right",
+        greeting: "Hi! Questions about an order or a product? Write to us here.",
+        actor: {},
+      });
+      return { publicId: widget.publicId };
+    }
+    const missing = origins.filter((origin) => !existing.allowedOrigins.includes(origin));
+    if (missing.length > 0) {
+      await tx.webWidgetChannel.update({ where: { channelId: existing.channelId }, data: { allowedOrigins: [...existing.allowedOrigins, ...missing] } });
+    }
+    return { publicId: existing.publicId };
+  });
 }
 
 const demoCannedResponses: [string, string, Record<string, string>][] = [
@@ -67,14 +116,19 @@ function insertDemo(db: SystemDb, passwordHash: string, token: ReturnType<typeof
         tenantId: tenant.id,
         type: "telegram",
         name: "Demo bot",
-        mode: "polling",
         status: "active",
-        apiRoot: emulatorUrl,
-        tokenCiphertext: token.ciphertext,
-        tokenKeyId: token.keyId,
-        botId: 100000001n,
-        botUsername: DEMO_BOT_USERNAME,
-        webhookSecret: crypto.randomUUID().replaceAll("-", ""),
+        telegram: {
+          create: {
+            tenantId: tenant.id,
+            mode: "polling",
+            apiRoot: emulatorUrl,
+            tokenCiphertext: token.ciphertext,
+            tokenKeyId: token.keyId,
+            botId: 100000001n,
+            botUsername: DEMO_BOT_USERNAME,
+            webhookSecret: crypto.randomUUID().replaceAll("-", ""),
+          },
+        },
       },
     });
     // Canned responses the composer offers after "/", in English and Russian.

@@ -17,6 +17,8 @@ export const tenantOwnedModels = new Set<string>([
   "ApiKey",
   "Invitation",
   "Channel",
+  "TelegramChannel",
+  "WebWidgetChannel",
   "Contact",
   "ContactIdentity",
   "Conversation",

@@ -1,4 +1,4 @@
-import { serveAttachment } from "@/server/channels/telegram/serve-attachment";
+import { serveAttachment } from "@/server/channels/core/serve-attachment";
 import type { AppDb } from "@/server/db/client";
 import { apiErrorResponse } from "@/server/http/api-error";
 import { requestHost } from "@/server/http/request-host";

@@ -39,7 +39,13 @@ export function limitedBody(request: Request, limit: number): ReadableStream<Uin
 export const OTHER_BODY_LIMIT_BYTES = 64 * 1024;
 
 /** Routes that read their bodies through a limit of their own while streaming. */
-const streamingLimited = [/^\/api\/trpc\//, /^\/api\/t\/[^/]+\/uploads(?:\?|$)/, /^\/api\/telegram\/[^/]+\/webhook(?:\?|$)/];
+const streamingLimited = [
+  /^\/api\/trpc\//,
+  /^\/api\/t\/[^/]+\/uploads(?:\?|$)/,
+  /^\/api\/telegram\/[^/]+\/webhook(?:\?|$)/,
+  // The website widget's file uploads (its other calls are small JSON and keep the general limit).
+  /^\/api\/widget\/[^/]+\/uploads(?:\?|$)/,
+];
 
 /**
  * The web process's guard for every other route, before Next.js reads anything:

@@ -78,7 +78,7 @@ describe("a request id follows the work", () => {
     const events = await database.db.event.findMany({ where: { requestId: "reply-journey-1" }, orderBy: { id: "asc" } });
     expect(events.map((event) => event.type)).toEqual(["message.created", "message.updated"]); // written by the API call, then by the worker
     const jobLine = lines.find((line) => line.requestId === "reply-journey-1" && line.msg === "delivery job done")!;
-    expect(jobLine).toMatchObject({ task: "telegram.deliver", result: "sent" });
+    expect(jobLine).toMatchObject({ task: "channel.deliver", result: "sent" });
     expect(jobLine.jobId).toBeDefined();
   });
 
@@ -93,7 +93,7 @@ describe("a request id follows the work", () => {
   });
 
   it("and no captured line holds the bot token or a webhook secret", async () => {
-    const channel = await database.db.channel.findUniqueOrThrow({ where: { id: channelId } });
+    const channel = await database.db.telegramChannel.findUniqueOrThrow({ where: { channelId } });
     const text = raw.join("\n");
     expect(text.length).toBeGreaterThan(0);
     expect(text).not.toContain(token.split(":")[1]);

@@ -45,7 +45,15 @@ export type CatchUp = { kind: "events"; events: LoggedEvent[] } | { kind: "resyn
  * has already read (`upTo`) is sent from here; what it reads later reaches the
  * client live, so nothing arrives twice and nothing falls in between.
  */
-export async function catchUp(appPool: pg.Pool, tenantId: string, lastEventId: string, limit: number, upTo: RelayPosition): Promise<CatchUp> {
+export async function catchUp(
+  appPool: pg.Pool,
+  tenantId: string,
+  lastEventId: string,
+  limit: number,
+  upTo: RelayPosition,
+  /** Only the events of these conversations (a website visitor's own); the limit counts those only. */
+  only?: { conversationIds: string[] },
+): Promise<CatchUp> {
   if (!/^\d{1,19}$/.test(lastEventId)) return { kind: "resync", reason: "unknown event id" };
   return withTenantSql(appPool, tenantId, async (client) => {
     // No row at all: the last event is unknown. One row of nulls: nothing was missed.
@@ -54,11 +62,12 @@ export async function catchUp(appPool: pg.Pool, tenantId: string, lastEventId: s
       text: `WITH last AS (SELECT id, txmin FROM "Event" WHERE id = $1::bigint AND "tenantId" = $2)
              SELECT ${columns("e")} FROM last LEFT JOIN LATERAL (
                SELECT * FROM "Event" WHERE "tenantId" = $2 AND (id > last.id OR (id < last.id AND txid >= last.txmin))
-                 AND ($4::bigint IS NULL OR id <= $4::bigint) AND NOT (txid = ANY($5::xid8[]))
+                 AND ($4::bigint IS NULL OR id <= $4::bigint) AND NOT (txid = ANY($5::xid8[]) OR ($7::xid8 IS NOT NULL AND txid >= $7::xid8))
+                 AND ($6::uuid[] IS NULL OR "conversationId" = ANY($6::uuid[]))
                ORDER BY id LIMIT $3
              ) e ON true
              ORDER BY e.id`,
-      values: [lastEventId, tenantId, limit + 1, upTo.lastId, upTo.running],
+      values: [lastEventId, tenantId, limit + 1, upTo.lastId, upTo.running, only?.conversationIds ?? null, upTo.runningFrom],
     });
     if (rows.length === 0) return { kind: "resync", reason: "the last event seen is no longer in the log" };
     const events = rows.filter((row): row is EventRow => row.id !== null);

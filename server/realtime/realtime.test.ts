@@ -88,7 +88,7 @@ const note = (t: TenantFixture, text: string) =>
 async function commitEvents(t: TenantFixture, count: number, label: string) {
   for (let i = 0; i < count; i++) {
     await withTenant(database.appDb, t.tenant.id, (db) =>
-      recordEvent(db, { tenantId: t.tenant.id, type: "conversation.updated", conversationId: t.rows.conversation.id, payload: { label, i } }),
+      recordEvent(db, { tenantId: t.tenant.id, type: "conversation.updated", conversationId: t.rows.conversation.id, payload: { conversation: { id: t.rows.conversation.id }, label, i } }),
     );
   }
 }
@@ -264,7 +264,10 @@ describe.runIf(withRedis)("fan-out with Redis (two nodes)", () => {
     const token = "700123:" + "T".repeat(35);
     emulator.addBot(token, "typing_bot");
     const sealed = seal(token, testEncryptionKey);
-    await database.db.channel.update({ where: { id: a.rows.channel.id }, data: { tokenCiphertext: sealed.ciphertext, tokenKeyId: sealed.keyId, apiRoot: null, status: "active" } });
+    await database.db.channel.update({
+      where: { id: a.rows.channel.id },
+      data: { status: "active", telegram: { update: { tokenCiphertext: sealed.ciphertext, tokenKeyId: sealed.keyId, apiRoot: null } } },
+    });
     try {
       const [one, two] = [await startNode({ redis: true }), await startNode({ redis: true })];
       const typist = connect(one, await tokenFor(a, "agent"));
@@ -274,7 +277,7 @@ describe.runIf(withRedis)("fan-out with Redis (two nodes)", () => {
       const conversationId = a.rows.conversation.id;
       expect(await typist.socket.emitWithAck("conversation.join", { conversationId })).toEqual({ ok: true });
       expect(await viewer.socket.emitWithAck("conversation.join", { conversationId })).toEqual({ ok: true });
-      expect(await typist.socket.emitWithAck("conversation.typing", { conversationId, typing: true })).toEqual({ ok: true, telegram: true });
+      expect(await typist.socket.emitWithAck("conversation.typing", { conversationId, typing: true })).toEqual({ ok: true, forwarded: true });
       await until(() => viewer.received.some((r) => r.name === "conversation.typing_on"), "typing_on");
       expect(viewer.received.find((r) => r.name === "conversation.typing_on")!.payload).toMatchObject({ tenantId: a.tenant.id, conversationId, userId: a.users.agent.id });
       expect(emulator.bot(token).chatActions).toContainEqual(expect.objectContaining({ chat_id: Number(a.rows.conversation.externalChatId), action: "typing" }));

@@ -6,7 +6,8 @@ import type pg from "pg";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { Server, type Socket } from "socket.io";
 import { z } from "zod";
-import { sendTyping } from "@/server/channels/telegram/send-typing";
+import { forwardTyping } from "@/server/channels/core/forward-typing";
+import { attachRealtimeChannels } from "@/server/channels/core/realtime-channels";
 import { withTenantSql } from "@/server/db/app-pool";
 import type { AppDb } from "@/server/db/client";
 import { withTenant } from "@/server/db/tenant-scope";
@@ -28,12 +29,13 @@ export type RealtimeServerOptions = {
   appPool: pg.Pool;
   /** The owner: reading announced events of every tenant, checking memberships. */
   systemPool: pg.Pool;
-  /** Agent typing is forwarded to Telegram through the same code as the API's. */
+  /** Agent typing is forwarded to the customer's channel through the same code as the API's. */
   appDb: AppDb;
   typingLimiter: RateLimiterAbstract;
   secret: string;
   log: Logger;
   redisUrl?: string;
+  /** The product's own origin(s): the agents' namespace answers no page of any other. */
   corsOrigin: string | string[];
   /** Tuning, mostly for tests. */
   catchUpLimit?: number;
@@ -117,8 +119,22 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const maxEventsPerSecond = options.maxEventsPerSecond ?? 20;
   const typingTimeoutMs = options.typingTimeoutMs ?? 8_000;
 
+  const agentOrigins = [options.corsOrigin].flat();
+  // The visitor namespace answers it once it exists (below, with the relay); no request comes before.
+  const channelOrigins: { allowed: (origin: string) => Promise<boolean> } = { allowed: async () => false };
   const io = new Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>(options.httpServer, {
-    cors: { origin: options.corsOrigin, credentials: false },
+    // The engine's CORS (for the polling transport) lets through the product's own origin and every origin a live
+    // website widget allows; each namespace then admits only its own (agents: the product's; visitors: their channel's).
+    cors: {
+      origin: (origin, callback) => {
+        if (!origin || agentOrigins.includes(origin)) return callback(null, true);
+        channelOrigins.allowed(origin).then(
+          (allowed) => callback(null, allowed),
+          () => callback(null, false),
+        );
+      },
+      credentials: false,
+    },
     // Nothing a client sends is bigger than a few hundred bytes.
     maxHttpBufferSize: 16 * 1024,
     // A connection that died without closing (lost network, sleeping laptop) is noticed within 15 s.
@@ -156,6 +172,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         recordSpan(`realtime emit ${event.type}`, { kind: SpanKind.PRODUCER, parent: { traceparent: event.traceparent }, attributes: { "event.id": event.eventId, "event.type": event.type } });
       }
     }
+    // Channels with sockets of their own (the website widget's visitors) get the same events, each its customers' share.
+    channels.deliver(events);
   };
 
   const relay = startEventRelay({
@@ -169,8 +187,25 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         socket.emit("reconnect.required", { reason: "the server missed events and needs you to catch up" });
         socket.disconnect(true);
       }
+      channels.reconnectAll("the server missed events and needs you to catch up");
     },
   });
+
+  const channels = attachRealtimeChannels({
+    io: io as unknown as Server,
+    relay,
+    appPool: options.appPool,
+    systemPool: options.systemPool,
+    secret: options.secret,
+    log,
+    catchUpLimit,
+    typingTimeoutMs,
+    maxEventsPerSecond,
+    revalidateMs: options.revalidateMs ?? 5_000,
+    // Through the adapter: agents in the conversation may be on any node.
+    toAgents: (conversationId, event, payload) => void io.to(conversationRoom(conversationId)).emit(event, payload),
+  });
+  channelOrigins.allowed = channels.allowsOrigin;
 
   // --- presence -------------------------------------------------------------------------
   /** This node's last word on each tenant's presence, to tell changes apart from repeats. */
@@ -285,6 +320,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
 
   // --- connections -------------------------------------------------------------------------
   io.use((socket: AppSocket, next) => {
+    // A page of another site (a website widget's, which the engine's CORS lets through) is not the inbox.
+    const origin = socket.handshake.headers.origin;
+    if (origin && !agentOrigins.includes(origin)) return next(Object.assign(new Error("forbidden"), { data: { code: "ORIGIN_NOT_ALLOWED", message: "connect from the product's own pages" } }));
     const auth = (socket.handshake.auth ?? {}) as { token?: unknown; lastEventId?: unknown };
     void verifyRealtimeToken(auth.token, options.secret).then(async (identity) => {
       if (!identity) return next(Object.assign(new Error("unauthorized"), { data: { code: "UNAUTHORIZED", message: "the realtime token is missing, forged or expired; ask realtime.token for a new one" } }));
@@ -345,8 +383,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       // Where this socket's stream stands: the tenant's last event up to the relay's position (later ones come live).
       const latest = await options.systemPool.query<{ id: string | null }>({
         name: "realtime_latest_event",
-        text: `SELECT max(id)::text AS id FROM "Event" WHERE "tenantId" = $1 AND id <= $2::bigint AND NOT (txid = ANY($3::xid8[]))`,
-        values: [tenantId, upTo.lastId ?? "0", upTo.running],
+        text: `SELECT max(id)::text AS id FROM "Event" WHERE "tenantId" = $1 AND id <= $2::bigint AND NOT (txid = ANY($3::xid8[]) OR ($4::xid8 IS NOT NULL AND txid >= $4::xid8))`,
+        values: [tenantId, upTo.lastId ?? "0", upTo.running, upTo.runningFrom],
       });
       socket.emit("sync", { tenantId, caughtUp: sent.size, lastEventId: latest.rows[0]?.id ?? null, ...(resync ? { resync: true, reason: resync } : { resync: false }) });
       if (userId) await announcePresence(tenantId, userId);
@@ -408,6 +446,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       clearTimeout(timer);
       socket.data.typing.delete(conversationId);
       socket.to(conversationRoom(conversationId)).emit("conversation.typing_off", typingPayload(conversationId));
+      void channels.agentTyping(conversationId, false);
     };
     handle("conversation.typing", typingInput, true, async ({ conversationId, typing }) => {
       if (!socket.rooms.has(conversationRoom(conversationId))) throw Object.assign(new Error("join the conversation first"), { code: "NOT_FOUND" });
@@ -420,9 +459,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       // A client that stops saying it is typing (closed tab, lost network) stops typing after a while.
       socket.data.typing.set(conversationId, setTimeout(() => stopTyping(conversationId), typingTimeoutMs));
       if (!wasTyping) socket.to(conversationRoom(conversationId)).emit("conversation.typing_on", typingPayload(conversationId));
-      // The customer sees "typing…" in Telegram too (throttled across all processes by the limiter).
-      const telegram = await withTenant(options.appDb, tenantId, (db) => sendTyping(db, options.typingLimiter, { conversationId }));
-      return { telegram: telegram.sent };
+      // A website visitor of this conversation sees it too, wherever their socket is (the widget forgets it after 8 s).
+      const shownToVisitor = await channels.agentTyping(conversationId, true);
+      // The customer sees "typing…" in their channel too where it can show it (throttled across all processes by the limiter).
+      const forwarded = shownToVisitor ? { sent: true } : await withTenant(options.appDb, tenantId, (db) => forwardTyping(db, options.typingLimiter, { conversationId }));
+      return { forwarded: forwarded.sent };
     });
 
     handle("presence.update", presenceInput, true, async ({ status }) => {
@@ -452,11 +493,13 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     close: async () => {
       clearInterval(heartbeat);
       clearInterval(revalidate);
+      channels.close();
       await relay.stop();
       // Tell clients to reconnect (to another node, or to this one when it is back).
       for (const socket of io.of("/").sockets.values()) socket.emit("reconnect.required", { reason: "the server is restarting" });
       // This node's own sockets only: through the Redis adapter, io.disconnectSockets would cut every node's.
       io.local.disconnectSockets(true);
+      channels.reconnectAll("the server is restarting");
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await Promise.allSettled([...leaving]);
       await presence.close();

@@ -9,7 +9,17 @@ import { AppError } from "@/server/errors";
  * one database still count together.
  */
 
-export type LimitName = "signInByAccountAndIp" | "signInByAccount" | "signInByIp" | "passwordChange" | "apiKey" | "typing" | "upload";
+export type LimitName =
+  | "signInByAccountAndIp"
+  | "signInByAccount"
+  | "signInByIp"
+  | "passwordChange"
+  | "apiKey"
+  | "typing"
+  | "upload"
+  | "widgetSession"
+  | "widgetMessage"
+  | "widgetAddress";
 
 /**
  * Points per window. Sign-in limits count failed attempts only. One client
@@ -29,6 +39,13 @@ export const limits: Record<LimitName, { points: number; durationSeconds: number
   typing: { points: 1, durationSeconds: 4 },
   // Files per member or API key: a person attaches a handful at a time; a script looping on the endpoint is stopped.
   upload: { points: 30, durationSeconds: 60 },
+  // The website widget's public API, which anyone on the internet may call. Visitors started per address: a
+  // page load is one, a script minting visitors is stopped.
+  widgetSession: { points: 60, durationSeconds: 60 },
+  // Messages (and files, and away-form emails) per visitor: a person types a few a minute.
+  widgetMessage: { points: 20, durationSeconds: 60 },
+  // Everything a visitor sends, per address: an office behind one address has room, a flood does not.
+  widgetAddress: { points: 120, durationSeconds: 60 },
 };
 
 /** While the shared store is unreachable, each process limits on its own rather than failing requests. */
@@ -91,31 +108,19 @@ export function createRateLimiters(store: Store, overrides: Partial<typeof limit
     apiKey: factory.make("apiKey", config.apiKey),
     typing: factory.make("typing", config.typing),
     upload: factory.make("upload", config.upload),
+    widgetSession: factory.make("widgetSession", config.widgetSession),
+    widgetMessage: factory.make("widgetMessage", config.widgetMessage),
+    widgetAddress: factory.make("widgetAddress", config.widgetAddress),
     close: factory.close,
   };
 }
 
-/**
- * Telegram's sending limits, counted across every worker: about 30 messages/s per
- * bot — one per 35 ms, so that no second, wherever it starts, holds more than 29
- * and the sends are spread evenly rather than bunched at a window's start —
- * 1/s per chat, and 20/min per group.
- */
-export const telegramSendLimits = {
-  perBot: { points: 1, durationSeconds: 0.038 },
-  perChat: { points: 1, durationSeconds: 1 },
-  perGroup: { points: 20, durationSeconds: 60 },
-};
+export type Limit = { points: number; durationSeconds: number };
 
-export function createTelegramSendLimits(store: Store, overrides: Partial<typeof telegramSendLimits> = {}) {
-  const config = { ...telegramSendLimits, ...overrides };
+/** Limiters by name over one store: the channels' sending limits (server/channels/core/send-limits.ts), counted across every worker. */
+export function createNamedLimiters(store: Store, declared: Record<string, Limit>): { limiters: Record<string, RateLimiterAbstract>; close: () => Promise<void> } {
   const factory = limiterFactory(store);
-  return {
-    perBot: factory.make("tgBot", config.perBot),
-    perChat: factory.make("tgChat", config.perChat),
-    perGroup: factory.make("tgGroup", config.perGroup),
-    close: factory.close,
-  };
+  return { limiters: Object.fromEntries(Object.entries(declared).map(([name, limit]) => [name, factory.make(name, limit)])), close: factory.close };
 }
 
 export function tooManyRequests(res: RateLimiterRes, what: string): AppError {

@@ -5,6 +5,8 @@ import path from "node:path";
 import { StartupError } from "@/server/config/fail";
 import { projectRoot } from "@/server/config/data-dir";
 import type { Logger } from "@/server/logger";
+import { buildWidget } from "@/scripts/build-widget";
+import { widgetBundleFile } from "@/widget/bundle-path";
 
 const buildDir = path.join(projectRoot, ".next");
 const stampFile = path.join(buildDir, "support-chat-build.json");
@@ -33,7 +35,7 @@ function currentRevision(): string | undefined {
 }
 
 /** Whether `next build` must run: no build yet, or one made from another commit. */
-export function buildIsMissingOrStale(): boolean {
+function nextBuildIsMissingOrStale(): boolean {
   if (!existsSync(path.join(buildDir, "BUILD_ID"))) return true;
   const revision = currentRevision();
   if (!revision) return false;
@@ -44,7 +46,16 @@ export function buildIsMissingOrStale(): boolean {
   }
 }
 
+/** Whether buildWebApp has work: the Next build is missing or stale, or the website widget was never built. */
+export function buildIsMissingOrStale(): boolean {
+  return !existsSync(path.join(projectRoot, widgetBundleFile)) || nextBuildIsMissingOrStale();
+}
+
 export async function buildWebApp(log: Logger, onLine: (line: string) => void): Promise<void> {
+  // As in npm run build, the widget comes first; it takes under a second, so it is made every time.
+  const widget = await buildWidget();
+  log.info({ bytes: widget.bytes, gzipBytes: widget.gzipBytes }, "website widget built");
+  if (!nextBuildIsMissingOrStale()) return;
   log.info("building the web app (first start or new code; about a minute on two cores)");
   const started = Date.now();
   const child = spawn(process.execPath, [path.join(projectRoot, "node_modules/next/dist/bin/next"), "build"], {

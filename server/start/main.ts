@@ -3,6 +3,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Writable } from "node:stream";
 import pino from "pino";
+import { widgetSnippet } from "@/server/channels/web-widget/snippet";
 import { loadConfig, type Config } from "@/server/config/config";
 import { projectRoot } from "@/server/config/data-dir";
 import { runMain, StartupError } from "@/server/config/fail";
@@ -71,7 +72,9 @@ async function assertPortsFree(config: Config): Promise<void> {
     ["PORT", config.PORT],
     ["REALTIME_PORT", config.REALTIME_PORT],
     ["WORKER_PORT", config.WORKER_PORT],
-    ...(withEmulator(config) ? [["TELEGRAM_EMULATOR_PORT", config.TELEGRAM_EMULATOR_PORT] as [string, number]] : []),
+    ...(withEmulator(config)
+      ? [["TELEGRAM_EMULATOR_PORT", config.TELEGRAM_EMULATOR_PORT] as [string, number], ["DEMO_SITE_PORT", config.DEMO_SITE_PORT] as [string, number]]
+      : []),
   ];
   const taken: string[] = [];
   for (const [variable, port] of wanted) {
@@ -108,6 +111,7 @@ function printReady(log: Logger, config: Config, pretty: boolean, demo: boolean)
     // A log is kept and shipped: the password stays in the secrets file, never in a line.
     log.info({ url, signIn: signIn ? { email: signIn.email } : undefined }, "Support Chat is ready");
     if (signIn) log.info(`demo sign-in: ${signIn.email}, password in ${secretsFile} (demoOwnerPassword)`);
+    if (signIn) log.info({ url: `http://localhost:${config.DEMO_SITE_PORT}` }, "demo website with the chat widget");
     return;
   }
   const lines = [
@@ -122,7 +126,12 @@ function printReady(log: Logger, config: Config, pretty: boolean, demo: boolean)
           `  Workspace  ${DEMO_TENANT_SLUG}`,
         ]
       : []),
-    ...(signIn ? [`  Customer   http://localhost:${config.TELEGRAM_EMULATOR_PORT}   (chat with the demo bot as a customer)`] : []),
+    ...(signIn
+      ? [
+          `  Customer   http://localhost:${config.TELEGRAM_EMULATOR_PORT}   (chat with the demo bot as a customer)`,
+          `  Website    http://localhost:${config.DEMO_SITE_PORT}   (a sample shop with the demo chat widget)`,
+        ]
+      : []),
     "  Stop       Ctrl-C",
     "",
   ];
@@ -138,6 +147,7 @@ runMain(async () => {
 
   const children = new Map<ProcName, ChildProcess>();
   let database: DatabaseHandle | undefined;
+  let demoSite: { close: () => Promise<void> } | undefined;
   let stopping = false;
 
   const stopAll = async (exitCode: number) => {
@@ -145,6 +155,7 @@ runMain(async () => {
     stopping = true;
     const quiet = children.size === 0 && database === undefined;
     if (!quiet) log.info("stopping all processes");
+    await demoSite?.close();
     await Promise.all(
       [...children.entries()].map(async ([name, child]) => {
         if (child.exitCode !== null || child.signalCode !== null) return;
@@ -174,6 +185,7 @@ runMain(async () => {
 
     const seedDemoData = withEmulator(config);
     const processes = seedDemoData ? [emulatorProcess, ...coreProcesses] : coreProcesses;
+    let demoWidget: { publicId: string } | undefined;
     if (seedDemoData) {
       const db = createSystemDb(database.url, { max: 2 });
       try {
@@ -181,7 +193,9 @@ runMain(async () => {
           ownerPassword: config.local!.demoOwnerPassword,
           encryptionKey: config.ENCRYPTION_KEY,
           emulatorUrl: `http://127.0.0.1:${config.TELEGRAM_EMULATOR_PORT}`,
+          demoSitePort: config.DEMO_SITE_PORT,
         });
+        demoWidget = seeded.widget;
         log.info({ tenant: DEMO_TENANT_SLUG, created: seeded.created }, seeded.created ? "demo workspace created" : "demo workspace present");
       } finally {
         await db.$disconnect();
@@ -228,6 +242,12 @@ runMain(async () => {
 
     await Promise.all(processes.map(({ name, health }) => waitHealthy(health(config), children.get(name)!, 90_000)));
     if (stopping) return;
+    if (demoWidget) {
+      // Loaded only for the demo: e2e/ is not part of the production image.
+      const { startDemoSite } = await import("@/e2e/demo-site/server");
+      // The snippet as the Channels page gives it, so its src is this product's public address (PUBLIC_URL, else PORT).
+      demoSite = await startDemoSite({ snippet: widgetSnippet(demoWidget.publicId), port: config.DEMO_SITE_PORT });
+    }
     printReady(log, config, pretty, seedDemoData);
   } catch (error) {
     if (error instanceof StartupError) for (const line of error.lines) log.error(line);

@@ -27,7 +27,7 @@ type Run = {
   exited: Promise<number | null>;
 };
 
-type Ports = { PORT: string; REALTIME_PORT: string; WORKER_PORT: string; TELEGRAM_EMULATOR_PORT: string; EMBEDDED_POSTGRES_PORT: string };
+type Ports = { PORT: string; REALTIME_PORT: string; WORKER_PORT: string; TELEGRAM_EMULATOR_PORT: string; DEMO_SITE_PORT: string; EMBEDDED_POSTGRES_PORT: string };
 
 async function ports(): Promise<Ports> {
   return {
@@ -35,6 +35,7 @@ async function ports(): Promise<Ports> {
     REALTIME_PORT: String(await freePort()),
     WORKER_PORT: String(await freePort()),
     TELEGRAM_EMULATOR_PORT: String(await freePort()),
+    DEMO_SITE_PORT: String(await freePort()),
     EMBEDDED_POSTGRES_PORT: String(await freePort()),
   };
 }
@@ -163,6 +164,12 @@ describe("npm start on a fresh machine", () => {
       // The demo bot's Telegram, with its customer chat page.
       const chatPage = await fetch(`http://127.0.0.1:${env.TELEGRAM_EMULATOR_PORT}/`);
       expect(await chatPage.text()).toContain("Telegram emulator");
+      // The sample site, on an origin of its own, embedding the demo workspace's widget.
+      const site = await (await fetch(`http://127.0.0.1:${env.DEMO_SITE_PORT}/`)).text();
+      expect(site).toContain("Sample shop");
+      expect(site).toMatch(/<script src="[^"]+\/widget\.js" data-channel="[A-Za-z0-9_-]{22}" async><\/script>/);
+      const script = await fetch(`http://127.0.0.1:${env.PORT}/widget.js`);
+      expect(script.headers.get("content-type")).toContain("javascript");
       // Webhooks are answered by the web process itself, ahead of Next.js.
       const webhook = await fetch(`http://127.0.0.1:${env.PORT}/api/telegram/${randomUUID()}/webhook`, { method: "POST", body: "{}" });
       expect(webhook.status).toBe(404);

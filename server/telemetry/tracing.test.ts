@@ -94,9 +94,9 @@ describe("tracing over OTLP", () => {
     const conversation = await database.db.conversation.findFirstOrThrow({ where: { tenantId: t.tenant.id } });
     await callerFor(database, t.as("agent"), { tenantSlug: "traced" }).messages.send({ conversationId: conversation.id, text: "Hello Tom" });
 
-    await until(() => named("trpc messages.send").length === 1 && named("job telegram.deliver").length === 1, "the call's and the job's spans", 15_000);
+    await until(() => named("trpc messages.send").length === 1 && named("job channel.deliver").length === 1, "the call's and the job's spans", 15_000);
     const call = named("trpc messages.send")[0]!;
-    const delivery = named("job telegram.deliver")[0]!;
+    const delivery = named("job channel.deliver")[0]!;
     expect(delivery).toMatchObject({ traceId: call.traceId, parentSpanId: call.spanId });
     await until(
       () => childrenOf(call).some((span) => span.name === "realtime emit message.created") && childrenOf(delivery).some((span) => span.name === "realtime emit message.updated"),

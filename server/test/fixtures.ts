@@ -35,10 +35,24 @@ export async function createTenantFixture(db: SystemDb, slug: string) {
       tenantId: tenant.id,
       type: "telegram",
       name: `bot of ${slug}`,
-      mode: "polling",
-      tokenCiphertext: token.ciphertext,
-      tokenKeyId: token.keyId,
-      webhookSecret: randomBytes(16).toString("hex"),
+    },
+  });
+  const telegramChannel = await db.telegramChannel.create({
+    data: { tenantId: tenant.id, channelId: channel.id, mode: "polling", tokenCiphertext: token.ciphertext, tokenKeyId: token.keyId, webhookSecret: randomBytes(16).toString("hex") },
+  });
+  // A website widget too: its public id and origins are what attacks on the widget's public API aim at.
+  const widgetChannel = await db.channel.create({ data: { tenantId: tenant.id, type: "web_widget", name: `widget of ${slug}`, status: "active" } });
+  const widgetSecret = seal(`identity secret of ${slug}`, testEncryptionKey);
+  const webWidget = await db.webWidgetChannel.create({
+    data: {
+      tenantId: tenant.id,
+      channelId: widgetChannel.id,
+      publicId: `${slug}-widget-${suffix}`.padEnd(22, "x").slice(0, 64),
+      allowedOrigins: [`https://${slug}.example`],
+      color: "#2563eb",
+      position: "right",
+      secretCiphertext: widgetSecret.ciphertext,
+      secretKeyId: widgetSecret.keyId,
     },
   });
   const contact = await db.contact.create({ data: { tenantId: tenant.id, name: `customer of ${slug}` } });
@@ -52,7 +66,7 @@ export async function createTenantFixture(db: SystemDb, slug: string) {
     data: { tenantId: tenant.id, conversationId: conversation.id, direction: "inbound", senderType: "contact", text: `secret of ${slug}`, deliveryStatus: "received" },
   });
   const event = await db.event.create({ data: { tenantId: tenant.id, type: "message.created", conversationId: conversation.id, payload: {} } });
-  await db.processedUpdate.create({ data: { tenantId: tenant.id, channelId: channel.id, updateId: 1n } });
+  await db.processedUpdate.create({ data: { tenantId: tenant.id, channelId: channel.id, key: "1" } });
   const template = await db.template.create({ data: { tenantId: tenant.id, key: "greeting" } });
   const variant = await db.templateVariant.create({ data: { tenantId: tenant.id, templateId: template.id, locale: "en", body: "Hello" } });
   const invitationToken = randomBytes(32).toString("base64url");
@@ -102,7 +116,7 @@ export async function createTenantFixture(db: SystemDb, slug: string) {
     memberships,
     sessions,
     keys: { full: fullKey, read: readKey },
-    rows: { channel, contact, identity, conversation, message, event, template, variant, invitation, audit, upload, settingsVersion, quarantinedUpdate },
+    rows: { channel, telegramChannel, widgetChannel, webWidget, contact, identity, conversation, message, event, template, variant, invitation, audit, upload, settingsVersion, quarantinedUpdate },
     invitationToken,
     as,
     asKey,

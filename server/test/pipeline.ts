@@ -1,5 +1,6 @@
 import { createLogger, type Logger } from "@/server/logger";
-import { createRateLimiters, createTelegramSendLimits } from "@/server/security/rate-limit";
+import { createRateLimiters } from "@/server/security/rate-limit";
+import { createSendLimits } from "@/server/channels/core/send-limits";
 import { startDeliveryRunner } from "@/server/worker/delivery-runner";
 import { createTestDatabase } from "./database";
 import { createTenantFixture } from "./fixtures";
@@ -14,7 +15,7 @@ import { callerFor } from "./trpc";
  * default). One bot, `token`, connected in webhook mode by the workspace's admin.
  */
 export async function startPipeline(options: { slug: string; botId: number; log?: Logger; realtime?: boolean; concurrency?: number }) {
-  const log = options.log ?? createLogger("test", "silent");
+  const log = options.log ?? createLogger("test", (process.env.PIPELINE_LOG as "silent") ?? "silent");
   const secret = `${options.slug}-test-secret-`.padEnd(40, "x");
   const database = await createTestDatabase();
   const t = await createTenantFixture(database.db, options.slug);
@@ -22,7 +23,7 @@ export async function startPipeline(options: { slug: string; botId: number; log?
   const telegram = await startTelegram(database, {}, { log });
   const limiters = options.realtime === false ? undefined : createRateLimiters({ databaseUrl: database.url });
   const node = limiters ? await startRealtimeNode(database, { secret, limiters, log }) : undefined;
-  const limits = createTelegramSendLimits({ databaseUrl: database.url });
+  const limits = createSendLimits({ databaseUrl: database.url });
   const runner = await startDeliveryRunner({ connectionString: database.url, appDb: database.appDb, limits, log, concurrency: options.concurrency });
   const token = telegram.emulator.addBot(`${options.botId}:${"P".repeat(35)}`, `${options.slug}_bot`).token;
   const channelId = (await callerFor(database, t.as("admin"), { tenantSlug: options.slug }).channels.connectTelegram({ token, mode: "webhook" })).id;

@@ -1,12 +1,13 @@
 import { Logger as WorkerLogger, run, type Runner, type WorkerEvents } from "graphile-worker";
 import type { AppDb, SystemDb } from "@/server/db/client";
 import type { Logger } from "@/server/logger";
-import { deliverMessage, RetryLater, type SendLimits } from "@/server/channels/telegram/deliver-message";
-import { answerCallback, ANSWER_CALLBACK_TASK, type AnswerCallbackJob } from "@/server/channels/telegram/answer-callback";
+import { deliverMessage, RetryLater } from "@/server/channels/core/deliver";
+import { DELIVER_TASK, LEGACY_DELIVER_TASKS } from "@/server/channels/core/queue-delivery";
+import type { SendLimits } from "@/server/channels/core/send-limits";
+import { channelJobs } from "@/server/channels/core/channel-jobs";
 import { announceEvents } from "@/server/realtime/announce";
 import { runAutoReply } from "@/server/services/automation/auto-reply";
 import { AUTO_REPLY_TASK, type AutoReplyJob } from "@/server/services/automation/auto-reply-trigger";
-import { DELIVER_TASK } from "@/server/services/messages/send-message";
 import type { JobOrigin } from "@/server/jobs/queue";
 import { jobTask, type JobTask } from "./job-task";
 import { scheduledJobs, scheduledTaskList } from "./scheduled-tasks";
@@ -37,6 +38,18 @@ export async function startDeliveryRunner(options: {
     else if (level === "warning") log.warn(fields, message);
     else log.debug({ scope }, message);
   });
+  const deliver: JobTask = async (payload, job) => {
+    const delivery = payload as { tenantId: string; messageId: string } & JobOrigin;
+    const { attempts, max_attempts: max } = job.helpers.job;
+    try {
+      const result = await deliverMessage({ appDb: options.appDb, limits: options.limits, log: job.log }, delivery, { number: attempts, max });
+      if (result !== "skipped") announceEvents(options.appDb);
+      job.log.info({ messageId: delivery.messageId, result, attempt: attempts }, "delivery job done");
+    } catch (error) {
+      if (error instanceof RetryLater) job.log.info({ messageId: delivery.messageId, reason: error.message }, "delivery will be retried");
+      throw error;
+    }
+  };
   return run({
     connectionString: options.connectionString,
     concurrency: options.concurrency ?? 5,
@@ -53,22 +66,8 @@ export async function startDeliveryRunner(options: {
           const outcome = await runAutoReply({ appDb: options.appDb, log: job.log }, autoReply);
           job.log.info({ conversationId: autoReply.conversationId, ...outcome }, "auto-reply job done");
         },
-        [ANSWER_CALLBACK_TASK]: async (payload, job) => {
-          const result = await answerCallback({ appDb: options.appDb, log: job.log }, payload as AnswerCallbackJob);
-          job.log.debug({ result }, "button press answered");
-        },
-        [DELIVER_TASK]: async (payload, job) => {
-          const delivery = payload as { tenantId: string; messageId: string } & JobOrigin;
-          const { attempts, max_attempts: max } = job.helpers.job;
-          try {
-            const result = await deliverMessage({ appDb: options.appDb, limits: options.limits, log: job.log }, delivery, { number: attempts, max });
-            if (result !== "skipped") announceEvents(options.appDb);
-            job.log.info({ messageId: delivery.messageId, result, attempt: attempts }, "delivery job done");
-          } catch (error) {
-            if (error instanceof RetryLater) job.log.info({ messageId: delivery.messageId, reason: error.message }, "delivery will be retried");
-            throw error;
-          }
-        },
+        ...channelJobs(options.appDb),
+        ...Object.fromEntries([DELIVER_TASK, ...LEGACY_DELIVER_TASKS].map((name) => [name, deliver])),
       } satisfies Record<string, JobTask>).map(([name, task]) => [name, jobTask(log, task)]),
     ),
   });

@@ -5,7 +5,7 @@ import { registerPoolMetrics, registerQueueMetrics } from "@/server/metrics/regi
 import { bootstrap } from "@/server/runtime/bootstrap";
 import { listen } from "@/server/runtime/listen";
 import { onShutdown } from "@/server/runtime/shutdown";
-import { createTelegramSendLimits } from "@/server/security/rate-limit";
+import { createSendLimits } from "@/server/channels/core/send-limits";
 import { startPolling } from "@/server/channels/telegram/poller";
 import { getAppPool } from "@/server/db/app-pool";
 import { getSystemDb } from "@/server/db/client";
@@ -18,7 +18,7 @@ import { createPoolLiveness } from "./stale-locks";
 runMain(async () => {
   const { config, log, db, stopTracing } = await bootstrap("worker");
   const databaseUrl = process.env.DATABASE_URL!;
-  const limits = createTelegramSendLimits({ redisUrl: config.REDIS_URL, databaseUrl });
+  const limits = createSendLimits({ redisUrl: config.REDIS_URL, databaseUrl });
   const liveness = createPoolLiveness({ connectionString: databaseUrl, log, staleAfterSeconds: config.JOB_STALE_LOCK_SECONDS });
   const runner = await startDeliveryRunner({ connectionString: databaseUrl, appDb: db, limits, log, events: liveness.events, scheduled: { systemDb: getSystemDb() } });
   liveness.start();

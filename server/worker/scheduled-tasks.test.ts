@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "@/server/logger";
-import { createTelegramSendLimits } from "@/server/security/rate-limit";
+import { createSendLimits } from "@/server/channels/core/send-limits";
 import { createTestDatabase, type TestDatabase } from "@/server/test/database";
 import { startDeliveryRunner } from "./delivery-runner";
 import { AUTO_RESOLVE_TASK, RETENTION_PURGE_TASK } from "./scheduled-tasks";
 
 let database: TestDatabase;
-let limits: ReturnType<typeof createTelegramSendLimits>;
+let limits: ReturnType<typeof createSendLimits>;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  limits = createTelegramSendLimits({ databaseUrl: database.url });
+  limits = createSendLimits({ databaseUrl: database.url });
 });
 afterAll(async () => {
   await limits.close();

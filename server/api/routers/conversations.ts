@@ -19,6 +19,7 @@ export const conversationsRouter = createTRPCRouter({
         view: z.enum(["mine", "unassigned", "all"]).default("all"),
         status: z.enum(conversationStatuses).default("open"),
         channelId: z.uuid().optional(),
+        channelKind: z.string().max(40).optional(),
         label: label.optional(),
         search: z.string().trim().max(200, "at most 200 characters").optional(),
         cursor: z.string().max(500).optional(),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { createTRPCRouter, scopedProcedure } from "@/server/api/trpc";
-import { sendTyping } from "@/server/channels/telegram/send-typing";
+import { forwardTyping } from "@/server/channels/core/forward-typing";
 import { listMessages, retryMessage, sendMessage } from "@/server/services/messages/send-message";
 
 export const messagesRouter = createTRPCRouter({
@@ -34,10 +34,10 @@ export const messagesRouter = createTRPCRouter({
       }),
     ),
 
-  /** Call while the agent types; shows "typing…" in Telegram, throttled per conversation. */
+  /** Call while the agent types; shows "typing…" to the customer where their channel can, throttled per conversation. */
   typing: scopedProcedure("messages:write")
     .input(z.object({ conversationId: z.uuid() }))
-    .mutation(({ ctx, input }) => sendTyping(ctx.db, ctx.limiters.typing, input)),
+    .mutation(({ ctx, input }) => forwardTyping(ctx.db, ctx.limiters.typing, input)),
 
   retry: scopedProcedure("messages:write")
     .input(z.object({ messageId: z.uuid() }))

@@ -3,8 +3,8 @@ import type { DbClient } from "@/server/db/client";
 
 /**
  * What a stored attachment says about where its bytes are: a customer's carries
- * Telegram's file id; an agent's carries our upload id (and the file id once
- * sent). Its kind, name and MIME type are the sender's word and decide nothing
+ * its channel's file id (or, from the widget, our upload id); an agent's carries
+ * our upload id (and the channel's file id once sent). Its kind, name and MIME type are the sender's word and decide nothing
  * about how the file is served.
  */
 const storedAttachment = z.looseObject({
@@ -22,7 +22,7 @@ const storedAttachment = z.looseObject({
 export async function findAttachment(tx: DbClient, input: { messageId: string; index: number; includePrivate: boolean }) {
   const message = await tx.message.findUnique({
     where: { id: input.messageId },
-    select: { attachments: true, isPrivate: true, conversation: { select: { channel: true } } },
+    select: { attachments: true, isPrivate: true, conversation: { select: { channel: { select: { id: true, type: true } } } } },
   });
   const raw = Array.isArray(message?.attachments) ? message.attachments[input.index] : undefined;
   const parsed = storedAttachment.safeParse(raw);

@@ -17,10 +17,10 @@ export type AnswerCallbackJob = { tenantId: string; channelId: string; callbackQ
  * error or 5xx is thrown for the queue to retry.
  */
 export async function answerCallback(deps: { appDb: AppDb; log: Logger }, job: AnswerCallbackJob): Promise<"answered" | "expired" | "no channel"> {
-  const channel = await withTenant(deps.appDb, job.tenantId, (db) => db.channel.findUnique({ where: { id: job.channelId } }));
-  if (!channel || channel.status === "disconnected") return "no channel";
+  const channel = await withTenant(deps.appDb, job.tenantId, (db) => db.channel.findUnique({ where: { id: job.channelId }, include: { telegram: true } }));
+  if (!channel?.telegram || channel.status === "disconnected") return "no channel";
   try {
-    await channelApi(channel, 10).answerCallbackQuery(job.callbackQueryId);
+    await channelApi(channel.telegram, 10).answerCallbackQuery(job.callbackQueryId);
     return "answered";
   } catch (error) {
     if (error instanceof GrammyError && error.error_code === 400) {

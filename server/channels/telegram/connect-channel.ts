@@ -55,7 +55,7 @@ export async function connectTelegram(
     }
     throw new AppError("SERVICE_UNAVAILABLE", `${describeTelegramError(error)}; try again in a moment`);
   }
-  const taken = await systemDb.channel.findFirst({ where: { type: "telegram", botId: BigInt(me.id), status: { not: "disconnected" } }, select: { tenantId: true } });
+  const taken = await systemDb.telegramChannel.findFirst({ where: { botId: BigInt(me.id), channel: { status: { not: "disconnected" } } }, select: { tenantId: true } });
   if (taken) {
     throw new AppError("CONFLICT", taken.tenantId === input.tenantId ? `@${me.username} is already connected here` : `@${me.username} is connected to another workspace; disconnect it there first`);
   }
@@ -65,19 +65,26 @@ export async function connectTelegram(
       tenantId: input.tenantId,
       type: "telegram",
       name: input.name?.trim() || `@${me.username}`,
-      mode: input.mode ?? defaultMode(),
       status: "active",
-      tokenCiphertext: sealed.ciphertext,
-      tokenKeyId: sealed.keyId,
-      botId: BigInt(me.id),
-      botUsername: me.username,
-      webhookSecret: randomBytes(32).toString("base64url"),
+      telegram: {
+        create: {
+          tenantId: input.tenantId,
+          mode: input.mode ?? defaultMode(),
+          tokenCiphertext: sealed.ciphertext,
+          tokenKeyId: sealed.keyId,
+          botId: BigInt(me.id),
+          botUsername: me.username,
+          webhookSecret: randomBytes(32).toString("base64url"),
+        },
+      },
     },
+    include: { telegram: true },
   });
+  const telegram = channel.telegram!;
   try {
-    await applyMode(botApi(token, 15), channel);
+    await applyMode(botApi(token, 15), { id: channel.id, mode: telegram.mode, webhookSecret: telegram.webhookSecret });
   } catch (error) {
-    throw new AppError("SERVICE_UNAVAILABLE", `could not ${channel.mode === "webhook" ? "set the webhook" : "switch the bot to polling"}: ${describeTelegramError(error)}`);
+    throw new AppError("SERVICE_UNAVAILABLE", `could not ${telegram.mode === "webhook" ? "set the webhook" : "switch the bot to polling"}: ${describeTelegramError(error)}`);
   }
   await recordAudit(db, {
     tenantId: input.tenantId,
@@ -85,7 +92,7 @@ export async function connectTelegram(
     actor: input.actor,
     targetType: "channel",
     targetId: channel.id,
-    metadata: { bot: me.username, mode: channel.mode },
+    metadata: { bot: me.username, mode: telegram.mode },
   });
-  return channel;
+  return { channel, telegram };
 }

@@ -7,7 +7,7 @@ import { createTenantFixture, type TenantFixture } from "@/server/test/fixtures"
 import { hostileHtml, hostileSvg, tinyJpeg, tinyPng } from "@/server/test/sample-files";
 import { startTelegram } from "@/server/test/telegram";
 import { callerFor } from "@/server/test/trpc";
-import { proxyAttachment } from "./file-proxy";
+import { proxyAttachment } from "@/server/channels/core/file-proxy";
 
 let database: TestDatabase;
 let t: TenantFixture;

@@ -54,7 +54,7 @@ async function channelFor(channelId: string, secret: string | null, systemPool: 
   if (cached && Date.now() - cached.readAt < CHANNEL_CACHE_MS && sameSecret(secret, cached.channel.webhookSecret)) return cached.channel;
   const { rows } = await systemPool.query<WebhookChannel>({
     name: "webhook_channel",
-    text: `SELECT id, "tenantId", "webhookSecret", status FROM "Channel" WHERE id = $1`,
+    text: `SELECT c.id, c."tenantId", t."webhookSecret", c.status FROM "Channel" c JOIN "TelegramChannel" t ON t."channelId" = c.id WHERE c.id = $1`,
     values: [channelId],
   });
   const channel = rows[0];

@@ -41,8 +41,9 @@ async function messagesOfChat(chatId: number) {
 
 describe("connecting a bot", () => {
   it("checks the token with getMe, stores it encrypted, and sets the webhook with a secret and the handled update types", async () => {
-    const channel = await database.db.channel.findUniqueOrThrow({ where: { id: channelId } });
-    expect(channel).toMatchObject({ status: "active", mode: "webhook", botUsername: "inbound_bot", botId: 700001n });
+    const channel = await database.db.telegramChannel.findUniqueOrThrow({ where: { channelId } });
+    expect(await database.db.channel.findUniqueOrThrow({ where: { id: channelId } })).toMatchObject({ status: "active", type: "telegram" });
+    expect(channel).toMatchObject({ mode: "webhook", botUsername: "inbound_bot", botId: 700001n });
     expect(channel.tokenCiphertext).not.toContain(token.split(":")[1]);
     const webhook = telegram.emulator.bot(token).webhook!;
     expect(webhook.url).toBe(`${telegram.publicUrl}/api/telegram/${channelId}/webhook`);
@@ -65,7 +66,7 @@ describe("connecting a bot", () => {
     const list = await callerFor(database, t.as("agent"), { tenantSlug: "inbound" }).channels.list();
     expect(JSON.stringify(list)).not.toContain(token);
     const channel = list.find((c) => c.id === channelId)!;
-    expect(channel.webhook).toEqual({ pendingUpdates: 0, lastError: null, lastErrorAt: null });
+    expect(channel.details).toMatchObject({ kind: "telegram", webhook: { pendingUpdates: 0, lastError: null, lastErrorAt: null } });
     const audit = await database.db.auditLog.findFirst({ where: { tenantId: t.tenant.id, action: "channel.connected" } });
     expect(audit?.metadata).toMatchObject({ bot: "inbound_bot", mode: "webhook" });
   });
@@ -269,24 +270,24 @@ describe("the webhook endpoint", () => {
       id,
       deps,
     );
-  const secret = async () => (await database.db.channel.findUniqueOrThrow({ where: { id: channelId } })).webhookSecret;
+  const secret = async () => (await database.db.telegramChannel.findUniqueOrThrow({ where: { channelId } })).webhookSecret;
   const update = (id: number) => JSON.stringify({ update_id: id, message: { message_id: 900 + id, date: 1, chat: { id: 5100, type: "private" }, from: { id: 5100, is_bot: false, first_name: "Gus" }, text: "hi" } });
 
   it("answers 401 and stores nothing without the right secret", async () => {
     for (const wrong of [null, "wrong", (await secret()).slice(0, -1)]) {
       expect((await post(wrong, update(1))).status).toBe(401);
     }
-    expect(await database.db.processedUpdate.count({ where: { channelId, updateId: 1 } })).toBe(0);
+    expect(await database.db.processedUpdate.count({ where: { channelId, key: "1" } })).toBe(0);
     expect(await database.db.message.count({ where: { conversation: { externalChatId: "5100" } } })).toBe(0);
   });
 
   it("takes a new secret at once after the channel's secret changed (a reconnect), and refuses the old one within seconds", async () => {
     const old = await secret();
     expect((await post(old, update(40))).status).toBe(200); // the channel is now remembered with the old secret
-    await database.db.channel.update({ where: { id: channelId }, data: { webhookSecret: "rotated-secret" } });
+    await database.db.telegramChannel.update({ where: { channelId }, data: { webhookSecret: "rotated-secret" } });
     expect((await post("rotated-secret", update(41))).status).toBe(200);
     expect((await post(old, update(42))).status).toBe(401); // reading it again replaced what was remembered
-    await database.db.channel.update({ where: { id: channelId }, data: { webhookSecret: old } });
+    await database.db.telegramChannel.update({ where: { channelId }, data: { webhookSecret: old } });
   });
 
   it("answers 404 for an unknown channel", async () => {
@@ -357,7 +358,7 @@ describe("metrics", () => {
     expect(text).toMatch(/telegram_webhook_updates_total\{result="ok"\} [1-9]/);
     expect(text).toMatch(/telegram_webhook_updates_total\{result="duplicate"\} [1-9]/);
     expect(text).toMatch(/telegram_webhook_updates_total\{result="unauthorized"\} [1-9]/);
-    expect(text).toContain("telegram_outbound_sends_total");
+    expect(text).toContain("channel_outbound_sends_total");
     expect(text).toMatch(/job_queue_ready_jobs \d+/);
     expect(text).toMatch(/job_queue_oldest_ready_seconds \d+/);
     // The bodies it could not parse (above) wait in quarantine.

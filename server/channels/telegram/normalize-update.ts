@@ -1,9 +1,12 @@
 import { z } from "zod";
+import type { Attachment, MessageContent } from "@/lib/messages/content";
+import type { InboundChat, InboundEvent, InboundIdentity } from "../contract";
+import { ANSWER_CALLBACK_ATTEMPTS, ANSWER_CALLBACK_TASK, type AnswerCallbackJob } from "./answer-callback";
 
 /**
  * Telegram updates parsed at the edge: only the fields the product uses are
  * declared, unknown fields pass through untouched (Telegram adds fields often),
- * and the result is one normalized shape the ingest service understands.
+ * and the result is the channel contract's InboundEvent, which the core's intake takes.
  * Strings are cleaned before this parse (parse-update.ts) and bounded here.
  */
 
@@ -89,56 +92,7 @@ export const updateSchema = z.looseObject({
 export type TelegramUpdate = z.infer<typeof updateSchema>;
 type TelegramMessage = z.infer<typeof message>;
 
-export type Attachment = {
-  kind: "photo" | "document" | "video" | "voice" | "audio" | "sticker";
-  fileId: string;
-  fileName?: string;
-  mimeType?: string;
-  size?: number;
-  width?: number;
-  height?: number;
-  duration?: number;
-  emoji?: string;
-};
-
-export type MessageContent = {
-  /** A shared location; a venue adds its title and address (both customer text). */
-  location?: { latitude: number; longitude: number; title?: string; address?: string };
-  contact?: { phone: string; firstName: string; lastName?: string; userId?: number };
-  callback?: { data: string; messageId?: number };
-  /** In groups, who wrote (the conversation's contact is the group). */
-  from?: { id: number; name: string; username?: string };
-  mediaGroupId?: string;
-};
-
-export type Sender = { id: string; name: string; username?: string; language?: string };
-
-export type InboundChat = {
-  /** Telegram chat id, as text (ids exceed 2^31). */
-  id: string;
-  type: "private" | "group" | "supergroup" | "channel";
-  title: string;
-  threadId?: string;
-};
-
-export type NormalizedUpdate =
-  | {
-      kind: "message";
-      chat: InboundChat;
-      sender: Sender;
-      externalId: string;
-      text: string | null;
-      attachments: Attachment[];
-      content: MessageContent;
-      replyToExternalId?: string;
-      sentAt: Date;
-      /** A button press, which Telegram expects the bot to answer (answerCallbackQuery). */
-      callbackQueryId?: string;
-    }
-  | { kind: "edit"; chat: InboundChat; externalId: string; text: string | null; editedAt: Date }
-  | { kind: "blocked" | "unblocked"; chat: InboundChat; sender: Sender }
-  | { kind: "migrated"; chat: InboundChat; toChatId: string }
-  | { kind: "ignored"; reason: string };
+type Sender = { id: string; name: string; username?: string; language?: string };
 
 const nameOf = (person: { first_name: string; last_name?: string }) => [person.first_name, person.last_name].filter(Boolean).join(" ");
 
@@ -146,10 +100,28 @@ function sender(from: z.infer<typeof user>): Sender {
   return { id: String(from.id), name: nameOf(from), username: from.username, language: from.language_code };
 }
 
-function chatOf(value: z.infer<typeof chat>, threadId?: number): InboundChat {
+type TelegramChat = InboundChat & { type: z.infer<typeof chat>["type"]; title: string };
+
+function chatOf(value: z.infer<typeof chat>, threadId?: number): TelegramChat {
   const title = value.title ?? ([value.first_name, value.last_name].filter(Boolean).join(" ") || value.username || String(value.id));
   return { id: String(value.id), type: value.type, title, threadId: threadId === undefined ? undefined : String(threadId) };
 }
+
+/** A person in a private chat, or the group itself: whoever the conversation is with. */
+export const identityIdOf = (chat: { type: string; id: string }, sender: Sender) => (chat.type === "private" ? sender.id : `chat:${chat.id}`);
+
+function identityOf(chat: TelegramChat, sender: Sender): InboundIdentity {
+  const isPrivate = chat.type === "private";
+  return {
+    externalId: identityIdOf(chat, sender),
+    name: isPrivate ? sender.name : chat.title,
+    username: isPrivate ? (sender.username ?? null) : null,
+    locale: isPrivate ? (sender.language ?? null) : null,
+  };
+}
+
+/** The chat in the core's terms: its id and topic. */
+const bare = (chat: TelegramChat): InboundChat => ({ id: chat.id, threadId: chat.threadId });
 
 function attachmentsOf(m: TelegramMessage): Attachment[] {
   const out: Attachment[] = [];
@@ -164,12 +136,18 @@ function attachmentsOf(m: TelegramMessage): Attachment[] {
   return out;
 }
 
-export function normalizeUpdate(update: TelegramUpdate): NormalizedUpdate {
+/** One Telegram update as the core's InboundEvent; `dedupeKey` is the update_id. */
+export function normalizeUpdate(update: TelegramUpdate): InboundEvent {
+  const dedupeKey = String(update.update_id);
   if (update.message) {
     const m = update.message;
-    if (m.chat.type === "channel") return { kind: "ignored", reason: "channel post" };
-    if (m.migrate_to_chat_id) return { kind: "migrated", chat: chatOf(m.chat), toChatId: String(m.migrate_to_chat_id) };
-    if (!m.from || m.from.is_bot) return { kind: "ignored", reason: "not from a person" };
+    if (m.chat.type === "channel") return { kind: "ignored", dedupeKey, reason: "channel post" };
+    if (m.migrate_to_chat_id) {
+      const from = chatOf(m.chat);
+      const to = String(m.migrate_to_chat_id);
+      return { kind: "chat_moved", dedupeKey, from: bare(from), to, identity: { from: `chat:${from.id}`, to: `chat:${to}` } };
+    }
+    if (!m.from || m.from.is_bot) return { kind: "ignored", dedupeKey, reason: "not from a person" };
     const attachments = attachmentsOf(m);
     const content: MessageContent = {};
     if (m.location) content.location = { latitude: m.location.latitude, longitude: m.location.longitude };
@@ -179,12 +157,14 @@ export function normalizeUpdate(update: TelegramUpdate): NormalizedUpdate {
     if (m.chat.type !== "private") content.from = { id: m.from.id, name: nameOf(m.from), username: m.from.username };
     const text = m.text ?? m.caption ?? null;
     if (text === null && attachments.length === 0 && !content.location && !content.contact) {
-      return { kind: "ignored", reason: "service message" };
+      return { kind: "ignored", dedupeKey, reason: "service message" };
     }
+    const inChat = chatOf(m.chat, m.is_topic_message ? m.message_thread_id : undefined);
     return {
       kind: "message",
-      chat: chatOf(m.chat, m.is_topic_message ? m.message_thread_id : undefined),
-      sender: sender(m.from),
+      dedupeKey,
+      chat: bare(inChat),
+      identity: identityOf(inChat, sender(m.from)),
       externalId: String(m.message_id),
       text,
       attachments,
@@ -197,7 +177,8 @@ export function normalizeUpdate(update: TelegramUpdate): NormalizedUpdate {
     const m = update.edited_message;
     return {
       kind: "edit",
-      chat: chatOf(m.chat, m.is_topic_message ? m.message_thread_id : undefined),
+      dedupeKey,
+      chat: bare(chatOf(m.chat, m.is_topic_message ? m.message_thread_id : undefined)),
       externalId: String(m.message_id),
       text: m.text ?? m.caption ?? null,
       editedAt: new Date(),
@@ -205,25 +186,29 @@ export function normalizeUpdate(update: TelegramUpdate): NormalizedUpdate {
   }
   if (update.callback_query) {
     const q = update.callback_query;
-    if (!q.message) return { kind: "ignored", reason: "inline callback" };
+    if (!q.message) return { kind: "ignored", dedupeKey, reason: "inline callback" };
+    const inChat = chatOf(q.message.chat);
+    // Answered by the worker after the press is stored: the customer's button stops spinning.
+    const answer: Omit<AnswerCallbackJob, "tenantId" | "channelId"> = { callbackQueryId: q.id };
     return {
       kind: "message",
-      chat: chatOf(q.message.chat),
-      sender: sender(q.from),
+      dedupeKey,
+      chat: bare(inChat),
+      identity: identityOf(inChat, sender(q.from)),
       // Re-sent callbacks come with a new update_id but the same id.
       externalId: `callback:${q.id}`,
       text: q.data ?? null,
       attachments: [],
       content: { callback: { data: q.data ?? "", messageId: q.message.message_id } },
       sentAt: new Date(),
-      callbackQueryId: q.id,
+      followUp: { task: ANSWER_CALLBACK_TASK, payload: answer, maxAttempts: ANSWER_CALLBACK_ATTEMPTS },
     };
   }
   if (update.my_chat_member) {
     const change = update.my_chat_member;
-    if (change.chat.type !== "private") return { kind: "ignored", reason: "group membership change" };
+    if (change.chat.type !== "private") return { kind: "ignored", dedupeKey, reason: "group membership change" };
     const status = change.new_chat_member.status;
-    return { kind: status === "kicked" ? "blocked" : "unblocked", chat: chatOf(change.chat), sender: sender(change.from) };
+    return { kind: "blocked", dedupeKey, identityExternalId: identityIdOf(chatOf(change.chat), sender(change.from)), blocked: status === "kicked" };
   }
-  return { kind: "ignored", reason: "update type not handled" };
+  return { kind: "ignored", dedupeKey, reason: "update type not handled" };
 }

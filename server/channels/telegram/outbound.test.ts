@@ -5,8 +5,8 @@ import { createTenantFixture, type TenantFixture } from "@/server/test/fixtures"
 import { hostileHtml } from "@/server/test/sample-files";
 import { startPipeline, type Pipeline } from "@/server/test/pipeline";
 import { callerFor } from "@/server/test/trpc";
-import { deliverMessage, RetryLater } from "./deliver-message";
-import { proxyAttachment } from "./file-proxy";
+import { deliverMessage, RetryLater } from "@/server/channels/core/deliver";
+import { proxyAttachment } from "@/server/channels/core/file-proxy";
 
 let pipeline: Pipeline;
 let database: TestDatabase;

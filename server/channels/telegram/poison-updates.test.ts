@@ -118,7 +118,7 @@ describe.each(["webhook", "polling"] as const)("in %s mode", (mode) => {
       expect(deliveries).toHaveLength(new Set(deliveries.map((delivery) => delivery.updateId)).size);
     } else {
       const last = telegram.emulator.bot(token).nextUpdateId - 1;
-      await until(async () => (await database.db.channel.findUniqueOrThrow({ where: { id: channelId } })).pollingOffset, (offset) => offset === BigInt(last + 1), "the offset past every update");
+      await until(async () => (await database.db.telegramChannel.findUniqueOrThrow({ where: { channelId } })).pollingOffset, (offset) => offset === BigInt(last + 1), "the offset past every update");
     }
   });
 
@@ -182,12 +182,12 @@ describe("a database outage in polling mode", () => {
     const down = startPoller(deadPool);
     try {
       await until(async () => down.polling(), (ids) => ids.includes(channelId), "the poller with the dead pool to take the channel");
-      const offset = (await database.db.channel.findUniqueOrThrow({ where: { id: channelId } })).pollingOffset;
+      const offset = (await database.db.telegramChannel.findUniqueOrThrow({ where: { channelId } })).pollingOffset;
       const quarantined = await database.db.quarantinedUpdate.count({ where: { channelId } });
       const chat = { id: 66_001, type: "private" as const, first_name: "Otto" };
       telegram.emulator.customerMessage(token, { chat, from: { id: chat.id, is_bot: false, first_name: "Otto" }, content: { text: "during the outage" } });
       await new Promise((resolve) => setTimeout(resolve, 1_000));
-      expect((await database.db.channel.findUniqueOrThrow({ where: { id: channelId } })).pollingOffset).toBe(offset);
+      expect((await database.db.telegramChannel.findUniqueOrThrow({ where: { channelId } })).pollingOffset).toBe(offset);
       expect(await database.db.quarantinedUpdate.count({ where: { channelId } })).toBe(quarantined);
       await down.stop();
       poller = startPoller();
@@ -206,10 +206,10 @@ describe("a database outage in polling mode", () => {
     await database.db.$executeRawUnsafe(`CREATE FUNCTION shutting_down() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'terminating connection due to administrator command' USING ERRCODE = 'admin_shutdown'; END $$`);
     await database.db.$executeRawUnsafe(`CREATE TRIGGER shutting_down BEFORE INSERT ON "ProcessedUpdate" FOR EACH ROW EXECUTE FUNCTION shutting_down()`);
     try {
-      const offset = (await database.db.channel.findUniqueOrThrow({ where: { id: channelId } })).pollingOffset;
+      const offset = (await database.db.telegramChannel.findUniqueOrThrow({ where: { channelId } })).pollingOffset;
       telegram.emulator.customerMessage(token, { chat, from: { id: chat.id, is_bot: false, first_name: "Ulla" }, content: { text: "while it shuts down" } });
       await until(() => counted("error"), (errors) => errors >= before.errors + 2, "the poller to have tried twice");
-      expect((await database.db.channel.findUniqueOrThrow({ where: { id: channelId } })).pollingOffset).toBe(offset);
+      expect((await database.db.telegramChannel.findUniqueOrThrow({ where: { channelId } })).pollingOffset).toBe(offset);
       expect(await database.db.quarantinedUpdate.count({ where: { channelId } })).toBe(before.quarantined);
     } finally {
       await database.db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS shutting_down ON "ProcessedUpdate"`);

@@ -40,13 +40,14 @@ export function startPolling(options: { databaseUrl: string; systemDb: SystemDb;
       held.add(channelId);
       log.info({ channelId }, "polling Telegram");
       while (!signal.aborted) {
-        const channel = await systemDb.channel.findUnique({ where: { id: channelId } });
-        if (!channel || channel.status === "disconnected" || channel.mode !== "polling") return;
-        const api = channelApi(channel, LONG_POLL_SECONDS + 15);
+        const channel = await systemDb.channel.findUnique({ where: { id: channelId }, include: { telegram: true } });
+        const bot = channel?.telegram;
+        if (!channel || !bot || channel.status === "disconnected" || bot.mode !== "polling") return;
+        const api = channelApi(bot, LONG_POLL_SECONDS + 15);
         let updates;
         try {
           updates = await api.getUpdates(
-            { offset: channel.pollingOffset === null ? undefined : Number(channel.pollingOffset), timeout: LONG_POLL_SECONDS, allowed_updates: [...allowedUpdates] },
+            { offset: bot.pollingOffset === null ? undefined : Number(bot.pollingOffset), timeout: LONG_POLL_SECONDS, allowed_updates: [...allowedUpdates] },
             // grammY types the signal with its polyfill's AbortSignal; the platform's is what it uses.
             signal as unknown as Parameters<typeof api.getUpdates>[1],
           );
@@ -61,7 +62,7 @@ export function startPolling(options: { databaseUrl: string; systemDb: SystemDb;
           await new Promise((resolve) => setTimeout(resolve, 5000));
           continue;
         }
-        let nextOffset = channel.pollingOffset;
+        let nextOffset = bot.pollingOffset;
         for (const raw of updates) {
           try {
             // The bytes are taken before anything is cleaned: a quarantine keeps what Telegram sent.
@@ -74,7 +75,7 @@ export function startPolling(options: { databaseUrl: string; systemDb: SystemDb;
           }
           // An update without a usable id cannot be fetched past by its own; the next one's id moves the offset on.
           if (Number.isSafeInteger(raw.update_id) && raw.update_id >= 0) nextOffset = BigInt(raw.update_id + 1);
-          await systemDb.channel.update({ where: { id: channelId }, data: { pollingOffset: nextOffset, lastError: null } });
+          await systemDb.channel.update({ where: { id: channelId }, data: { lastError: null, telegram: { update: { pollingOffset: nextOffset } } } });
         }
       }
     } finally {
@@ -84,7 +85,7 @@ export function startPolling(options: { databaseUrl: string; systemDb: SystemDb;
   }
 
   async function scan(): Promise<void> {
-    const channels = await systemDb.channel.findMany({ where: { type: "telegram", mode: "polling", status: "active" }, select: { id: true } });
+    const channels = await systemDb.channel.findMany({ where: { status: "active", telegram: { mode: "polling" } }, select: { id: true } });
     for (const { id } of channels) {
       if (polls.has(id) || stopped) continue;
       const controller = new AbortController();

@@ -1,7 +1,7 @@
 import type { Runner } from "graphile-worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "@/server/logger";
-import { createTelegramSendLimits } from "@/server/security/rate-limit";
+import { createSendLimits } from "@/server/channels/core/send-limits";
 import { createTestDatabase, type TestDatabase } from "@/server/test/database";
 import { createTenantFixture, type TenantFixture } from "@/server/test/fixtures";
 import { startTelegram } from "@/server/test/telegram";
@@ -13,14 +13,14 @@ let database: TestDatabase;
 let t: TenantFixture;
 let telegram: Awaited<ReturnType<typeof startTelegram>>;
 let runner: Runner;
-let limits: ReturnType<typeof createTelegramSendLimits>;
+let limits: ReturnType<typeof createSendLimits>;
 const log = createLogger("test", "silent");
 
 beforeAll(async () => {
   database = await createTestDatabase();
   t = await createTenantFixture(database.db, "polling");
   telegram = await startTelegram(database);
-  limits = createTelegramSendLimits({ databaseUrl: database.url });
+  limits = createSendLimits({ databaseUrl: database.url });
   runner = await startDeliveryRunner({ connectionString: database.url, appDb: database.appDb, limits, log });
 });
 afterAll(async () => {
@@ -55,7 +55,7 @@ describe("polling mode", () => {
       const sent = await admin().messages.send({ conversationId: message!.conversationId, text: "Yes, here!" });
       await until(() => database.db.message.findUniqueOrThrow({ where: { id: sent.id } }), (m) => m.deliveryStatus === "sent");
       expect(telegram.emulator.sent(token, 8001).map((m) => m.text)).toEqual(["Yes, here!"]);
-      const channel = await database.db.channel.findUniqueOrThrow({ where: { id: channelId } });
+      const channel = await database.db.telegramChannel.findUniqueOrThrow({ where: { channelId } });
       expect(Number(channel.pollingOffset)).toBeGreaterThan(0);
     } finally {
       await poller.stop();

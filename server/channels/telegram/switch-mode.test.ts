@@ -30,7 +30,7 @@ describe("channels.setMode", () => {
     expect(telegram.emulator.bot(token).webhook).toBeUndefined();
 
     await as("admin").channels.setMode({ id, mode: "webhook" });
-    const channel = await database.db.channel.findUniqueOrThrow({ where: { id } });
+    const channel = await database.db.telegramChannel.findUniqueOrThrow({ where: { channelId: id } });
     expect(channel.mode).toBe("webhook");
     expect(telegram.emulator.bot(token).webhook).toMatchObject({ url: expect.stringContaining(id), secret: channel.webhookSecret });
 
@@ -46,7 +46,7 @@ describe("channels.setMode", () => {
     const { id } = await as("admin").channels.connectTelegram({ token, mode: "polling" });
     telegram.emulator.fault(token, { method: "setWebhook", kind: "500", count: 1 });
     await expect(as("admin").channels.setMode({ id, mode: "webhook" })).rejects.toMatchObject({ code: "SERVICE_UNAVAILABLE", message: expect.stringContaining("could not set the webhook") });
-    expect((await database.db.channel.findUniqueOrThrow({ where: { id } })).mode).toBe("polling");
+    expect((await database.db.telegramChannel.findUniqueOrThrow({ where: { channelId: id } })).mode).toBe("polling");
     expect(telegram.emulator.bot(token).webhook).toBeUndefined();
   });
 

@@ -78,7 +78,7 @@ describe("bot token secrecy", () => {
     expect(logs).not.toContain(secretPart);
     const stored = await database.db.message.findMany({ where: { conversation: { channelId } }, select: { deliveryError: true } });
     expect(JSON.stringify(stored)).not.toContain(secretPart);
-    const channel = await database.db.channel.findUniqueOrThrow({ where: { id: channelId } });
-    expect(`${channel.lastError} ${channel.tokenCiphertext}`).not.toContain(secretPart);
+    const channel = await database.db.channel.findUniqueOrThrow({ where: { id: channelId }, include: { telegram: true } });
+    expect(`${channel.lastError} ${channel.telegram!.tokenCiphertext}`).not.toContain(secretPart);
   }, 90_000);
 });

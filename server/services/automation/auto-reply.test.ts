@@ -54,7 +54,7 @@ async function settled(timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const [row] = await database.db.$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier IN (${AUTO_REPLY_TASK}, 'telegram.deliver') AND attempts < max_attempts`;
+      SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier IN (${AUTO_REPLY_TASK}, 'channel.deliver') AND attempts < max_attempts`;
     if (row!.n === 0) return;
     if (Date.now() > deadline) throw new Error("jobs still waiting");
     await new Promise((resolve) => setTimeout(resolve, 50));

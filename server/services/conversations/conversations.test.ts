@@ -3,23 +3,28 @@ import { createTestDatabase, type TestDatabase } from "@/server/test/database";
 import { createTenantFixture, type TenantFixture } from "@/server/test/fixtures";
 import { refusal } from "@/server/test/refusal";
 import { callerFor } from "@/server/test/trpc";
+import type { Prisma } from "@/server/db/generated/client";
 import { searchQuery } from "./conversations";
 
 let database: TestDatabase;
 let t: TenantFixture;
 let other: TenantFixture;
+let widget: { id: string; name: string };
 const ids: Record<string, string> = {};
+const widgetIdentity = { pageUrl: "https://shop.example.com/cart", referrer: "javascript:alert(1)", browser: "Firefox 133", locale: "de-DE", verifiedId: "user-42", fields: { order: "5521" } };
 
 beforeAll(async () => {
   database = await createTestDatabase();
   t = await createTenantFixture(database.db, "inbox");
   other = await createTenantFixture(database.db, "inbox-other");
   const db = database.db;
-  const conversation = async (name: string, data: { status?: "open" | "pending" | "snoozed" | "resolved"; assigneeId?: string; labels?: string[]; minutesAgo: number; text?: string }) => {
-    const contact = await db.contact.create({ data: { tenantId: t.tenant.id, name, username: name.toLowerCase().replace(/\s/g, "_") } });
+  const conversation = async (name: string, data: { status?: "open" | "pending" | "snoozed" | "resolved"; assigneeId?: string; labels?: string[]; minutesAgo: number; text?: string; channelId?: string; email?: string; identity?: Prisma.InputJsonObject }) => {
+    const contact = await db.contact.create({ data: { tenantId: t.tenant.id, name, username: name.toLowerCase().replace(/\s/g, "_"), email: data.email } });
+    const channelId = data.channelId ?? t.rows.channel.id;
+    if (data.identity) await db.contactIdentity.create({ data: { tenantId: t.tenant.id, contactId: contact.id, channelId, externalId: `visitor-${name}`, details: data.identity } });
     const at = new Date(Date.now() - data.minutesAgo * 60_000);
     const created = await db.conversation.create({
-      data: { tenantId: t.tenant.id, channelId: t.rows.channel.id, contactId: contact.id, externalChatId: `chat-${name}`, status: data.status ?? "open", assigneeId: data.assigneeId, labels: data.labels ?? [], lastMessageAt: at, lastMessagePreview: data.text ?? null, unreadCount: 2 },
+      data: { tenantId: t.tenant.id, channelId, contactId: contact.id, externalChatId: `chat-${name}`, status: data.status ?? "open", assigneeId: data.assigneeId, labels: data.labels ?? [], lastMessageAt: at, lastMessagePreview: data.text ?? null, unreadCount: 2 },
     });
     if (data.text) await db.message.create({ data: { tenantId: t.tenant.id, conversationId: created.id, direction: "inbound", senderType: "contact", text: data.text, deliveryStatus: "received", createdAt: at } });
     ids[name] = created.id;
@@ -28,6 +33,9 @@ beforeAll(async () => {
   await conversation("Bruno Diaz", { minutesAgo: 2, assigneeId: t.users.agent.id, text: "refund please" });
   await conversation("Chen Wei", { minutesAgo: 3, status: "pending", text: "the parcel arrived damaged" });
   await conversation("Dana Scully", { minutesAgo: 4, status: "resolved", assigneeId: t.users.agent.id, text: "thanks, all good" });
+  // The website widget is a second kind of channel; only its core columns matter to the inbox.
+  widget = await db.channel.create({ data: { tenantId: t.tenant.id, type: "web_widget", name: "Website chat", status: "active" } });
+  await conversation("Wanda Webb", { minutesAgo: 5, text: "is there a discount?", channelId: widget.id, email: "wanda@example.com", identity: widgetIdentity });
   await database.db.message.create({ data: { tenantId: other.tenant.id, conversationId: other.rows.conversation.id, direction: "inbound", senderType: "contact", text: "zanzibar", deliveryStatus: "received" } });
   await database.db.message.create({ data: { tenantId: t.tenant.id, conversationId: ids["Chen Wei"]!, direction: "outbound", senderType: "agent", isPrivate: true, text: "internal: suspect fraud", deliveryStatus: "sent" } });
 });
@@ -42,10 +50,43 @@ describe("conversations.list", () => {
   it("lists a status tab newest first, with counts per status for the view", async () => {
     const open = await agent().conversations.list({ view: "all", status: "open" });
     expect(names(open).slice(0, 2)).toEqual(["Olga Petrova", "Bruno Diaz"]);
-    expect(open.counts).toMatchObject({ open: 3, pending: 1, resolved: 1, snoozed: 0 }); // the fixture's own conversation is open too
+    expect(open.counts).toMatchObject({ open: 4, pending: 1, resolved: 1, snoozed: 0 }); // the fixture's own conversation is open too
     expect(names(await agent().conversations.list({ view: "all", status: "pending" }))).toEqual(["Chen Wei"]);
     const row = open.items[0]!;
     expect(row).toMatchObject({ lastMessagePreview: "Где мой заказ? order 5521", unreadCount: 2, labels: ["vip"], assignee: null, contact: { name: "Olga Petrova", username: "olga_petrova" } });
+  });
+
+  it("says on each row which channel it came through: id, name, kind and status", async () => {
+    const open = await agent().conversations.list({ view: "all", status: "open" });
+    const channelOf = (name: string) => open.items.find((item) => item.contact.name === name)?.channel;
+    expect(channelOf("Olga Petrova")).toEqual({ id: t.rows.channel.id, name: t.rows.channel.name, kind: "telegram", status: t.rows.channel.status });
+    expect(channelOf("Wanda Webb")).toEqual({ id: widget.id, name: "Website chat", kind: "web_widget", status: "active" });
+  });
+
+  it("filters by channel kind, with the counts of that kind, and pages within it", async () => {
+    const web = await agent().conversations.list({ view: "all", status: "open", channelKind: "web_widget" });
+    expect(names(web)).toEqual(["Wanda Webb"]);
+    expect(web.counts).toEqual({ open: 1, pending: 0, snoozed: 0, resolved: 0 });
+    const telegram = await agent().conversations.list({ view: "all", status: "open", channelKind: "telegram" });
+    expect(names(telegram)).not.toContain("Wanda Webb");
+    expect(telegram.counts).toMatchObject({ open: 3, pending: 1, resolved: 1 });
+    expect(telegram.items.every((item) => item.channel.kind === "telegram")).toBe(true);
+    // Combined with the other filters, and a kind no channel has.
+    expect(names(await agent().conversations.list({ view: "all", status: "open", channelKind: "web_widget", search: "discount" }))).toEqual(["Wanda Webb"]);
+    expect(names(await agent().conversations.list({ view: "all", status: "open", channelKind: "telegram", search: "discount" }))).toEqual([]);
+    expect((await agent().conversations.list({ view: "all", status: "open", channelKind: "email" })).items).toEqual([]);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await agent().conversations.list({ view: "all", status: "open", channelKind: "telegram", limit: 1, cursor });
+      seen.push(...page.items.map((item) => item.contact.name));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(names(telegram));
+  });
+
+  it("refuses a channel kind longer than 40 characters, naming the field", async () => {
+    expect(await refusal(agent().conversations.list({ view: "all", status: "open", channelKind: "x".repeat(41) }))).toMatchObject({ code: "BAD_REQUEST", fieldErrors: { channelKind: [expect.any(String)] } });
   });
 
   it("has the views Mine and Unassigned, and filters by label and channel", async () => {
@@ -77,8 +118,8 @@ describe("conversations.list", () => {
       seen.push(...page.items.map((item) => item.id));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
-    expect(seen).toHaveLength(3);
-    expect(new Set(seen).size).toBe(3);
+    expect(seen).toHaveLength(4);
+    expect(new Set(seen).size).toBe(4);
     await expect(agent().conversations.list({ view: "all", status: "open", cursor: "garbage" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
@@ -169,6 +210,13 @@ describe("conversations.update and markRead", () => {
     const conversation = await agent().conversations.get({ id: ids["Dana Scully"]! });
     expect(conversation.contact).toMatchObject({ name: "Dana Scully", username: "dana_scully" });
     expect(conversation.contact.conversations.map((c) => c.id)).toContain(ids["Dana Scully"]);
-    expect(conversation.channel).toMatchObject({ id: t.rows.channel.id });
+    expect(conversation.channel).toEqual({ id: t.rows.channel.id, name: t.rows.channel.name, kind: "telegram", status: t.rows.channel.status });
+  });
+
+  it("get returns a widget visitor's email and what the widget knows of them, as stored", async () => {
+    const conversation = await agent().conversations.get({ id: ids["Wanda Webb"]! });
+    expect(conversation.channel).toEqual({ id: widget.id, name: "Website chat", kind: "web_widget", status: "active" });
+    expect(conversation.contact.email).toBe("wanda@example.com");
+    expect(conversation.contact.identities).toEqual([{ channelId: widget.id, externalId: "visitor-Wanda Webb", username: null, details: widgetIdentity }]);
   });
 });

@@ -20,11 +20,17 @@ const summarySelect = {
   createdAt: true,
   updatedAt: true,
   channelId: true,
+  channel: { select: { id: true, name: true, type: true, status: true } },
   assignee: { select: { id: true, name: true } },
   contact: { select: { id: true, name: true, username: true, blockedAt: true } },
 } satisfies Prisma.ConversationSelect;
 
-export type ConversationSummary = Prisma.ConversationGetPayload<{ select: typeof summarySelect }>;
+/** A conversation's channel as clients read it: the column `type` is the channel's kind. */
+function withChannelKind<Row extends { channel: { id: string; name: string; type: string; status: string } }>({ channel, ...row }: Row) {
+  return { ...row, channel: { id: channel.id, name: channel.name, kind: channel.type, status: channel.status } };
+}
+
+export type ConversationSummary = ReturnType<typeof withChannelKind<Prisma.ConversationGetPayload<{ select: typeof summarySelect }>>>;
 
 /**
  * Words of a search as a prefix query for PostgreSQL's full-text search: only
@@ -40,6 +46,8 @@ export type ListInput = {
   view: InboxView;
   status: ConversationStatus;
   channelId?: string;
+  /** A channel kind (`Channel.type`): only conversations on channels of that kind. */
+  channelKind?: string;
   label?: string;
   search?: string;
   cursor?: string;
@@ -48,7 +56,7 @@ export type ListInput = {
 
 /**
  * The inbox list: one view (mine, unassigned, all) and status, optionally one
- * channel, one label and a search over contact names and message text; newest
+ * channel or channel kind, one label and a search over contact names and message text; newest
  * activity first, in pages. Counts per status are for the same view and filters.
  */
 export async function listConversations(db: DbClient, input: ListInput & { userId?: string }) {
@@ -56,6 +64,7 @@ export async function listConversations(db: DbClient, input: ListInput & { userI
     ...(input.view === "mine" ? { assigneeId: input.userId ?? "00000000-0000-0000-0000-000000000000" } : {}),
     ...(input.view === "unassigned" ? { assigneeId: null } : {}),
     ...(input.channelId ? { channelId: input.channelId } : {}),
+    ...(input.channelKind ? { channel: { type: input.channelKind } } : {}),
     ...(input.label ? { labels: { has: input.label } } : {}),
   };
   const query = input.search ? searchQuery(input.search) : null;
@@ -86,7 +95,7 @@ export async function listConversations(db: DbClient, input: ListInput & { userI
     }),
     db.conversation.groupBy({ by: ["status"], where, _count: { _all: true } }),
   ]);
-  const items = rows.slice(0, input.limit);
+  const items = rows.slice(0, input.limit).map(withChannelKind);
   const counts = { open: 0, pending: 0, snoozed: 0, resolved: 0 };
   for (const group of grouped) counts[group.status] = group._count._all;
   return { items, nextCursor: rows.length > input.limit ? encodeCursor({ at: items.at(-1)!.lastMessageAt, id: items.at(-1)!.id }) : null, counts };
@@ -100,28 +109,29 @@ export async function getConversation(db: DbClient, input: { id: string }) {
       ...summarySelect,
       externalChatId: true,
       externalThreadId: true,
-      channel: { select: { id: true, name: true, botUsername: true, status: true } },
       contact: {
         select: {
           id: true,
           name: true,
           username: true,
+          email: true,
           phone: true,
           locale: true,
           labels: true,
           blockedAt: true,
           createdAt: true,
-          identities: { select: { channelId: true, externalId: true, username: true } },
+          // `details`: what the channel knows of the address (the widget: page, referrer, browser, pre-chat answers); customer-controlled.
+          identities: { select: { channelId: true, externalId: true, username: true, details: true } },
           conversations: { select: { id: true, status: true, lastMessageAt: true, lastMessagePreview: true }, orderBy: { createdAt: "desc" }, take: 20 },
         },
       },
     },
   });
   if (!conversation) throw new AppError("NOT_FOUND", "no such conversation");
-  return conversation;
+  return withChannelKind(conversation);
 }
 
-const summaryOf = (db: DbClient, id: string) => db.conversation.findUniqueOrThrow({ where: { id }, select: summarySelect });
+const summaryOf = async (db: DbClient, id: string) => withChannelKind(await db.conversation.findUniqueOrThrow({ where: { id }, select: summarySelect }));
 
 /** How far ahead a conversation can be snoozed. */
 const MAX_SNOOZE_DAYS = 365;
@@ -177,13 +187,18 @@ export async function updateConversation(db: DbClient, input: UpdateInput & { te
   return conversation;
 }
 
-/** An agent read the conversation: its unread count goes to zero, for everyone. */
+/**
+ * An agent read the conversation: its unread count goes to zero, for everyone,
+ * and the time is kept (`agentReadAt`) for channels that show the customer
+ * "seen" (the website widget follows the event's `agentReadAt`).
+ */
 export async function markConversationRead(db: DbClient, input: { id: string; tenantId: string }) {
   const before = await db.conversation.findUnique({ where: { id: input.id }, select: { unreadCount: true } });
   if (!before) throw new AppError("NOT_FOUND", "no such conversation");
   if (before.unreadCount === 0) return summaryOf(db, input.id);
-  await db.conversation.update({ where: { id: input.id }, data: { unreadCount: 0 } });
+  const agentReadAt = new Date();
+  await db.conversation.update({ where: { id: input.id }, data: { unreadCount: 0, agentReadAt } });
   const conversation = await summaryOf(db, input.id);
-  await recordEvent(db, { tenantId: input.tenantId, type: "conversation.updated", conversationId: input.id, payload: { conversation } });
+  await recordEvent(db, { tenantId: input.tenantId, type: "conversation.updated", conversationId: input.id, payload: { conversation: { ...conversation, agentReadAt }, agentReadAt } });
   return conversation;
 }

@@ -54,7 +54,7 @@ afterAll(async () => {
 const admin = () => callerFor(database, t.as("admin"), { tenantSlug: "delivery" });
 const listed = async (state: "failed" | "stuck" | "all" = "all") => (await admin().delivery.list({ state })).items.map((item) => item.messageId);
 const deliveryJobs = (messageId: string) =>
-  database.db.$queryRaw<{ key: string }[]>`SELECT key FROM graphile_worker.jobs WHERE task_identifier = 'telegram.deliver' AND key = ${`deliver:${messageId}`}`;
+  database.db.$queryRaw<{ key: string }[]>`SELECT key FROM graphile_worker.jobs WHERE task_identifier = 'channel.deliver' AND key = ${`deliver:${messageId}`}`;
 
 describe("delivery.list", () => {
   it("lists failed replies with their reason, whether the queue gave up, and stuck ones; newest first; nothing delivered, private, discarded or another workspace's", async () => {

@@ -4,6 +4,7 @@ import { AppError } from "@/server/errors";
 import { recordAudit, type Actor } from "@/server/services/audit/record-audit";
 import { recordEvent } from "@/server/services/events/record-event";
 import { previewOf } from "@/server/services/messages/preview";
+import { messageUpdated } from "@/lib/events/payloads";
 import { retryMessage, STUCK_AFTER_MS } from "@/server/services/messages/send-message";
 import { decodeTimedCursor, encodeCursor } from "@/server/services/pagination/keyset-cursor";
 
@@ -93,7 +94,7 @@ export async function discardDelivery(db: DbClient, input: { tenantId: string; m
   }
   if (message.discardedAt) throw new AppError("CONFLICT", "this reply was already discarded");
   const updated = await db.message.update({ where: { id: message.id }, data: { discardedAt: new Date() } });
-  await recordEvent(db, { tenantId: input.tenantId, type: "message.updated", conversationId: updated.conversationId, payload: { message: updated } });
+  await recordEvent(db, { tenantId: input.tenantId, type: "message.updated", conversationId: updated.conversationId, payload: messageUpdated(updated) });
   await recordAudit(db, {
     tenantId: input.tenantId,
     action: "delivery.discarded",

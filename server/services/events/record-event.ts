@@ -1,18 +1,26 @@
+import type { EventPayloads } from "@/lib/events/payloads";
 import type { RealtimeEventType } from "@/lib/realtime/events";
 import type { DbClient } from "@/server/db/client";
 
 /** The realtime event names agents' inboxes listen for (Chatwoot's, which integrators know; lib/realtime/events.ts). */
 export type EventType = RealtimeEventType;
 
+export type EventInput<T extends EventType = EventType> = { tenantId: string; type: T; conversationId?: string | null; payload: T extends keyof EventPayloads ? EventPayloads[T] : Record<string, unknown> };
+
+/**
+ * An event as the log stores it, for either data path: the services insert it
+ * through Prisma (recordEvent), intake through node-postgres (its own prepared
+ * statement), both from this.
+ */
+export function eventRow<T extends EventType>(event: EventInput<T>): { tenantId: string; type: T; conversationId: string | null; payload: string } {
+  return { tenantId: event.tenantId, type: event.type, conversationId: event.conversationId ?? null, payload: JSON.stringify(event.payload) };
+}
+
 /**
  * Appends to the tenant's event log in the caller's transaction, so an event
  * exists exactly when the change it describes was committed.
  */
-export async function recordEvent(
-  db: DbClient,
-  event: { tenantId: string; type: EventType; conversationId?: string; payload: Record<string, unknown> },
-): Promise<void> {
-  await db.event.create({
-    data: { tenantId: event.tenantId, type: event.type, conversationId: event.conversationId, payload: JSON.parse(JSON.stringify(event.payload)) },
-  });
+export async function recordEvent<T extends EventType>(db: DbClient, event: EventInput<T>): Promise<void> {
+  const row = eventRow(event);
+  await db.event.create({ data: { ...row, conversationId: row.conversationId ?? undefined, payload: JSON.parse(row.payload) } });
 }

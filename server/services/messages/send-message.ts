@@ -1,30 +1,16 @@
 import type { DbClient } from "@/server/db/client";
 import type { Prisma } from "@/server/db/generated/client";
 import { AppError } from "@/server/errors";
-import { enqueue } from "@/server/jobs/queue";
+import { messageCreated, messageUpdated } from "@/lib/events/payloads";
+import type { AttachmentKind } from "@/lib/messages/content";
+import { enqueueDelivery } from "@/server/channels/core/queue-delivery";
+import { adapterFor } from "@/server/channels/registry";
 import { recordEvent } from "@/server/services/events/record-event";
 import { previewOf } from "./preview";
 import type { Actor } from "@/server/services/audit/record-audit";
 
-export const DELIVER_TASK = "telegram.deliver";
-export const DELIVERY_MAX_ATTEMPTS = 10;
 /** A reply pending with no progress for this long is stuck: its delivery job is gone or waiting out a long backoff. */
 export const STUCK_AFTER_MS = 15 * 60_000;
-
-/** One queue per chat: graphile-worker runs a queue's jobs one at a time, in order. */
-export function deliveryQueue(channelId: string, chatId: string): string {
-  return `tg:${channelId}:${chatId}`;
-}
-
-export async function enqueueDelivery(db: DbClient, message: { id: string; tenantId: string }, conversation: { channelId: string; externalChatId: string }) {
-  await enqueue(db, {
-    task: DELIVER_TASK,
-    payload: { tenantId: message.tenantId, messageId: message.id },
-    queue: deliveryQueue(conversation.channelId, conversation.externalChatId),
-    key: `deliver:${message.id}`,
-    maxAttempts: DELIVERY_MAX_ATTEMPTS,
-  });
-}
 
 /**
  * An agent's reply (or private note) in one transaction with its delivery job:
@@ -69,10 +55,14 @@ export async function sendMessage(
     const upload = uploads.find((candidate) => candidate.id === id)!;
     // The type was read from the file's bytes when it was uploaded, never taken from the sender: only a real
     // JPEG, PNG or WebP goes as a photo (which Telegram shows as one), anything else as a document.
-    const kind = /^image\/(jpeg|png|webp)$/.test(upload.mimeType) ? "photo" : "document";
+    const kind: AttachmentKind = /^image\/(jpeg|png|webp)$/.test(upload.mimeType) ? "photo" : "document";
     return { kind, uploadId: upload.id, fileName: upload.fileName, mimeType: upload.mimeType, size: upload.size };
   });
   if (!input.text && attachments.length === 0) throw new AppError("BAD_REQUEST", "write something or attach a file");
+  const carries = adapterFor(conversation.channel.type).capabilities.attachments;
+  if (!input.isPrivate && attachments.some((attachment) => !carries.includes(attachment.kind))) {
+    throw new AppError("BAD_REQUEST", "this conversation's channel cannot carry files; send text, or add the file to a private note");
+  }
   const message = await db.message.create({
     data: {
       tenantId: input.tenantId,
@@ -95,9 +85,9 @@ export async function sendMessage(
       where: { id: conversation.id },
       data: { lastMessageAt: message.createdAt, lastMessagePreview: previewOf({ text: input.text ?? null, attachments }) },
     });
-    await enqueueDelivery(db, message, conversation);
+    await enqueueDelivery(db, message);
   }
-  await recordEvent(db, { tenantId: input.tenantId, type: "message.created", conversationId: conversation.id, payload: { message } });
+  await recordEvent(db, { tenantId: input.tenantId, type: "message.created", conversationId: conversation.id, payload: messageCreated(message) });
   return message;
 }
 
@@ -116,8 +106,8 @@ export async function retryMessage(db: DbClient, input: { tenantId: string; mess
     throw new AppError("CONFLICT", "only a reply that failed to deliver, or is stuck pending, can be retried");
   }
   const updated = await db.message.update({ where: { id: message.id }, data: { deliveryStatus: "pending", deliveryError: null, discardedAt: null } });
-  await enqueueDelivery(db, updated, message.conversation);
-  await recordEvent(db, { tenantId: input.tenantId, type: "message.updated", conversationId: message.conversationId, payload: { message: updated } });
+  await enqueueDelivery(db, updated);
+  await recordEvent(db, { tenantId: input.tenantId, type: "message.updated", conversationId: message.conversationId, payload: messageUpdated(updated) });
   return updated;
 }
 

@@ -22,7 +22,7 @@ type StoreUploadResult =
  */
 export async function storeUpload(
   db: DbClient,
-  input: { tenantId: string; fileName: string; bytes: Uint8Array; createdById?: string },
+  input: { tenantId: string; fileName: string; bytes: Uint8Array; createdById?: string; /** A website visitor's file: only they may attach it. */ visitorKey?: string },
 ): Promise<StoreUploadResult> {
   const size = input.bytes.byteLength;
   if (size === 0) throw new AppError("BAD_REQUEST", "the file is empty", { fieldErrors: { file: ["the file is empty"] } });
@@ -39,6 +39,7 @@ export async function storeUpload(
       size,
       bytes: new Uint8Array(input.bytes),
       createdById: input.createdById,
+      visitorKey: input.visitorKey,
     },
     select: { id: true, fileName: true, mimeType: true, size: true },
   });

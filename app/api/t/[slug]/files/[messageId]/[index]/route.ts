@@ -1,5 +1,5 @@
 import { filesOrigin } from "@/lib/env";
-import { proxyAttachment } from "@/server/channels/telegram/file-proxy";
+import { proxyAttachment } from "@/server/channels/core/file-proxy";
 import { getDb, getSystemDb } from "@/server/db/client";
 import { createLogger } from "@/server/logger";
 

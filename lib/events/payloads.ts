@@ -1,0 +1,90 @@
+import type { Attachment, MessageContent } from "@/lib/messages/content";
+
+/**
+ * The payloads of the event log, one typed definition per event type, and the
+ * functions that build them. Intake writes events through node-postgres and the
+ * services through Prisma: both call these, so an event reads the same
+ * whichever path wrote it. Times are Date (either driver) or ISO text once stored.
+ */
+
+type Time = Date | string;
+
+export type MessageRecord = {
+  id: string;
+  tenantId: string;
+  conversationId: string;
+  direction: "inbound" | "outbound";
+  senderType: "contact" | "agent" | "bot" | "system";
+  senderUserId: string | null;
+  isPrivate: boolean;
+  text: string | null;
+  content: MessageContent | null;
+  attachments: Attachment[];
+  deliveryStatus: "received" | "pending" | "sent" | "failed";
+  deliveryError: string | null;
+  externalId: string | null;
+  clientMessageId: string | null;
+  replyToId: string | null;
+  editHistory: unknown[];
+  editedAt: Time | null;
+  discardedAt: Time | null;
+  createdAt: Time;
+  updatedAt: Time;
+};
+
+/** The list fields of a conversation a new message changes. */
+export type ConversationSummary = { id: string; lastMessageAt: Time | null; lastMessagePreview: string | null; unreadCount: number };
+
+export type ContactSummary = { id: string; name: string; username: string | null };
+
+export type EventPayloads = {
+  "message.created": { message: MessageRecord; conversation?: ConversationSummary };
+  "message.updated": { message: MessageRecord };
+  "conversation.created": { conversation: Record<string, unknown> & { id: string; contact: ContactSummary } };
+  "conversation.updated": { conversation: Record<string, unknown> & { id: string }; [key: string]: unknown };
+  "conversation.status_changed": { conversation?: Record<string, unknown>; conversationId?: string; status: string; previousStatus?: string; reason?: string; by?: string | null };
+  "assignee.changed": { conversation: Record<string, unknown>; by?: string | null; [key: string]: unknown };
+  "contact.updated": { contact: { id: string; [key: string]: unknown } };
+};
+
+type Loose = { [key: string]: unknown };
+
+/** A stored message (a Prisma row or a node-postgres row) as events carry it: exactly these fields. */
+export function messageRecord(row: Loose): MessageRecord {
+  const r = row as unknown as MessageRecord;
+  return {
+    id: r.id,
+    tenantId: r.tenantId,
+    conversationId: r.conversationId,
+    direction: r.direction,
+    senderType: r.senderType,
+    senderUserId: r.senderUserId ?? null,
+    isPrivate: r.isPrivate,
+    text: r.text ?? null,
+    content: r.content ?? null,
+    attachments: r.attachments ?? [],
+    deliveryStatus: r.deliveryStatus,
+    deliveryError: r.deliveryError ?? null,
+    externalId: r.externalId ?? null,
+    clientMessageId: r.clientMessageId ?? null,
+    replyToId: r.replyToId ?? null,
+    editHistory: r.editHistory ?? [],
+    editedAt: r.editedAt ?? null,
+    discardedAt: r.discardedAt ?? null,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+export const messageCreated = (message: Loose, conversation?: ConversationSummary): EventPayloads["message.created"] => ({
+  message: messageRecord(message),
+  ...(conversation ? { conversation } : {}),
+});
+
+export const messageUpdated = (message: Loose): EventPayloads["message.updated"] => ({ message: messageRecord(message) });
+
+export const conversationCreated = (conversation: Loose & { id: string }, contact: ContactSummary): EventPayloads["conversation.created"] => ({
+  conversation: { ...conversation, contact: { id: contact.id, name: contact.name, username: contact.username ?? null } },
+});
+
+export const contactUpdated = (contact: Loose & { id: string }): EventPayloads["contact.updated"] => ({ contact });
