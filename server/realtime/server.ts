@@ -35,7 +35,7 @@ export type RealtimeServerOptions = {
   secret: string;
   log: Logger;
   redisUrl?: string;
-  /** The product's own origin(s): the agents' namespace answers no page of any other. */
+  /** The product's own origin(s), for the engine's CORS (the polling transport). */
   corsOrigin: string | string[];
   /** Tuning, mostly for tests. */
   catchUpLimit?: number;
@@ -124,7 +124,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const channelOrigins: { allowed: (origin: string) => Promise<boolean> } = { allowed: async () => false };
   const io = new Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>(options.httpServer, {
     // The engine's CORS (for the polling transport) lets through the product's own origin and every origin a live
-    // website widget allows; each namespace then admits only its own (agents: the product's; visitors: their channel's).
+    // website widget allows. Agents' sockets stand on their bearer token, not on an origin (no cookie opens them);
+    // a visitor's socket also needs its channel's origin (the /visitor namespace checks it).
     cors: {
       origin: (origin, callback) => {
         if (!origin || agentOrigins.includes(origin)) return callback(null, true);
@@ -320,9 +321,6 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
 
   // --- connections -------------------------------------------------------------------------
   io.use((socket: AppSocket, next) => {
-    // A page of another site (a website widget's, which the engine's CORS lets through) is not the inbox.
-    const origin = socket.handshake.headers.origin;
-    if (origin && !agentOrigins.includes(origin)) return next(Object.assign(new Error("forbidden"), { data: { code: "ORIGIN_NOT_ALLOWED", message: "connect from the product's own pages" } }));
     const auth = (socket.handshake.auth ?? {}) as { token?: unknown; lastEventId?: unknown };
     void verifyRealtimeToken(auth.token, options.secret).then(async (identity) => {
       if (!identity) return next(Object.assign(new Error("unauthorized"), { data: { code: "UNAUTHORIZED", message: "the realtime token is missing, forged or expired; ask realtime.token for a new one" } }));

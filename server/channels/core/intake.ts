@@ -43,12 +43,23 @@ function prepared<R extends pg.QueryResultRow = Row>(db: pg.ClientBase, text: st
 }
 
 /**
+ * Makes the caller's transaction the only one taking in traffic of this chat
+ * until it ends. A channel whose chats can send at once (a widget visitor's two
+ * tabs, or two quick sends) takes this before intake; without it two first
+ * messages would race to create the same contact and conversation. Telegram
+ * needs none: it delivers a chat's updates one at a time.
+ */
+export async function serializeChat(db: pg.ClientBase, scope: Scope, chatId: string): Promise<void> {
+  await prepared(db, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`intake:${scope.channelId}:${chatId}`]);
+}
+
+/**
  * Takes one inbound event of any channel into the inbox, idempotently, in the
  * caller's transaction (withTenantSql: the app role, bound to the channel's
  * tenant, so row-level security scopes every statement below). The same
  * `dedupeKey` twice, and a re-sent message (same chat and external id), change
- * nothing. A channel's traffic for one chat arrives one item at a time, so a
- * chat's events never race each other here.
+ * nothing. A chat's events must come one at a time: the channel delivers them
+ * so (Telegram), or takes `serializeChat` first (the widget).
  *
  * Written in SQL rather than through Prisma: intake is the product's hot path,
  * and Prisma costs about a millisecond per statement where node-postgres costs

@@ -28,7 +28,7 @@ export async function markVisitorRead(call: WidgetCall, now = new Date()): Promi
         values: [widget.channelId, visitor.visitorId],
       });
       if (!rows[0]?.unread) return "ignored";
-      return ingestInbound(client, scope, { kind: "read", dedupeKey: `${visitor.visitorId}:read:${now.getTime()}`, chat: { id: visitor.visitorId }, at: now });
+      return ingestInbound(client, scope, { kind: "read", dedupeKey: JSON.stringify(["read", visitor.visitorId, now.getTime()]), chat: { id: visitor.visitorId }, at: now });
     },
     { requestId: requestIdFrom(call.request.headers.get(REQUEST_ID_HEADER)) },
   );

@@ -5,8 +5,10 @@ import { newIdentitySecret } from "./identity-secret";
 
 /**
  * A new identity-verification secret for a widget, answered once; the old one
- * stops verifying at once, so a leaked secret is worth nothing from here on
- * (visitors already verified keep their tokens, which carry no secret).
+ * stops verifying at once, and every verified visitor's token and socket of the
+ * old one end with it (their tokens name the secret's generation): a leaked
+ * secret is worth nothing from here on. The host site's next sign-in verifies
+ * its users again with the new one.
  */
 export async function rotateWidgetSecret(db: DbClient, input: { tenantId: string; id: string; actor: Actor }): Promise<{ identitySecret: string }> {
   const widget = await db.webWidgetChannel.findUnique({ where: { channelId: input.id } });

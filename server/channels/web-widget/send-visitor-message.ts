@@ -4,7 +4,7 @@ import { widgetLimits, type VisitorMessage } from "@/lib/widget/protocol";
 import { withTenantSql } from "@/server/db/app-pool";
 import { requestIdFrom, REQUEST_ID_HEADER } from "@/server/http/api-error";
 import { announceEvents } from "@/server/realtime/announce";
-import { ingestInbound } from "../core/intake";
+import { ingestInbound, serializeChat } from "../core/intake";
 import { attachmentKindOf } from "./attachment-kind";
 import { projectMessages } from "./project-messages";
 import { requireMayWrite } from "./require-may-write";
@@ -83,6 +83,8 @@ export async function sendVisitorMessage(call: WidgetCall): Promise<{ status: nu
     deps.appPool,
     widget.tenantId,
     async (client) => {
+      // The visitor's tabs and quick sends come at once: one at a time from here, so their first messages make one contact and one conversation.
+      await serializeChat(client, scope, visitor.visitorId);
       const { rows: uploads } = await client.query<{ id: string; fileName: string; mimeType: string; size: number }>({
         name: "widget_visitor_uploads",
         text: `SELECT id, "fileName", "mimeType", size FROM "Upload" WHERE id = ANY($1::uuid[]) AND "visitorKey" = $2`,
@@ -105,7 +107,8 @@ export async function sendVisitorMessage(call: WidgetCall): Promise<{ status: nu
       });
       const result = await ingestInbound(client, scope, {
         kind: "message",
-        dedupeKey: `${visitor.visitorId}:${input.clientMessageId}`,
+        // Parts that may hold any character (a host site's identifier, the visitor's message id), kept apart.
+        dedupeKey: JSON.stringify(["message", visitor.visitorId, input.clientMessageId]),
         chat: { id: visitor.visitorId },
         identity,
         externalId: input.clientMessageId,

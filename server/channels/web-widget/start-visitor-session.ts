@@ -4,11 +4,11 @@ import { widgetLimits, type SessionAnswer } from "@/lib/widget/protocol";
 import { withTenantSql } from "@/server/db/app-pool";
 import { requestIdFrom, REQUEST_ID_HEADER } from "@/server/http/api-error";
 import { announceEvents } from "@/server/realtime/announce";
-import { identifyContact, ingestInbound } from "../core/intake";
+import { identifyContact, ingestInbound, serializeChat } from "../core/intake";
 import { isVerifiedIdentifier } from "./identity-secret";
 import { visitorConversations } from "./visitor-conversations";
 import { findKnownVisitor, visitorIdentity } from "./visitor-identity";
-import { signSocketToken, signVisitorToken, verifyVisitorToken } from "./visitor-token";
+import { grantHolds, secretGeneration, signSocketToken, signVisitorToken, verifyVisitorToken } from "./visitor-token";
 import type { WidgetCall } from "./widget-call";
 import { WidgetError } from "./widget-error";
 
@@ -41,7 +41,7 @@ export async function startVisitorSession(call: WidgetCall): Promise<SessionAnsw
   let previous: string | null = null;
   if (input.visitorToken) {
     const grant = await verifyVisitorToken(input.visitorToken, deps.secret);
-    if (!grant || grant.channelId !== widget.channelId || grant.tenantId !== widget.tenantId) {
+    if (!grant || !grantHolds(grant, widget)) {
       throw new WidgetError(401, "INVALID_VISITOR_TOKEN", "this visitor token is not valid for this chat; start a new session");
     }
     previous = grant.visitorId;
@@ -62,13 +62,16 @@ export async function startVisitorSession(call: WidgetCall): Promise<SessionAnsw
     widget.tenantId,
     async (client) => {
       let wrote = false;
+      // One at a time with the visitor's sends (and another tab's sign-in), in one order of locks.
+      for (const chat of [previous, visitorId].filter((id): id is string => id !== null).sort()) await serializeChat(client, scope, chat);
       if (previous?.startsWith("visitor:") && visitorId.startsWith("user:") && !(await findKnownVisitor(client, scope, visitorId))) {
         // What they wrote before signing in stays theirs: the anonymous chat becomes the user's.
-        const moved = await ingestInbound(client, scope, { kind: "chat_moved", dedupeKey: `${previous}:became:${visitorId}`, from: { id: previous }, to: visitorId, identity: { from: previous, to: visitorId } });
+        const moved = await ingestInbound(client, scope, { kind: "chat_moved", dedupeKey: JSON.stringify(["moved", previous, visitorId]), from: { id: previous }, to: visitorId, identity: { from: previous, to: visitorId } });
         wrote = moved === "ok";
       }
       let known = await findKnownVisitor(client, scope, visitorId);
-      // The host site vouches for a signed-in user's name and email: the team sees them before the first message.
+      // A signed-in user's name and email as the host site's page gives them (the signature covers the identifier
+      // only): the team sees them before the first message.
       if (visitorId.startsWith("user:") && (input.name || input.email)) {
         const identity = visitorIdentity(visitorId, known, { name: input.name, email: input.email }, { ...input, userAgent: call.request.headers.get("user-agent") });
         await identifyContact(client, scope, identity);
@@ -82,7 +85,7 @@ export async function startVisitorSession(call: WidgetCall): Promise<SessionAnsw
   );
   if (wrote) announceEvents(deps.appPool);
 
-  const grant = { tenantId: widget.tenantId, channelId: widget.channelId, visitorId };
+  const grant = { tenantId: widget.tenantId, channelId: widget.channelId, visitorId, ...(visitorId.startsWith("user:") ? { generation: secretGeneration(widget.secret) } : {}) };
   return {
     visitorToken: await signVisitorToken(grant, deps.secret),
     socketToken: await signSocketToken(grant, deps.secret),

@@ -8,7 +8,7 @@ import { findWidget } from "./find-widget";
 import { visitorConversations } from "./visitor-conversations";
 import { visitorEventView, type VisitorView } from "./visitor-event-view";
 import { visitorTargets, type VisitorTarget } from "./visitor-targets";
-import { verifySocketToken, type VisitorGrant } from "./visitor-token";
+import { grantHolds, secretGeneration, verifySocketToken, type VisitorGrant } from "./visitor-token";
 import { widgetOrigins } from "./widget-origins";
 
 type VisitorData = { visitor: VisitorGrant; origin: string; lastEventId?: string; typing?: { conversationId: string; timer: NodeJS.Timeout }; budget: { second: number; used: number } };
@@ -77,7 +77,7 @@ export function attachVisitorNamespace(options: RealtimeHost): RealtimeAttachmen
       if (grant === "expired") return next(refusal("TOKEN_EXPIRED", "the socket token has expired; start the session again"));
       if (grant === "invalid") return next(refusal("UNAUTHORIZED", "the socket token is missing or forged"));
       const widget = await findWidget(options.systemPool, { channelId: grant.channelId });
-      if (!widget || widget.tenantId !== grant.tenantId) return next(refusal("UNAUTHORIZED", "the socket token is missing or forged"));
+      if (!widget || !grantHolds(grant, widget)) return next(refusal("UNAUTHORIZED", "the socket token is missing, forged, or from before the chat's identity secret changed"));
       const origin = socket.handshake.headers.origin;
       if (!origin || !widget.allowedOrigins.includes(origin)) return next(refusal("ORIGIN_NOT_ALLOWED", "this chat is not set up for this website"));
       if (widget.status === "disconnected") return next(refusal("CHANNEL_DISCONNECTED", "this chat has been switched off"));
@@ -196,16 +196,17 @@ export function attachVisitorNamespace(options: RealtimeHost): RealtimeAttachmen
     const channels = [...new Set(sockets.map((socket) => socket.data.visitor.channelId))];
     if (channels.length === 0) return;
     options.systemPool
-      .query<{ channelId: string; status: string; allowedOrigins: string[] }>({
+      .query<{ channelId: string; status: string; allowedOrigins: string[]; secretCiphertext: string }>({
         name: "visitor_revalidate",
-        text: `SELECT w."channelId", c.status::text AS status, w."allowedOrigins" FROM "WebWidgetChannel" w JOIN "Channel" c ON c.id = w."channelId" WHERE w."channelId" = ANY($1::uuid[])`,
+        text: `SELECT w."channelId", c.status::text AS status, w."allowedOrigins", w."secretCiphertext" FROM "WebWidgetChannel" w JOIN "Channel" c ON c.id = w."channelId" WHERE w."channelId" = ANY($1::uuid[])`,
         values: [channels],
       })
       .then(({ rows }) => {
         const live = new Map(rows.map((row) => [row.channelId, row]));
         for (const socket of sockets) {
           const channel = live.get(socket.data.visitor.channelId);
-          if (channel && channel.status !== "disconnected" && channel.allowedOrigins.includes(socket.data.origin)) continue;
+          const verifiedByNow = (grant: VisitorGrant) => !grant.visitorId.startsWith("user:") || grant.generation === secretGeneration({ ciphertext: channel!.secretCiphertext });
+          if (channel && channel.status !== "disconnected" && channel.allowedOrigins.includes(socket.data.origin) && verifiedByNow(socket.data.visitor)) continue;
           socket.emit("session.ended", { reason: "this chat has been switched off for this website" });
           socket.disconnect(true);
         }

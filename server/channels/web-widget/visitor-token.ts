@@ -6,7 +6,22 @@ import { errors, jwtVerify, SignJWT } from "jose";
  * channel of one workspace. `visitorId` is the identity's external id: an
  * anonymous `visitor:<uuid>` or a host site's verified `user:<identifier>`.
  */
-export type VisitorGrant = { tenantId: string; channelId: string; visitorId: string };
+export type VisitorGrant = {
+  tenantId: string;
+  channelId: string;
+  visitorId: string;
+  /**
+   * For a verified `user:` visitor, which identity secret vouched for them
+   * (`secretGeneration`): rotating the secret ends every such token, so a
+   * leaked secret stops opening anyone's thread once it is replaced.
+   */
+  generation?: string;
+};
+
+/** A short, stable name of a channel's current identity secret (never the secret: a digest of its sealed form). */
+export function secretGeneration(sealed: { ciphertext: string }): string {
+  return createHash("sha256").update(sealed.ciphertext).digest("base64url").slice(0, 16);
+}
 
 const VISITOR_AUDIENCE = "support-chat:widget-visitor";
 const SOCKET_AUDIENCE = "support-chat:widget-socket";
@@ -27,12 +42,20 @@ function keyOf(purpose: string, secret: string): Uint8Array {
   return createHash("sha256").update(`${purpose}:${secret}`).digest();
 }
 
-const claimsOf = (grant: VisitorGrant) => ({ tid: grant.tenantId, cid: grant.channelId });
+const claimsOf = (grant: VisitorGrant) => ({ tid: grant.tenantId, cid: grant.channelId, ...(grant.generation ? { gen: grant.generation } : {}) });
 
-function grantOf(payload: { tid?: unknown; cid?: unknown; sub?: unknown }): VisitorGrant | null {
-  const { tid, cid, sub } = payload;
+function grantOf(payload: { tid?: unknown; cid?: unknown; sub?: unknown; gen?: unknown }): VisitorGrant | null {
+  const { tid, cid, sub, gen } = payload;
   if (typeof tid !== "string" || typeof cid !== "string" || typeof sub !== "string" || !/^(visitor|user):./.test(sub)) return null;
-  return { tenantId: tid, channelId: cid, visitorId: sub };
+  // A verified visitor without the secret's generation is not one this version signed.
+  if (sub.startsWith("user:") && typeof gen !== "string") return null;
+  return { tenantId: tid, channelId: cid, visitorId: sub, ...(typeof gen === "string" ? { generation: gen } : {}) };
+}
+
+/** Whether a grant still holds for the channel as it is now: its own channel and workspace, and for a verified visitor the current secret. */
+export function grantHolds(grant: VisitorGrant, widget: { channelId: string; tenantId: string; secret: { ciphertext: string } }): boolean {
+  if (grant.channelId !== widget.channelId || grant.tenantId !== widget.tenantId) return false;
+  return !grant.visitorId.startsWith("user:") || grant.generation === secretGeneration(widget.secret);
 }
 
 /**

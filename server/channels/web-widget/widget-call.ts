@@ -10,7 +10,7 @@ import type { RateLimiters } from "@/server/security/rate-limit";
 import { cleanDeep } from "@/server/security/clean-text";
 import { corsHeaders } from "./cors";
 import { findWidget, type Widget } from "./find-widget";
-import { verifyVisitorToken, type VisitorGrant } from "./visitor-token";
+import { grantHolds, verifyVisitorToken, type VisitorGrant } from "./visitor-token";
 import { WidgetError, widgetErrorResponse } from "./widget-error";
 
 export type WidgetDeps = {
@@ -105,8 +105,9 @@ export async function answerWidgetCall(
         const bearer = /^Bearer (\S+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
         if (!bearer) throw new WidgetError(401, "VISITOR_TOKEN_REQUIRED", "start a session first");
         const grant = await verifyVisitorToken(bearer, deps.secret);
-        // Bound to its channel: another channel's visitor (another workspace's too) is nobody here.
-        if (!grant || grant.channelId !== widget.channelId || grant.tenantId !== widget.tenantId) throw new WidgetError(401, "INVALID_VISITOR_TOKEN", "this visitor token is not valid for this chat; start a new session");
+        // Bound to its channel: another channel's visitor (another workspace's too) is nobody here, nor a verified
+        // visitor the channel's previous identity secret vouched for.
+        if (!grant || !grantHolds(grant, widget)) throw new WidgetError(401, "INVALID_VISITOR_TOKEN", "this visitor token is not valid for this chat; start a new session");
         return grant;
       },
       body: async (schema) => {

@@ -333,6 +333,47 @@ describe("who a visitor is", () => {
     expect((await visitorSocket(expired, { origin: originOf(a) })).outcome).toEqual({ ok: false, code: "TOKEN_EXPIRED" });
   });
 
+  it("ends every verified visitor's token and socket when the identity secret is rotated; anonymous visitors keep theirs", async () => {
+    const c = await createTenantFixture(database.db, "widget-rotate");
+    const verified = browserOf(c);
+    const vouched = (await verified.session({ identifier: "user-9", identifierHash: hashOf(c, "user-9") })).body as SessionAnswer;
+    expect(vouched.visitor.verified).toBe(true);
+    expect((await say(verified, "hi, it is me")).status).toBe(201);
+    const live = await visitorSocket(vouched.socketToken, { origin: originOf(c) });
+    expect(live.outcome).toEqual({ ok: true });
+    const anonymous = await arrive(c);
+
+    await callerFor(database, c.as("admin"), { tenantSlug: c.tenant.slug }).channels.rotateWidgetSecret({ id: c.rows.widgetChannel.id });
+    expect((await verified.messages()).body).toMatchObject({ error: { code: "INVALID_VISITOR_TOKEN" } });
+    expect((await say(verified, "still me?")).status).toBe(401);
+    expect((await visitorSocket(vouched.socketToken, { origin: originOf(c) })).outcome).toEqual({ ok: false, code: "UNAUTHORIZED" });
+    await until(() => live.received.some((event) => event.name === "session.ended"), "the verified visitor's open socket to end", 10_000);
+    // The old secret vouches for nobody now; an anonymous visitor is not affected.
+    expect((await browserOf(c).session({ identifier: "user-9", identifierHash: hashOf(c, "user-9") })).status).toBe(401);
+    expect((await anonymous.browser.messages()).status).toBe(200);
+  });
+
+  it("takes a visitor's quick sends from two tabs at once into one contact and one conversation, each message once", async () => {
+    const { browser, answer } = await arrive(a);
+    const otherTab = browserOf(a);
+    otherTab.token = browser.token;
+    const answers = await Promise.all([say(browser, "one"), say(otherTab, "two"), say(browser, "three"), say(otherTab, "four")]);
+    expect(answers.map((sent) => sent.status)).toEqual([201, 201, 201, 201]);
+    const conversations = await database.db.conversation.findMany({ where: { channelId: a.rows.widgetChannel.id, externalChatId: answer.visitor.id }, include: { messages: true } });
+    expect(conversations).toHaveLength(1);
+    expect(conversations[0]!.messages.map((message) => message.text).sort()).toEqual(["four", "one", "three", "two"]);
+    expect(await database.db.contactIdentity.count({ where: { channelId: a.rows.widgetChannel.id, externalId: answer.visitor.id } })).toBe(1);
+  });
+
+  it("keeps two verified visitors' message ids apart even when ids and identifiers hold the separator", async () => {
+    const first = browserOf(a);
+    await first.session({ identifier: "a", identifierHash: hashOf(a, "a") });
+    const second = browserOf(a);
+    await second.session({ identifier: "a:b", identifierHash: hashOf(a, "a:b") });
+    expect((await first.send({ text: "from a", clientMessageId: "b:c" })).status).toBe(201);
+    expect((await second.send({ text: "from a:b", clientMessageId: "c" })).status).toBe(201);
+  });
+
   it("refuses a forged identifierHash outright, and gives a verified user one conversation across devices", async () => {
     const laptop = browserOf(a);
     expect((await laptop.session({ identifier: "user-42", identifierHash: hashOf(b, "user-42") })).body).toMatchObject({ error: { code: "IDENTITY_NOT_VERIFIED" } });
@@ -412,12 +453,11 @@ describe("the public API's edge", () => {
     const { answer } = await arrive(a);
     expect((await visitorSocket(answer.socketToken, { origin: "https://evil.example" })).outcome).toEqual({ ok: false, code: "ORIGIN_NOT_ALLOWED" });
     expect((await visitorSocket(answer.socketToken, {})).outcome).toEqual({ ok: false, code: "ORIGIN_NOT_ALLOWED" });
-    // And the agents' namespace is not the widget's: a widget origin's page cannot open it.
-    const token = await signRealtimeToken({ tenantId: a.tenant.id, role: "agent", principal: { kind: "user", userId: a.users.agent.id, sessionId: a.sessions.agent.id } }, secret);
-    const agentFromWidgetPage = connectClient(node.url, { auth: { token }, extraHeaders: { origin: originOf(a) }, transports: ["websocket"], forceNew: true, reconnection: false });
-    sockets.push(agentFromWidgetPage);
-    const refusal = await new Promise((resolve) => agentFromWidgetPage.once("connect_error", (error) => resolve((error as { data?: { code?: string } }).data?.code)));
-    expect(refusal).toBe("ORIGIN_NOT_ALLOWED");
+    // And the agents' namespace is not the widget's: a visitor's socket token opens nothing there (agents stand on their own token).
+    const visitorAsAgent = connectClient(node.url, { auth: { token: answer.socketToken }, extraHeaders: { origin: originOf(a) }, transports: ["websocket"], forceNew: true, reconnection: false });
+    sockets.push(visitorAsAgent);
+    const refusal = await new Promise((resolve) => visitorAsAgent.once("connect_error", (error) => resolve((error as { data?: { code?: string } }).data?.code)));
+    expect(refusal).toBe("UNAUTHORIZED");
   });
 
   it("limits messages per visitor and per address with 429 and Retry-After", async () => {
