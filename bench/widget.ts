@@ -178,8 +178,9 @@ export async function runWidgetBench(): Promise<void> {
   const url = database.url;
   const secret = randomBytes(32).toString("base64url");
   // What the web process's route handlers read from their environment: its database, secrets and log level;
-  // no Redis, so the rate limits count in PostgreSQL, as on a single machine.
-  Object.assign(process.env, { DATABASE_URL: url, APP_SECRET: secret, ENCRYPTION_KEY: process.env.ENCRYPTION_KEY || "ab".repeat(32), REDIS_URL: "", LOG_LEVEL: "warn" });
+  // no Redis, so the rate limits count in PostgreSQL, as on a single machine — unless WIDGET_BENCH_REDIS_URL
+  // names one, as a scaled-out deployment has (the limits then count there).
+  Object.assign(process.env, { DATABASE_URL: url, APP_SECRET: secret, ENCRYPTION_KEY: process.env.ENCRYPTION_KEY || "ab".repeat(32), REDIS_URL: process.env.WIDGET_BENCH_REDIS_URL ?? "", LOG_LEVEL: "warn" });
   const sessionRoute = await import("@/app/api/widget/[publicId]/session/route");
   const messagesRoute = await import("@/app/api/widget/[publicId]/messages/route");
   const systemDb = createSystemDb(url, { max: 3 });

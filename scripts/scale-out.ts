@@ -294,7 +294,7 @@ async function run(): Promise<void> {
     const bot = emulator.addBot(`${botId}:${randomBytes(26).toString("base64url")}`, `scale_${botId}_bot`);
     const channel = await apiClient(webUrl[web], { apiKey: workspace.apiKey }).channels.connectTelegram.mutate({ token: bot.token, mode: "webhook" });
     check(bot.webhook?.url.startsWith(`${webUrl[web]}/`), `the ${workspace.slug} bot's webhook should go to web ${web}, it goes to ${bot.webhook?.url}`);
-    const row = await inspect.query<{ webhookSecret: string }>(`SELECT "webhookSecret" FROM "Channel" WHERE id = $1`, [channel.id]);
+    const row = await inspect.query<{ webhookSecret: string }>(`SELECT "webhookSecret" FROM "TelegramChannel" WHERE "channelId" = $1`, [channel.id]);
     return { ...workspace, bot: { token: bot.token }, channelId: channel.id, webhookSecret: row.rows[0]!.webhookSecret, chats: [] };
   };
   // North's customers write through web B, south's through web A.
