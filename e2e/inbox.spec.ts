@@ -1,21 +1,11 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
+import { demoOwner, signedInAgent } from "./support/agent";
 
-const baseUrl = () => process.env.E2E_BASE_URL!;
 const telegram = () => process.env.E2E_TELEGRAM_URL!;
 const bot = "demo_support_bot";
 
-async function signedIn(browser: Browser, who: { email: string; password: string }, colorScheme: "light" | "dark" = "light"): Promise<Page> {
-  const context = await browser.newContext({ colorScheme, viewport: { width: 1440, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${baseUrl()}/sign-in?callbackUrl=${encodeURIComponent("/t/demo/inbox")}`);
-  await page.getByLabel("Email").fill(who.email);
-  await page.getByLabel("Password").fill(who.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/t\/demo\/inbox/);
-  await expect(page.getByLabel("Live", { exact: true })).toBeVisible();
-  return page;
-}
-const owner = () => ({ email: "owner@demo.example", password: process.env.E2E_DEMO_PASSWORD! });
+const signedIn = (browser: Browser, who: { email: string; password: string }, colorScheme: "light" | "dark" = "light"): Promise<Page> => signedInAgent(browser, who, { colorScheme });
+const owner = demoOwner;
 const sam = { email: "sam@demo.example", password: "e2e-sam-password-1" };
 
 /** The customer's side, through the emulator's customer API. */
