@@ -119,6 +119,9 @@ export function createWidget(shadow: ShadowRoot, channel: { base: string; public
     const attempt = startSession().catch((error: unknown) => {
       // A failed start may be tried again, unless setUser has begun another meanwhile.
       if (started === attempt) started = null;
+      // setUser began another session while this one was asked for: who waited on this one waits on that one,
+      // so its answer (a refused identity, say) is what they see, not an error of a session nobody wants now.
+      if (error instanceof ApiError && error.code === "SUPERSEDED") return ensureSession();
       throw error;
     });
     started = attempt;
