@@ -192,6 +192,12 @@ export type ChannelAdapter<Details extends { kind: ChannelKind } = { kind: Chann
   realtime?: (host: RealtimeHost) => RealtimeAttachment;
   /** Sends one message. Must be safe to call again with the progress an earlier call recorded. */
   send: (context: SendContext, outbound: OutboundMessage) => Promise<SendOutcome>;
+  /**
+   * The customer reads the event log itself, over the channel's own sockets: a reply is sent when it
+   * commits (`sent`, the message's own id as the channel's), with no delivery job, retry or rate limit.
+   * `send` then only answers jobs queued before.
+   */
+  deliveredByEventLog?: true;
   /** Shows "typing…" to the customer, best effort: whether it was shown. Channels without typing leave it out. */
   typing?: (db: DbClient, target: TypingTarget) => Promise<boolean>;
 };

@@ -33,6 +33,24 @@ export function toLoggedEvent(row: EventRow): LoggedEvent {
   };
 }
 
+// What the relay has read ($4 last id, $5 running, $7 running from), of the visitor's conversations only when $6 names them.
+const relayHasRead = `($4::bigint IS NULL OR id <= $4::bigint) AND NOT (txid = ANY($5::xid8[]) OR ($7::xid8 IS NOT NULL AND txid >= $7::xid8))
+  AND ($6::uuid[] IS NULL OR "conversationId" = ANY($6::uuid[]))`;
+
+/**
+ * The events of tenant $2 after event $1 (at most $3). Two index ranges, the
+ * ids after the last one and the earlier transactions' events, so a catch-up
+ * costs what it returns, not the tenant's whole log.
+ */
+export const CATCH_UP_QUERY = `WITH last AS (SELECT id, txmin FROM "Event" WHERE id = $1::bigint AND "tenantId" = $2)
+  SELECT ${columns("e")} FROM last LEFT JOIN LATERAL (
+    (SELECT * FROM "Event" WHERE "tenantId" = $2 AND id > last.id AND ${relayHasRead} ORDER BY id LIMIT $3)
+    UNION ALL
+    (SELECT * FROM "Event" WHERE "tenantId" = $2 AND id < last.id AND txid >= last.txmin AND txid < pg_snapshot_xmax(pg_current_snapshot()) AND ${relayHasRead})
+    ORDER BY id LIMIT $3
+  ) e ON true
+  ORDER BY e.id`;
+
 export type CatchUp = { kind: "events"; events: LoggedEvent[] } | { kind: "resync"; reason: string };
 
 /**
@@ -59,14 +77,7 @@ export async function catchUp(
     // No row at all: the last event is unknown. One row of nulls: nothing was missed.
     const { rows } = await client.query<EventRow | { [K in keyof EventRow]: null }>({
       name: "realtime_catch_up",
-      text: `WITH last AS (SELECT id, txmin FROM "Event" WHERE id = $1::bigint AND "tenantId" = $2)
-             SELECT ${columns("e")} FROM last LEFT JOIN LATERAL (
-               SELECT * FROM "Event" WHERE "tenantId" = $2 AND (id > last.id OR (id < last.id AND txid >= last.txmin))
-                 AND ($4::bigint IS NULL OR id <= $4::bigint) AND NOT (txid = ANY($5::xid8[]) OR ($7::xid8 IS NOT NULL AND txid >= $7::xid8))
-                 AND ($6::uuid[] IS NULL OR "conversationId" = ANY($6::uuid[]))
-               ORDER BY id LIMIT $3
-             ) e ON true
-             ORDER BY e.id`,
+      text: CATCH_UP_QUERY,
       values: [lastEventId, tenantId, limit + 1, upTo.lastId, upTo.running, only?.conversationIds ?? null, upTo.runningFrom],
     });
     if (rows.length === 0) return { kind: "resync", reason: "the last event seen is no longer in the log" };

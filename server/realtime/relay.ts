@@ -14,6 +14,20 @@ import { toLoggedEvent, type LoggedEvent } from "./events";
 export type RelayPosition = { lastId: string | null; running: string[]; runningFrom: string | null };
 
 type TailRow = { xip: string[] | null; xmax: string; events: Parameters<typeof toLoggedEvent>[0][] };
+const TAIL_COLUMNS = `id AS position, id::text AS id, "tenantId", type, "conversationId", payload, "createdAt", "requestId", traceparent`;
+
+/**
+ * One read of the log ($1 last id, $2 running, $3 running from): one statement,
+ * one snapshot, so the events it sees and the transactions still running when it
+ * saw them agree. Two index ranges, the ids after the last one and the earlier
+ * transactions' events, so a read costs what it returns, not the log's length.
+ */
+export const TAIL_QUERY = `SELECT (SELECT array_agg(x::text) FROM pg_snapshot_xip(pg_current_snapshot()) x) AS xip, pg_snapshot_xmax(pg_current_snapshot())::text AS xmax,
+  coalesce((SELECT json_agg(e ORDER BY e.position) FROM (
+    (SELECT ${TAIL_COLUMNS} FROM "Event" WHERE id > coalesce($1::bigint, 0) ORDER BY position LIMIT 500)
+    UNION ALL
+    (SELECT ${TAIL_COLUMNS} FROM "Event" WHERE id <= $1::bigint AND (txid = ANY($2::xid8[]) OR (txid >= $3::xid8 AND txid < pg_snapshot_xmax(pg_current_snapshot()))))
+    ORDER BY position LIMIT 500) e), '[]') AS events`;
 
 /**
  * Follows the event log for one realtime node. It reads the log when a writer
@@ -57,14 +71,9 @@ export function startEventRelay(options: {
       for (;;) {
         again = false;
         served.push(...waiters.splice(0));
-        // One statement, one snapshot: the events it sees and the transactions still running when it saw them.
         const { rows } = await options.systemPool.query<TailRow>({
           name: "realtime_tail",
-          text: `SELECT (SELECT array_agg(x::text) FROM pg_snapshot_xip(pg_current_snapshot()) x) AS xip, pg_snapshot_xmax(pg_current_snapshot())::text AS xmax,
-                   coalesce((SELECT json_agg(e ORDER BY e.position) FROM (
-                     SELECT id AS position, id::text AS id, "tenantId", type, "conversationId", payload, "createdAt", "requestId", traceparent FROM "Event"
-                     WHERE ($1::bigint IS NULL OR id > $1::bigint) OR ((txid = ANY($2::xid8[]) OR txid >= $3::xid8) AND id <= $1::bigint)
-                     ORDER BY id LIMIT 500) e), '[]') AS events`,
+          text: TAIL_QUERY,
           values: [lastId, running, runningFrom],
         });
         const row = rows[0]!;

@@ -67,7 +67,7 @@ export async function serializeChat(db: pg.ClientBase, scope: Scope, chatId: str
  */
 export async function ingestInbound(db: pg.ClientBase, scope: Scope, event: InboundEvent): Promise<IngestResult> {
   // The hot path (a customer's message) records the key and looks up its contact and conversation in one statement.
-  if (event.kind === "message") return takeMessage(db, scope, event);
+  if (event.kind === "message") return (await ingestMessage(db, scope, event)).result;
   if (event.kind === "ignored" && event.dedupeKey === undefined) return "ignored";
   const inserted = await prepared(db, `INSERT INTO "ProcessedUpdate" ("channelId", key, "tenantId") VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
     scope.channelId,
@@ -189,7 +189,17 @@ function externalIdsOf(message: Row): string[] {
   return known ?? (message.externalId ? [message.externalId as string] : []);
 }
 
-async function takeMessage(db: pg.ClientBase, scope: Scope, event: MessageEvent): Promise<IngestResult> {
+/**
+ * `ingestInbound` of a message, answering also the message as stored (the row,
+ * as node-postgres reads it) when it was: a channel that shows the sender their
+ * own message (the widget) needs no second read. A duplicate answers none.
+ */
+export async function ingestMessage(db: pg.ClientBase, scope: Scope, event: MessageEvent): Promise<{ result: IngestResult; message: Row | null }> {
+  const stored = await takeMessage(db, scope, event);
+  return typeof stored === "string" ? { result: stored, message: null } : { result: "ok", message: stored };
+}
+
+async function takeMessage(db: pg.ClientBase, scope: Scope, event: MessageEvent): Promise<Exclude<IngestResult, "ok"> | Row> {
   const first = await prepared<{ fresh: number; contact: Row | null; live: Row | null }>(db, 
     `WITH processed AS (
        INSERT INTO "ProcessedUpdate" ("channelId", key, "tenantId") VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1
@@ -227,7 +237,7 @@ async function takeMessage(db: pg.ClientBase, scope: Scope, event: MessageEvent)
         JSON.stringify(content),
       ]);
       await recordEvent(db, scope, "message.updated", conversationId, messageUpdated(merged.rows[0]!));
-      return "ok";
+      return merged.rows[0]!;
     }
   }
 
@@ -296,7 +306,7 @@ async function takeMessage(db: pg.ClientBase, scope: Scope, event: MessageEvent)
     const job: AutoReplyJob = { tenantId: scope.tenantId, conversationId };
     await prepared(db, `SELECT public.app_add_job($1, $2::json, NULL, NULL, $3, $4)`, [AUTO_REPLY_TASK, JSON.stringify(job), AUTO_REPLY_ATTEMPTS, autoReplyJobKey(conversationId)]);
   }
-  return "ok";
+  return message;
 }
 
 async function takeEdit(db: pg.ClientBase, scope: Scope, event: Extract<InboundEvent, { kind: "edit" }>): Promise<IngestResult> {

@@ -20,8 +20,9 @@ export type WebWidgetDetails = {
  * The website live-chat widget. Its traffic comes through its own public API
  * (`/api/widget/<publicId>/…`, this folder) and the visitor socket namespace;
  * nothing is sent anywhere on its behalf: a reply is in the event log the
- * moment it is stored, and the visitor's socket carries it from there. So
- * `send` only confirms, with the message's own id as the channel's id, and an
+ * moment it is stored, and the visitor's socket carries it from there. So a
+ * reply is sent when it commits (`deliveredByEventLog`: no job; `send` only
+ * confirms one queued before, with the message's own id as the channel's), and an
  * agent's typing reaches the visitor from the realtime server itself (agents'
  * socket typing; `messages.typing` over the API answers `sent: false` here). A disconnected widget needs
  * no provider told: its public API refuses every call.
@@ -39,6 +40,7 @@ export const webWidgetAdapter = {
     textLimit: 4000,
   },
   realtime: attachVisitorNamespace,
+  deliveredByEventLog: true,
   send: async (_context, outbound) => ({ status: "sent", externalId: outbound.message.id }),
   describe: async (db, channel): Promise<WebWidgetDetails> => {
     const widget = await db.webWidgetChannel.findUnique({ where: { channelId: channel.id } });

@@ -4,7 +4,7 @@ import { widgetLimits, type VisitorMessage } from "@/lib/widget/protocol";
 import { withTenantSql } from "@/server/db/app-pool";
 import { requestIdFrom, REQUEST_ID_HEADER } from "@/server/http/api-error";
 import { announceEvents } from "@/server/realtime/announce";
-import { ingestInbound, serializeChat } from "../core/intake";
+import { ingestMessage, serializeChat } from "../core/intake";
 import { attachmentKindOf } from "./attachment-kind";
 import { projectMessages } from "./project-messages";
 import { requireMayWrite } from "./require-may-write";
@@ -85,11 +85,13 @@ export async function sendVisitorMessage(call: WidgetCall): Promise<{ status: nu
     async (client) => {
       // The visitor's tabs and quick sends come at once: one at a time from here, so their first messages make one contact and one conversation.
       await serializeChat(client, scope, visitor.visitorId);
-      const { rows: uploads } = await client.query<{ id: string; fileName: string; mimeType: string; size: number }>({
-        name: "widget_visitor_uploads",
-        text: `SELECT id, "fileName", "mimeType", size FROM "Upload" WHERE id = ANY($1::uuid[]) AND "visitorKey" = $2`,
-        values: [uploadIds, `${widget.channelId}:${visitor.visitorId}`],
-      });
+      const { rows: uploads } = uploadIds.length
+        ? await client.query<{ id: string; fileName: string; mimeType: string; size: number }>({
+            name: "widget_visitor_uploads",
+            text: `SELECT id, "fileName", "mimeType", size FROM "Upload" WHERE id = ANY($1::uuid[]) AND "visitorKey" = $2`,
+            values: [uploadIds, `${widget.channelId}:${visitor.visitorId}`],
+          })
+        : { rows: [] };
       // Only this visitor's own uploads: an id of anyone else's file is as good as none.
       if (uploads.length !== uploadIds.length) throw new WidgetError(404, "UPLOAD_NOT_FOUND", "an attached file was not found; attach it again");
       const attachments: Attachment[] = uploadIds.map((id) => {
@@ -105,7 +107,7 @@ export async function sendVisitorMessage(call: WidgetCall): Promise<{ status: nu
         userAgent: call.request.headers.get("user-agent"),
         preChat: preChat.fields,
       });
-      const result = await ingestInbound(client, scope, {
+      const { message } = await ingestMessage(client, scope, {
         kind: "message",
         // Parts that may hold any character (a host site's identifier, the visitor's message id), kept apart.
         dedupeKey: JSON.stringify(["message", visitor.visitorId, input.clientMessageId]),
@@ -118,6 +120,8 @@ export async function sendVisitorMessage(call: WidgetCall): Promise<{ status: nu
         sentAt: new Date(),
         clientMessageId: input.clientMessageId,
       });
+      if (message) return { row: message, fresh: true };
+      // A resend: the message stored the first time.
       const { rows } = await client.query({
         name: "widget_sent_message",
         text: `SELECT m.* FROM "Message" m JOIN "Conversation" c ON c.id = m."conversationId"
@@ -125,7 +129,7 @@ export async function sendVisitorMessage(call: WidgetCall): Promise<{ status: nu
                ORDER BY m."createdAt" DESC LIMIT 1`,
         values: [widget.channelId, visitor.visitorId, input.clientMessageId],
       });
-      return { row: rows[0], fresh: result === "ok" };
+      return { row: rows[0], fresh: false };
     },
     { requestId },
   );

@@ -126,6 +126,16 @@ describe("a visitor's conversation", () => {
     for (const secretThing of [a.users.agent.id, a.users.agent.email, a.tenant.id, "senderUserId", "deliveryStatus"]) expect(wire).not.toContain(secretThing);
   });
 
+  it("sends the team's reply as it commits: sent at once with its own id, and no delivery job for a worker", async () => {
+    const { browser, answer } = await arrive(a);
+    expect((await say(browser, "Do you ship abroad?")).status).toBe(201);
+    const conversation = await database.db.conversation.findFirstOrThrow({ where: { channelId: a.rows.widgetChannel.id, externalChatId: answer.visitor.id } });
+    const reply = await agentOf(a).messages.send({ conversationId: conversation.id, text: "We do, to 30 countries." });
+    expect(reply).toMatchObject({ deliveryStatus: "sent", externalId: reply.id });
+    const jobs = await database.systemPool.query(`SELECT 1 FROM graphile_worker.jobs WHERE key = $1`, [`deliver:${reply.id}`]);
+    expect(jobs.rowCount).toBe(0);
+  });
+
   it("resumes after a reload with the same token: the same visitor, conversation and thread", async () => {
     const { browser, answer } = await arrive(a);
     await say(browser, "first");

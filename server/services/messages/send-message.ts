@@ -1,9 +1,11 @@
+import { randomUUID } from "node:crypto";
 import type { DbClient } from "@/server/db/client";
 import type { Prisma } from "@/server/db/generated/client";
 import { AppError } from "@/server/errors";
 import { messageCreated, messageUpdated } from "@/lib/events/payloads";
 import type { AttachmentKind } from "@/lib/messages/content";
 import { enqueueDelivery } from "@/server/channels/core/queue-delivery";
+import { metrics } from "@/server/metrics/registry";
 import { adapterFor } from "@/server/channels/registry";
 import { recordEvent } from "@/server/services/events/record-event";
 import { previewOf } from "./preview";
@@ -59,12 +61,17 @@ export async function sendMessage(
     return { kind, uploadId: upload.id, fileName: upload.fileName, mimeType: upload.mimeType, size: upload.size };
   });
   if (!input.text && attachments.length === 0) throw new AppError("BAD_REQUEST", "write something or attach a file");
-  const carries = adapterFor(conversation.channel.type).capabilities.attachments;
-  if (!input.isPrivate && attachments.some((attachment) => !carries.includes(attachment.kind))) {
+  const adapter = adapterFor(conversation.channel.type);
+  if (!input.isPrivate && attachments.some((attachment) => !adapter.capabilities.attachments.includes(attachment.kind))) {
     throw new AppError("BAD_REQUEST", "this conversation's channel cannot carry files; send text, or add the file to a private note");
   }
+  // A note is complete once stored, and so is a reply whose customer reads the event log (the widget's visitor);
+  // any other reply waits for the worker.
+  const sentOnCommit = !input.isPrivate && adapter.deliveredByEventLog === true;
+  const id = randomUUID();
   const message = await db.message.create({
     data: {
+      id,
       tenantId: input.tenantId,
       conversationId: conversation.id,
       direction: "outbound",
@@ -73,8 +80,8 @@ export async function sendMessage(
       isPrivate: input.isPrivate,
       text: input.text || null,
       attachments,
-      // A note is complete once stored; a reply waits for the worker.
-      deliveryStatus: input.isPrivate ? "sent" : "pending",
+      deliveryStatus: input.isPrivate || sentOnCommit ? "sent" : "pending",
+      externalId: sentOnCommit ? id : undefined,
       clientMessageId: input.clientMessageId,
       replyToId: input.replyToId,
       content: input.content,
@@ -85,7 +92,8 @@ export async function sendMessage(
       where: { id: conversation.id },
       data: { lastMessageAt: message.createdAt, lastMessagePreview: previewOf({ text: input.text ?? null, attachments }) },
     });
-    await enqueueDelivery(db, message);
+    if (sentOnCommit) metrics().outboundSends.inc({ channel: adapter.kind, result: "sent" });
+    else await enqueueDelivery(db, message);
   }
   await recordEvent(db, { tenantId: input.tenantId, type: "message.created", conversationId: conversation.id, payload: messageCreated(message) });
   return message;
