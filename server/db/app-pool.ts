@@ -49,7 +49,7 @@ export function getAppPool(): pg.Pool {
   return globalForPool.supportChatAppPool;
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** withTenant for this pool; `origin.requestId` becomes `app.request_id`, as there. */
 export async function withTenantSql<T>(pool: pg.Pool, tenantId: string, fn: (client: pg.PoolClient) => Promise<T>, origin: TransactionOrigin = {}): Promise<T> {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { DbClient } from "@/server/db/client";
 import type { Prisma } from "@/server/db/generated/client";
 import { AppError } from "@/server/errors";
+import { uuidPattern } from "@/server/db/app-pool";
 import { messageCreated, messageUpdated } from "@/lib/events/payloads";
 import type { AttachmentKind } from "@/lib/messages/content";
 import { enqueueDelivery } from "@/server/channels/core/queue-delivery";
@@ -34,15 +35,22 @@ export async function sendMessage(
     actor: Actor;
   },
 ) {
-  const conversation = await db.conversation.findUnique({ where: { id: input.conversationId }, include: { contact: true, channel: true } });
+  // Every reply of every channel starts here: the conversation, its customer's block, its channel and a resend's
+  // first message in one statement (scoped by tenant here as the scoped client would, and by row-level security).
+  if (!uuidPattern.test(input.conversationId)) throw new AppError("NOT_FOUND", "no such conversation");
+  const [conversation] = await db.$queryRaw<{ id: string; blockedAt: Date | null; channelType: string; channelStatus: string; resentId: string | null }[]>`
+    SELECT c.id, ct."blockedAt", ch.type AS "channelType", ch.status::text AS "channelStatus",
+      (SELECT m.id FROM "Message" m WHERE m."conversationId" = c.id AND m."clientMessageId" = ${input.clientMessageId ?? null}) AS "resentId"
+    FROM "Conversation" c JOIN "Contact" ct ON ct.id = c."contactId" JOIN "Channel" ch ON ch.id = c."channelId"
+    WHERE c.id = ${input.conversationId}::uuid AND c."tenantId" = ${input.tenantId}::uuid`;
   if (!conversation) throw new AppError("NOT_FOUND", "no such conversation");
-  if (input.clientMessageId) {
-    const existing = await db.message.findUnique({ where: { conversationId_clientMessageId: { conversationId: conversation.id, clientMessageId: input.clientMessageId } } });
+  if (conversation.resentId) {
+    const existing = await db.message.findUnique({ where: { id: conversation.resentId } });
     if (existing) return existing;
   }
   if (!input.isPrivate) {
-    if (conversation.contact.blockedAt) throw new AppError("CONFLICT", "the customer has blocked the bot, so replies cannot reach them; you can still add a private note");
-    if (conversation.channel.status === "disconnected") throw new AppError("CONFLICT", "this conversation's channel is disconnected; reconnect it to reply");
+    if (conversation.blockedAt) throw new AppError("CONFLICT", "the customer has blocked the bot, so replies cannot reach them; you can still add a private note");
+    if (conversation.channelStatus === "disconnected") throw new AppError("CONFLICT", "this conversation's channel is disconnected; reconnect it to reply");
   }
   if (input.replyToId) {
     const target = await db.message.findFirst({ where: { id: input.replyToId, conversationId: conversation.id }, select: { id: true } });
@@ -61,7 +69,7 @@ export async function sendMessage(
     return { kind, uploadId: upload.id, fileName: upload.fileName, mimeType: upload.mimeType, size: upload.size };
   });
   if (!input.text && attachments.length === 0) throw new AppError("BAD_REQUEST", "write something or attach a file");
-  const adapter = adapterFor(conversation.channel.type);
+  const adapter = adapterFor(conversation.channelType);
   if (!input.isPrivate && attachments.some((attachment) => !adapter.capabilities.attachments.includes(attachment.kind))) {
     throw new AppError("BAD_REQUEST", "this conversation's channel cannot carry files; send text, or add the file to a private note");
   }
