@@ -158,6 +158,49 @@ test("a forged identity is refused: the widget says so and the session endpoint 
   }
 });
 
+test("when the site's user signs out (reset), the next person in that browser sees nothing of their conversation", async ({ browser }) => {
+  const admin = await signedInAgent(browser, demoOwner());
+  const port = await freePort();
+  const channel = await mutate<{ id: string; publicId: string; snippet: string; identitySecret: string }>(admin, "channels.createWebWidget", {
+    name: "Website",
+    allowedOrigins: [`http://127.0.0.1:${port}`],
+    color: "#0f766e",
+    position: "right",
+    greeting: null,
+  });
+  const site = await startDemoSite({ snippet: channel.snippet, port });
+  try {
+    const visitor = await (await browser.newContext()).newPage();
+    await visitor.goto(site.url);
+    const identifier = `signed-in-${run}`;
+    const user = { identifier, identifierHash: createHmac("sha256", channel.identitySecret).update(identifier).digest("hex") };
+    await visitor.evaluate((identity) => (window as unknown as { SupportChat: { setUser: (user: typeof identity) => void } }).SupportChat.setUser(identity), user);
+    const panel = await openWidget(visitor);
+    const secret = `My card ends in 4242 (${run})`;
+    await visitorWrites(panel, secret);
+    const storageKey = `supportchat:${channel.publicId}:visitor`;
+    const tokenOf = () => visitor.evaluate((key) => localStorage.getItem(key), storageKey);
+    const signedInToken = await tokenOf();
+    expect(signedInToken).toContain(identifier);
+
+    await visitor.evaluate(() => (window as unknown as { SupportChat: { reset: () => void } }).SupportChat.reset());
+    await expect(panel.getByRole("log")).not.toContainText(secret);
+    // The panel was open, so a new anonymous visitor begins at once; the signed-in one's token is gone.
+    await expect.poll(tokenOf).not.toBeNull();
+    expect(await tokenOf()).not.toBe(signedInToken);
+    expect(await tokenOf()).not.toContain(identifier);
+    await visitor.reload();
+    const again = await openWidget(visitor);
+    await expect(again.getByRole("textbox", { name: "Message" })).toBeVisible();
+    await expect(again.getByRole("log")).not.toContainText(secret);
+    await visitor.context().close();
+  } finally {
+    await site.close();
+    await mutate(admin, "channels.disconnect", { id: channel.id });
+    await admin.context().close();
+  }
+});
+
 test("on a site that is not among its allowed origins the widget stays off: its config call answers 403 and no bubble appears", async ({ browser }) => {
   const snippet = await demoSnippet();
   const site = await startDemoSite({ snippet, port: 0 });

@@ -4,6 +4,7 @@ import type { Widget } from "./widget";
 /** `window.SupportChat`, as a host page sees it once the script ran. */
 type SupportChatApi = {
   setUser: Widget["setUser"];
+  reset: () => void;
   setLocale: (locale: "en" | "ru") => void;
   setTheme: Widget["setTheme"];
   open: () => void;
@@ -29,6 +30,7 @@ export function installPublicApi(widget: Widget): void {
   // Hosts call this from plain JavaScript: arguments are checked, not trusted to match the types.
   const api: SupportChatApi = {
     setUser: (identity) => widget.setUser(identity),
+    reset: () => widget.reset(),
     setLocale(locale) {
       if (locale === "en" || locale === "ru") widget.setLocale(locale);
     },

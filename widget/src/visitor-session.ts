@@ -13,6 +13,8 @@ export type Identity = { identifier: string; identifierHash: string; name?: stri
 export function visitorSession(store: VisitorStore) {
   let stored: StoredVisitor | null = store.read();
   let identity: Identity | null = null;
+  // Counts setUser and reset calls: an answer to a session asked for before one of them is nobody's now.
+  let generation = 0;
 
   function forget(): void {
     store.drop();
@@ -37,10 +39,17 @@ export function visitorSession(store: VisitorStore) {
      */
     identify(next: Identity): void {
       identity = next;
+      generation++;
       if (stored?.identifier != null && stored.identifier !== next.identifier) forget();
     },
+    /** The site's user signed out: this browser forgets them, and whoever comes next starts as a new visitor. */
+    reset(): void {
+      identity = null;
+      generation++;
+      forget();
+    },
     async start(api: Api, locale: string): Promise<SessionAnswer> {
-      const asked = identity;
+      const asked = generation;
       let answer: SessionAnswer;
       try {
         answer = await api.session(request(locale));
@@ -52,8 +61,8 @@ export function visitorSession(store: VisitorStore) {
         forget();
         answer = await api.session(request(locale));
       }
-      // setUser came in meanwhile: this answer is for whoever was there before and must not be kept as the new user's.
-      if (identity !== asked) throw new ApiError(0, "SUPERSEDED", "");
+      // setUser or reset came in meanwhile: this answer is for whoever was there before and must not be kept.
+      if (generation !== asked) throw new ApiError(0, "SUPERSEDED", "");
       stored = { token: answer.visitorToken, identifier: identity?.identifier ?? stored?.identifier ?? null };
       store.write(stored);
       return answer;

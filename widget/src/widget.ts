@@ -215,6 +215,22 @@ export function createWidget(shadow: ShadowRoot, channel: { base: string; public
       conversation.clear();
       ensureSession().catch(showProblem);
     },
+    /** The host's user signed out: their conversation leaves this browser; the next visitor starts anew. */
+    reset(): void {
+      identity = null;
+      session.reset();
+      socket?.close();
+      socket = null;
+      answer = null;
+      started = null;
+      readUpTo = null;
+      preChatAnswers = null;
+      contactSaved = false;
+      conversation.clear();
+      typing.stop();
+      refreshForms();
+      if (view?.isOpen()) ensureSession().then(markRead, showProblem);
+    },
     setLocale(next: Locale): void {
       if (next === locale) return;
       locale = next;
