@@ -3,7 +3,7 @@ import { createLogger } from "@/server/logger";
 import { createSendLimits } from "@/server/channels/core/send-limits";
 import { createTestDatabase, type TestDatabase } from "@/server/test/database";
 import { startDeliveryRunner } from "./delivery-runner";
-import { AUTO_RESOLVE_TASK, RETENTION_PURGE_TASK } from "./scheduled-tasks";
+import { AUTO_RESOLVE_TASK, FORGET_DEDUPE_KEYS_TASK, RETENTION_PURGE_TASK } from "./scheduled-tasks";
 
 let database: TestDatabase;
 let limits: ReturnType<typeof createSendLimits>;
@@ -31,8 +31,8 @@ describe("the worker's periodic jobs", () => {
     try {
       // graphile-worker records each schedule once it has started the cron loop.
       const deadline = Date.now() + 10_000;
-      while ((await knownCrontabs()).length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(await knownCrontabs()).toEqual([AUTO_RESOLVE_TASK, RETENTION_PURGE_TASK].sort());
+      while ((await knownCrontabs()).length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await knownCrontabs()).toEqual([AUTO_RESOLVE_TASK, FORGET_DEDUPE_KEYS_TASK, RETENTION_PURGE_TASK].sort());
     } finally {
       await worker.stop();
     }

@@ -3,12 +3,14 @@ import type { SettingKey } from "@/lib/settings/schema";
 import type { AppDb, SystemDb } from "@/server/db/client";
 import type { Logger } from "@/server/logger";
 import type { JobTask } from "./job-task";
+import { forgetDedupeKeys } from "@/server/channels/core/forget-dedupe-keys";
 import { autoResolveIdleConversations } from "@/server/services/automation/auto-resolve";
 import { purgeExpiredData } from "@/server/services/retention/purge-expired";
 import { appEnv, environmentDefaults } from "@/server/services/settings/settings";
 
 export const AUTO_RESOLVE_TASK = "automation.auto_resolve";
 export const RETENTION_PURGE_TASK = "retention.purge";
+export const FORGET_DEDUPE_KEYS_TASK = "intake.forget_dedupe_keys";
 
 /**
  * The worker's periodic jobs, on graphile-worker's crontab: each tick is
@@ -19,6 +21,7 @@ export const RETENTION_PURGE_TASK = "retention.purge";
 export const scheduledJobs: ParsedCronItem[] = parseCronItems([
   { task: AUTO_RESOLVE_TASK, match: "*/10 * * * *", options: { backfillPeriod: 0, maxAttempts: 1, queueName: AUTO_RESOLVE_TASK, jobKey: AUTO_RESOLVE_TASK } },
   { task: RETENTION_PURGE_TASK, match: "17 * * * *", options: { backfillPeriod: 3_600_000, maxAttempts: 3, queueName: RETENTION_PURGE_TASK, jobKey: RETENTION_PURGE_TASK } },
+  { task: FORGET_DEDUPE_KEYS_TASK, match: "41 * * * *", options: { backfillPeriod: 0, maxAttempts: 3, queueName: FORGET_DEDUPE_KEYS_TASK, jobKey: FORGET_DEDUPE_KEYS_TASK } },
 ]);
 
 const TENANT_PAGE = 500;
@@ -66,5 +69,9 @@ export function scheduledTaskList(deps: { appDb: AppDb; systemDb: SystemDb }): R
       ),
     [RETENTION_PURGE_TASK]: (_payload, job) =>
       eachTenant({ ...deps, log: job.log }, RETENTION_PURGE_TASK, "retention", (tenantId) => purgeExpiredData({ ...deps, log: job.log }, tenantId)),
+    [FORGET_DEDUPE_KEYS_TASK]: async (_payload, job) => {
+      const forgotten = await forgetDedupeKeys(deps.systemDb);
+      if (forgotten > 0) job.log.info({ forgotten }, "intake: forgot old dedupe keys");
+    },
   };
 }
