@@ -55,7 +55,8 @@ function shownMessages(panel: Locator): Promise<string[]> {
 test("a visitor on another site writes; the agent sees it live with its channel and replies with a file; the visitor sees both live and again after a reload", async ({ browser }) => {
   const agent = await signedInAgent(browser, demoOwner());
   const visitor = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-  await visitor.goto(demoSite());
+  // Arriving from a search, as a referrer the contact panel shows.
+  await visitor.goto(demoSite(), { referer: "http://search.example/results?q=blue+lamp" });
   await expect(visitor.getByRole("heading", { name: "Sample shop" })).toBeVisible();
   await expect(visitor.getByRole("button", { name: "Open chat" })).toBeVisible();
   await visitor.screenshot({ path: shot("closed") });
@@ -72,6 +73,7 @@ test("a visitor on another site writes; the agent sees it live with its channel 
   await expect(agent.getByTestId("thread").getByTestId("message").filter({ hasText: question })).toBeVisible();
   // The contact panel: the page the visitor wrote from.
   await expect(agent.getByRole("link", { name: `${demoSite()}/` })).toBeVisible();
+  await expect(agent.getByRole("link", { name: /^http:\/\/search\.example\// })).toBeVisible();
 
   const answer = `Yes, three are left — here it is (${run})`;
   await agent.getByLabel("Reply", { exact: true }).fill(answer);

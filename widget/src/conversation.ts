@@ -40,7 +40,7 @@ function localMessage(item: Outgoing): VisitorMessage {
  * The visitor's conversation as the widget shows it: the messages the server
  * has, in order, followed by the sends still under way or failed.
  */
-export function createConversation(api: Api, ready: () => Promise<unknown>, changed: () => void) {
+export function createConversation(api: Api, ready: () => Promise<unknown>, changed: () => void, visit: () => Pick<SendRequest, "locale" | "referrer">) {
   const entries = new Map<string, Entry>();
   const outgoing = new Map<string, Outgoing>();
   let olderCursor: string | null = null;
@@ -76,6 +76,8 @@ export function createConversation(api: Api, ready: () => Promise<unknown>, chan
         uploadIds: item.uploadIds.length > 0 ? item.uploadIds : undefined,
         clientMessageId: item.id,
         pageUrl: location.href.slice(0, widgetLimits.url),
+        // What the contact panel shows of the visit; the first message makes the visitor a contact.
+        ...visit(),
         preChat: item.preChat,
       });
       const message = sentMessage(answer);

@@ -1,4 +1,4 @@
-import type { SessionAnswer, VisitorMessage, WidgetConfig } from "@/lib/widget/protocol";
+import { widgetLimits, type SessionAnswer, type VisitorMessage, type WidgetConfig } from "@/lib/widget/protocol";
 import { ApiError, createApi } from "./api";
 import { createConversation } from "./conversation";
 import { hostEvents } from "./host-events";
@@ -40,7 +40,10 @@ export function createWidget(shadow: ShadowRoot, channel: { base: string; public
   const configured = new Promise<WidgetConfig>((resolve) => (configReady = resolve));
 
   const redrawList = () => view?.setEntries(conversation.list(), conversation.agentReadAt());
-  const conversation = createConversation(api, () => ensureSession(), redrawList);
+  const conversation = createConversation(api, () => ensureSession(), redrawList, () => ({
+    locale,
+    referrer: document.referrer.slice(0, widgetLimits.url) || undefined,
+  }));
   const typing = visitorTyping((value) => socket?.typing(value));
   const showAgentTyping = agentTyping((shown) => view?.setAgentTyping(shown));
 
