@@ -29,3 +29,13 @@ export class AppError extends Error {
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
 }
+
+/**
+ * The database could not take the work in time, as Prisma reports it: a
+ * transaction that could not start or ran out of time (P2028), no pool
+ * connection in time (P2024). Busy, not broken: the caller may try again.
+ */
+export function isDatabaseBusy(error: unknown): boolean {
+  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === "P2028" || code === "P2024";
+}

@@ -11,7 +11,7 @@ import { getAppPool } from "@/server/db/app-pool";
 import { getDb, getSystemDb, type AppDb, type DbClient, type SystemDb } from "@/server/db/client";
 import type { Role } from "@/server/db/generated/enums";
 import { withTenant } from "@/server/db/tenant-scope";
-import { AppError } from "@/server/errors";
+import { AppError, isDatabaseBusy } from "@/server/errors";
 import { consumeOrThrow, getRateLimiters, type RateLimiters } from "@/server/security/rate-limit";
 import type { Actor } from "@/server/services/audit/record-audit";
 import { metrics } from "@/server/metrics/registry";
@@ -134,12 +134,19 @@ const appErrorToTRPC: Record<AppError["code"], TRPCError["code"]> = {
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
 };
 
-/** Domain errors thrown by services become the matching tRPC error, once, here. */
+const BUSY_RETRY_AFTER_SECONDS = 2;
+
+/** Domain errors thrown by services become the matching tRPC error, once, here; so does a database too busy to answer. */
 const mapDomainErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof AppError) {
     const cause = result.error.cause;
     throw new TRPCError({ code: appErrorToTRPC[cause.code], message: cause.message, cause });
+  }
+  // Under overload a transaction waits for a connection and gives up: a 503 to come back to, not a 500.
+  if (!result.ok && isDatabaseBusy(result.error.cause)) {
+    const busy = new AppError("SERVICE_UNAVAILABLE", "the service is busy right now; try again in a few seconds", { retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS });
+    throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: busy.message, cause: busy });
   }
   return result;
 });

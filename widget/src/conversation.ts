@@ -46,6 +46,8 @@ export function createConversation(api: Api, ready: () => Promise<unknown>, chan
   let olderCursor: string | null = null;
   let agentReadAt: string | null = null;
   let loadingOlder = false;
+  // Counts clear(): a send or a page asked for before it belongs to whoever was there then, and is dropped.
+  let epoch = 0;
 
   function setStatus(key: string, status: EntryStatus, error = ""): void {
     const entry = entries.get(key);
@@ -67,10 +69,13 @@ export function createConversation(api: Api, ready: () => Promise<unknown>, chan
   async function deliver(item: Outgoing): Promise<boolean> {
     const key = `c:${item.id}`;
     setStatus(key, "sending");
+    const mine = epoch;
     try {
       await ready();
+      if (mine !== epoch) return false;
       // One file at a time, each kept once uploaded, so a retry sends only what is missing.
       for (const file of item.files.slice(item.uploadIds.length)) item.uploadIds.push((await api.upload(file)).uploadId);
+      if (mine !== epoch) return false;
       const answer = await api.send({
         text: item.text || undefined,
         uploadIds: item.uploadIds.length > 0 ? item.uploadIds : undefined,
@@ -80,6 +85,7 @@ export function createConversation(api: Api, ready: () => Promise<unknown>, chan
         ...visit(),
         preChat: item.preChat,
       });
+      if (mine !== epoch) return false;
       const message = sentMessage(answer);
       if (message) receive(message);
       else {
@@ -107,7 +113,9 @@ export function createConversation(api: Api, ready: () => Promise<unknown>, chan
     hasOlder: () => olderCursor !== null,
     /** The newest page from the server, in place of what was shown (sends under way stay). */
     async load(): Promise<void> {
+      const mine = epoch;
       const page = await api.messages();
+      if (mine !== epoch) return;
       for (const [key, entry] of entries) if (entry.status === "sent") entries.delete(key);
       for (const message of page.messages) receive(message);
       olderCursor = page.olderCursor;
@@ -117,8 +125,10 @@ export function createConversation(api: Api, ready: () => Promise<unknown>, chan
     async loadOlder(): Promise<void> {
       if (!olderCursor || loadingOlder) return;
       loadingOlder = true;
+      const mine = epoch;
       try {
         const page = await api.messages(olderCursor);
+        if (mine !== epoch) return;
         for (const message of page.messages) receive(message);
         olderCursor = page.olderCursor;
       } finally {
@@ -146,6 +156,7 @@ export function createConversation(api: Api, ready: () => Promise<unknown>, chan
       if (item && entries.get(key)?.status === "failed") void deliver(item);
     },
     clear(): void {
+      epoch++;
       entries.clear();
       outgoing.clear();
       olderCursor = null;

@@ -35,6 +35,8 @@ export function createWidget(shadow: ShadowRoot, channel: { base: string; public
   let contactSaved = false;
   let readUpTo: string | null = null;
   let identity: Identity | null = null;
+  // Counts setUser and reset: a session started before one of them is dropped wherever it has got to.
+  let visitorEpoch = 0;
   // Sessions wait for the first config (the socket needs its realtime URL); calls queued before the script loaded come first.
   let configReady: (config: WidgetConfig) => void = () => undefined;
   const configured = new Promise<WidgetConfig>((resolve) => (configReady = resolve));
@@ -48,6 +50,8 @@ export function createWidget(shadow: ShadowRoot, channel: { base: string; public
   const showAgentTyping = agentTyping((shown) => view?.setAgentTyping(shown));
 
   function showProblem(error: unknown): void {
+    // An answer for whoever was there before setUser or reset: not this visitor's problem.
+    if (error instanceof ApiError && error.code === "SUPERSEDED") return;
     view?.notice(error instanceof ApiError && error.message ? error.message : strings.unavailable);
   }
 
@@ -107,10 +111,15 @@ export function createWidget(shadow: ShadowRoot, channel: { base: string; public
   }
 
   async function startSession(): Promise<SessionAnswer> {
+    const mine = visitorEpoch;
+    const superseded = () => new ApiError(0, "SUPERSEDED", "");
     const { realtimeUrl } = await configured;
     const next = await session.start(api, locale);
+    if (mine !== visitorEpoch) throw superseded();
     answer = next;
     if (next.conversationId) await conversation.load().catch(showProblem);
+    // setUser or reset while the thread loaded: the new visitor's session connects, not this one.
+    if (mine !== visitorEpoch) throw superseded();
     connect(realtimeUrl);
     refreshForms();
     markRead();
@@ -119,12 +128,13 @@ export function createWidget(shadow: ShadowRoot, channel: { base: string; public
 
   function ensureSession(): Promise<SessionAnswer> {
     if (started) return started;
-    const attempt = startSession().catch((error: unknown) => {
+    const attempt: Promise<SessionAnswer> = startSession().catch((error: unknown): Promise<SessionAnswer> => {
       // A failed start may be tried again, unless setUser has begun another meanwhile.
       if (started === attempt) started = null;
       // setUser began another session while this one was asked for: who waited on this one waits on that one,
       // so its answer (a refused identity, say) is what they see, not an error of a session nobody wants now.
-      if (error instanceof ApiError && error.code === "SUPERSEDED") return ensureSession();
+      // With none under way (it failed already, or reset wants none until the panel opens), nothing starts here.
+      if (error instanceof ApiError && error.code === "SUPERSEDED" && started) return started;
       throw error;
     });
     started = attempt;
@@ -209,6 +219,7 @@ export function createWidget(shadow: ShadowRoot, channel: { base: string; public
       // Hosts often call this on every route change: the same user keeps the session they have.
       if (identity && JSON.stringify(identity) === JSON.stringify(next)) return;
       identity = next;
+      visitorEpoch++;
       session.identify(next);
       socket?.close();
       socket = null;
@@ -221,6 +232,7 @@ export function createWidget(shadow: ShadowRoot, channel: { base: string; public
     /** The host's user signed out: their conversation leaves this browser; the next visitor starts anew. */
     reset(): void {
       identity = null;
+      visitorEpoch++;
       session.reset();
       socket?.close();
       socket = null;

@@ -3,10 +3,12 @@ import type { SystemDb } from "@/server/db/client";
 /**
  * How long intake remembers a dedupe key (`ProcessedUpdate`): far past what any
  * channel sends twice — Telegram keeps an unconfirmed update for 24 hours, a
- * widget tab retries a send within minutes — and a re-sent message is refused
- * by its business key (conversation, direction, external id) in any case.
+ * widget tab retries a failed send when its visitor asks. Later, a re-sent
+ * message is still refused by its business key (conversation, direction,
+ * external id) while its conversation is open; only one resolved since then
+ * would take it again.
  */
-export const DEDUPE_KEY_DAYS = 7;
+export const DEDUPE_KEY_DAYS = 30;
 const DAY_MS = 86_400_000;
 /** Keys deleted per statement, each its own transaction: a large backlog never holds one long transaction. */
 const BATCH = 5_000;

@@ -6,7 +6,6 @@ import { uuidPattern } from "@/server/db/app-pool";
 import { messageCreated, messageUpdated } from "@/lib/events/payloads";
 import type { AttachmentKind } from "@/lib/messages/content";
 import { enqueueDelivery } from "@/server/channels/core/queue-delivery";
-import { metrics } from "@/server/metrics/registry";
 import { adapterFor } from "@/server/channels/registry";
 import { recordEvent } from "@/server/services/events/record-event";
 import { previewOf } from "./preview";
@@ -100,8 +99,7 @@ export async function sendMessage(
       where: { id: conversation.id },
       data: { lastMessageAt: message.createdAt, lastMessagePreview: previewOf({ text: input.text ?? null, attachments }) },
     });
-    if (sentOnCommit) metrics().outboundSends.inc({ channel: adapter.kind, result: "sent" });
-    else await enqueueDelivery(db, message);
+    if (!sentOnCommit) await enqueueDelivery(db, message);
   }
   await recordEvent(db, { tenantId: input.tenantId, type: "message.created", conversationId: conversation.id, payload: messageCreated(message) });
   return message;

@@ -46,8 +46,8 @@ const handler = (request: Request) => {
     },
     responseMeta({ errors }) {
       const meta = new Headers({ [REQUEST_ID_HEADER]: requestId });
-      // A rate-limited client learns when to come back in the standard header too.
-      const limited = errors.find((error) => error.code === "TOO_MANY_REQUESTS" && error.cause instanceof AppError);
+      // A rate-limited client, or one the busy database could not serve, learns when to come back in the standard header too.
+      const limited = errors.find((error) => (error.code === "TOO_MANY_REQUESTS" || error.code === "SERVICE_UNAVAILABLE") && error.cause instanceof AppError);
       const retryAfter = (limited?.cause as AppError | undefined)?.details?.retryAfterSeconds;
       if (retryAfter) meta.set("retry-after", String(retryAfter));
       return { headers: meta };
