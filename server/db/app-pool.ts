@@ -52,9 +52,18 @@ export function getAppPool(): pg.Pool {
 export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** withTenant for this pool; `origin.requestId` becomes `app.request_id`, as there. */
-export async function withTenantSql<T>(pool: pg.Pool, tenantId: string, fn: (client: pg.PoolClient) => Promise<T>, origin: TransactionOrigin = {}): Promise<T> {
-  // Inlined (after checking their shape: a uuid, and a request id has no quotes) so BEGIN and the settings take one round trip.
+export async function withTenantSql<T>(
+  pool: pg.Pool,
+  tenantId: string,
+  fn: (client: pg.PoolClient) => Promise<T>,
+  origin: TransactionOrigin = {},
+  /** A transaction-level advisory lock to hold before `fn` runs, by a key of 64 hex digits (intake's `chatLock`). */
+  options: { lock?: string } = {},
+): Promise<T> {
+  // Inlined (after checking their shape: a uuid, a request id has no quotes, a lock key is hex) so BEGIN, the settings
+  // and the lock take one round trip.
   if (!uuidPattern.test(tenantId)) throw new Error("tenant id is not a uuid");
+  if (options.lock !== undefined && !/^[0-9a-f]{64}$/.test(options.lock)) throw new Error("lock key is not 64 hex digits");
   const { requestId, traceparent } = originSettings(origin);
   if (requestId !== "" && !isRequestId(requestId)) throw new Error("request id is malformed");
   const client = await pool.connect();
@@ -62,7 +71,8 @@ export async function withTenantSql<T>(pool: pg.Pool, tenantId: string, fn: (cli
     // currentTraceparent gives "" or a checked W3C traceparent (hex and dashes).
     await client.query(
       `BEGIN; SELECT set_config('app.tenant_id', '${tenantId}', true), set_config('app.request_id', '${requestId}', true)` +
-        (traceparent ? `, set_config('app.traceparent', '${traceparent}', true)` : ""),
+        (traceparent ? `, set_config('app.traceparent', '${traceparent}', true)` : "") +
+        (options.lock ? `; SELECT pg_advisory_xact_lock(hashtextextended('${options.lock}', 0))` : ""),
     );
     const result = await fn(client);
     await client.query("COMMIT");

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type pg from "pg";
 import { contactUpdated, conversationCreated, messageCreated, messageUpdated, type EventPayloads } from "@/lib/events/payloads";
 import type { Attachment, MessageContent } from "@/lib/messages/content";
@@ -50,7 +50,15 @@ function prepared<R extends pg.QueryResultRow = Row>(db: pg.ClientBase, text: st
  * needs none: it delivers a chat's updates one at a time.
  */
 export async function serializeChat(db: pg.ClientBase, scope: Scope, chatId: string): Promise<void> {
-  await prepared(db, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`intake:${scope.channelId}:${chatId}`]);
+  await prepared(db, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [chatLock(scope, chatId)]);
+}
+
+/**
+ * The key of serializeChat's lock, as hex (a chat id may hold any character), so it can also be taken
+ * with BEGIN in one round trip: `withTenantSql(…, { lock: chatLock(scope, chatId) })`.
+ */
+export function chatLock(scope: Scope, chatId: string): string {
+  return createHash("sha256").update(`intake:${scope.channelId}:${chatId}`).digest("hex");
 }
 
 /**

@@ -4,7 +4,7 @@ import { widgetLimits, type VisitorMessage } from "@/lib/widget/protocol";
 import { withTenantSql } from "@/server/db/app-pool";
 import { requestIdFrom, REQUEST_ID_HEADER } from "@/server/http/api-error";
 import { announceEvents } from "@/server/realtime/announce";
-import { ingestMessage, serializeChat } from "../core/intake";
+import { chatLock, ingestMessage } from "../core/intake";
 import { attachmentKindOf } from "./attachment-kind";
 import { projectMessages } from "./project-messages";
 import { requireMayWrite } from "./require-may-write";
@@ -83,8 +83,6 @@ export async function sendVisitorMessage(call: WidgetCall): Promise<{ status: nu
     deps.appPool,
     widget.tenantId,
     async (client) => {
-      // The visitor's tabs and quick sends come at once: one at a time from here, so their first messages make one contact and one conversation.
-      await serializeChat(client, scope, visitor.visitorId);
       const { rows: uploads } = uploadIds.length
         ? await client.query<{ id: string; fileName: string; mimeType: string; size: number }>({
             name: "widget_visitor_uploads",
@@ -132,6 +130,9 @@ export async function sendVisitorMessage(call: WidgetCall): Promise<{ status: nu
       return { row: rows[0], fresh: false };
     },
     { requestId },
+    // The visitor's tabs and quick sends come at once: one at a time from here, so their first messages make one
+    // contact and one conversation. Taken with BEGIN, in its round trip.
+    { lock: chatLock(scope, visitor.visitorId) },
   );
   if (fresh) announceEvents(deps.appPool);
   if (!row) throw new WidgetError(409, "NOT_STORED", "the message could not be taken; send it again");
