@@ -57,13 +57,14 @@ export async function withTenantSql<T>(
   tenantId: string,
   fn: (client: pg.PoolClient) => Promise<T>,
   origin: TransactionOrigin = {},
-  /** A transaction-level advisory lock to hold before `fn` runs, by a key of 64 hex digits (intake's `chatLock`). */
-  options: { lock?: string } = {},
+  /** Transaction-level advisory locks to hold, in this order, before `fn` runs: keys of 64 hex digits (intake's `chatLock`). */
+  options: { locks?: string[] } = {},
 ): Promise<T> {
   // Inlined (after checking their shape: a uuid, a request id has no quotes, a lock key is hex) so BEGIN, the settings
   // and the lock take one round trip.
   if (!uuidPattern.test(tenantId)) throw new Error("tenant id is not a uuid");
-  if (options.lock !== undefined && !/^[0-9a-f]{64}$/.test(options.lock)) throw new Error("lock key is not 64 hex digits");
+  const locks = options.locks ?? [];
+  if (locks.some((key) => !/^[0-9a-f]{64}$/.test(key))) throw new Error("lock key is not 64 hex digits");
   const { requestId, traceparent } = originSettings(origin);
   if (requestId !== "" && !isRequestId(requestId)) throw new Error("request id is malformed");
   const client = await pool.connect();
@@ -72,7 +73,7 @@ export async function withTenantSql<T>(
     await client.query(
       `BEGIN; SELECT set_config('app.tenant_id', '${tenantId}', true), set_config('app.request_id', '${requestId}', true)` +
         (traceparent ? `, set_config('app.traceparent', '${traceparent}', true)` : "") +
-        (options.lock ? `; SELECT pg_advisory_xact_lock(hashtextextended('${options.lock}', 0))` : ""),
+        locks.map((key) => `; SELECT pg_advisory_xact_lock(hashtextextended('${key}', 0))`).join(""),
     );
     const result = await fn(client);
     await client.query("COMMIT");

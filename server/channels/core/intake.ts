@@ -43,19 +43,11 @@ function prepared<R extends pg.QueryResultRow = Row>(db: pg.ClientBase, text: st
 }
 
 /**
- * Makes the caller's transaction the only one taking in traffic of this chat
- * until it ends. A channel whose chats can send at once (a widget visitor's two
- * tabs, or two quick sends) takes this before intake; without it two first
- * messages would race to create the same contact and conversation. Telegram
- * needs none: it delivers a chat's updates one at a time.
- */
-export async function serializeChat(db: pg.ClientBase, scope: Scope, chatId: string): Promise<void> {
-  await prepared(db, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [chatLock(scope, chatId)]);
-}
-
-/**
- * The key of serializeChat's lock, as hex (a chat id may hold any character), so it can also be taken
- * with BEGIN in one round trip: `withTenantSql(…, { lock: chatLock(scope, chatId) })`.
+ * The key of a chat's intake lock: a transaction holding it (`withTenantSql(…, { locks: [chatLock(scope, chatId)] })`,
+ * taken with BEGIN) is the only one taking in traffic of this chat until it ends. A channel whose chats can send
+ * at once (a widget visitor's two tabs, or two quick sends) takes it; without it two first messages would race to
+ * create the same contact and conversation. Telegram needs none: it delivers a chat's updates one at a time. Hex,
+ * since a chat id may hold any character and the key is inlined.
  */
 export function chatLock(scope: Scope, chatId: string): string {
   return createHash("sha256").update(`intake:${scope.channelId}:${chatId}`).digest("hex");
@@ -67,7 +59,7 @@ export function chatLock(scope: Scope, chatId: string): string {
  * tenant, so row-level security scopes every statement below). The same
  * `dedupeKey` twice, and a re-sent message (same chat and external id), change
  * nothing. A chat's events must come one at a time: the channel delivers them
- * so (Telegram), or takes `serializeChat` first (the widget).
+ * so (Telegram), or holds its `chatLock` (the widget).
  *
  * Written in SQL rather than through Prisma: intake is the product's hot path,
  * and Prisma costs about a millisecond per statement where node-postgres costs

@@ -1,20 +1,12 @@
-import type { PreChatField, WidgetPosition } from "@/lib/widget/protocol";
 import type { ChannelAdapter } from "../contract";
+import type { Widget } from "./find-widget";
 import { widgetSnippet } from "./snippet";
 import { attachVisitorNamespace } from "./visitor-namespace";
 
-export type WebWidgetDetails = {
-  kind: "web_widget";
-  publicId: string;
-  allowedOrigins: string[];
-  color: string;
-  position: WidgetPosition;
-  greeting: string | null;
-  requireIdentity: boolean;
-  preChat: { enabled: boolean; fields: PreChatField[] };
-  /** The embed code for the site's pages. */
-  snippet: string;
-};
+export type WebWidgetDetails = { kind: "web_widget"; /** The embed code for the site's pages. */ snippet: string } & Pick<
+  Widget,
+  "publicId" | "allowedOrigins" | "color" | "position" | "greeting" | "requireIdentity" | "preChat"
+>;
 
 /**
  * The website live-chat widget. Its traffic comes through its own public API

@@ -3,7 +3,7 @@ import { widgetLimits } from "@/lib/widget/protocol";
 import { withTenantSql } from "@/server/db/app-pool";
 import { requestIdFrom, REQUEST_ID_HEADER } from "@/server/http/api-error";
 import { announceEvents } from "@/server/realtime/announce";
-import { identifyContact, serializeChat } from "../core/intake";
+import { chatLock, identifyContact } from "../core/intake";
 import { requireMayWrite } from "./require-may-write";
 import { findKnownVisitor, visitorIdentity } from "./visitor-identity";
 import type { WidgetCall } from "./widget-call";
@@ -30,11 +30,12 @@ export async function saveVisitorContact(call: WidgetCall): Promise<{ contactSav
     deps.appPool,
     widget.tenantId,
     async (client) => {
-      await serializeChat(client, scope, visitor.visitorId);
       const known = await findKnownVisitor(client, scope, visitor.visitorId);
       await identifyContact(client, scope, visitorIdentity(visitor.visitorId, known, input, { userAgent: call.request.headers.get("user-agent") }));
     },
     { requestId: requestIdFrom(call.request.headers.get(REQUEST_ID_HEADER)) },
+    // One at a time with the visitor's sends: an email left as the first message arrives makes one contact.
+    { locks: [chatLock(scope, visitor.visitorId)] },
   );
   announceEvents(deps.appPool);
   return { contactSaved: true };

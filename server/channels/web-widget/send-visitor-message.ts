@@ -132,7 +132,7 @@ export async function sendVisitorMessage(call: WidgetCall): Promise<{ status: nu
     { requestId },
     // The visitor's tabs and quick sends come at once: one at a time from here, so their first messages make one
     // contact and one conversation. Taken with BEGIN, in its round trip.
-    { lock: chatLock(scope, visitor.visitorId) },
+    { locks: [chatLock(scope, visitor.visitorId)] },
   );
   if (fresh) announceEvents(deps.appPool);
   if (!row) throw new WidgetError(409, "NOT_STORED", "the message could not be taken; send it again");

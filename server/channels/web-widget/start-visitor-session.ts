@@ -4,7 +4,7 @@ import { widgetLimits, type SessionAnswer } from "@/lib/widget/protocol";
 import { withTenantSql } from "@/server/db/app-pool";
 import { requestIdFrom, REQUEST_ID_HEADER } from "@/server/http/api-error";
 import { announceEvents } from "@/server/realtime/announce";
-import { identifyContact, ingestInbound, serializeChat } from "../core/intake";
+import { chatLock, identifyContact, ingestInbound } from "../core/intake";
 import { isVerifiedIdentifier } from "./identity-secret";
 import { visitorConversations } from "./visitor-conversations";
 import { findKnownVisitor, visitorIdentity } from "./visitor-identity";
@@ -62,8 +62,6 @@ export async function startVisitorSession(call: WidgetCall): Promise<SessionAnsw
     widget.tenantId,
     async (client) => {
       let wrote = false;
-      // One at a time with the visitor's sends (and another tab's sign-in), in one order of locks.
-      for (const chat of [previous, visitorId].filter((id): id is string => id !== null).sort()) await serializeChat(client, scope, chat);
       if (previous?.startsWith("visitor:") && visitorId.startsWith("user:") && !(await findKnownVisitor(client, scope, visitorId))) {
         // What they wrote before signing in stays theirs: the anonymous chat becomes the user's.
         const moved = await ingestInbound(client, scope, { kind: "chat_moved", dedupeKey: JSON.stringify(["moved", previous, visitorId]), from: { id: previous }, to: visitorId, identity: { from: previous, to: visitorId } });
@@ -82,6 +80,8 @@ export async function startVisitorSession(call: WidgetCall): Promise<SessionAnsw
       return { known, conversationId: latest?.id ?? null, wrote };
     },
     { requestId },
+    // One at a time with the visitor's sends (and another tab's sign-in), in one order of locks.
+    { locks: [previous, visitorId].filter((id): id is string => id !== null).sort().map((chat) => chatLock(scope, chat)) },
   );
   if (wrote) announceEvents(deps.appPool);
 
