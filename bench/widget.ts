@@ -101,6 +101,23 @@ function distinctMessages(output: string): string[] {
   return [...new Set(messages)].slice(0, 10);
 }
 
+type DatabaseActivity = { commits: number; rollbacks: number; rowsWritten: number; walRecords: number; walBytes: number };
+
+/** The database's own counters (pg_stat_database, pg_stat_wal): what a message costs it, whatever runs the queries. */
+async function databaseActivity(pool: ReturnType<typeof createSystemPool>): Promise<DatabaseActivity> {
+  const { rows } = await pool.query<Record<keyof DatabaseActivity, string>>(
+    `SELECT d.xact_commit AS commits, d.xact_rollback AS rollbacks, d.tup_inserted + d.tup_updated + d.tup_deleted AS "rowsWritten",
+            w.wal_records AS "walRecords", w.wal_bytes AS "walBytes"
+       FROM pg_stat_database d, pg_stat_wal w WHERE d.datname = current_database()`,
+  );
+  return Object.fromEntries(Object.entries(rows[0]!).map(([key, value]) => [key, Number(value)])) as DatabaseActivity;
+}
+
+/** Per visitor message (with its reply): the database's work while the load ran. Counters are the whole server's. */
+function perMessage(before: DatabaseActivity, after: DatabaseActivity, messages: number) {
+  return Object.fromEntries(Object.keys(before).map((key) => [key, round((after[key as keyof DatabaseActivity] - before[key as keyof DatabaseActivity]) / Math.max(1, messages), 2)]));
+}
+
 function latency(values: number[]): Latency {
   const sorted = Float64Array.from(values).sort();
   return { p50Ms: round(percentile(sorted, 50), 1), p95Ms: round(percentile(sorted, 95), 1), p99Ms: round(percentile(sorted, 99), 1), maxMs: round(sorted.at(-1) ?? 0, 1) };
@@ -309,6 +326,7 @@ export async function runWidgetBench(): Promise<void> {
   const intervalMs = scenario.sendIntervalSeconds * 1000;
   const perVisitor = Math.max(1, Math.floor(scenario.seconds / scenario.sendIntervalSeconds));
   const inFlight: Promise<void>[] = [];
+  const databaseBefore = await databaseActivity(systemPool);
   const busyBefore = machineBusyMs();
   const cpuBefore = { web: process.cpuUsage(), realtime: usageOf(realtime.pid!), clients: usageOf(clients.pid) };
   const loadStarted = performance.now();
@@ -326,6 +344,7 @@ export async function runWidgetBench(): Promise<void> {
   await Promise.all(inFlight);
   const loadSeconds = (performance.now() - loadStarted) / 1000;
   const busyAfter = machineBusyMs();
+  const databaseAfter = await databaseActivity(systemPool);
   const loaded = usageOf(realtime.pid!);
   const clientsUsage = usageOf(clients.pid);
   // Where the machine's time went while the load ran; the rest is PostgreSQL (and anything else running).
@@ -384,6 +403,7 @@ export async function runWidgetBench(): Promise<void> {
       storedOutbound: storedCount("outbound"),
       machineCpuBusyPercent: cpu.machine !== null ? round((cpu.machine / (loadSeconds * cpus().length)) * 100) : null,
       loadSeconds: round(loadSeconds, 1),
+      database: perMessage(databaseBefore, databaseAfter, Object.keys(visitorMessages).length),
       cpuSeconds: { ...cpu, postgresAndOthers: cpu.machine !== null ? round(cpu.machine - cpu.web - (cpu.realtime ?? 0) - (cpu.clients ?? 0), 1) : null },
     },
     // fromSend: from the call's start to the other side's socket; fromAnswer: from the call's answer (the commit).
