@@ -88,6 +88,8 @@ test("an existing account accepts only after signing in as itself, and lands whe
   const refusal = page.getByRole("alert").filter({ hasText: "already has an account" });
   await expect(refusal).toContainText(`${email} already has an account. Sign in with it to accept this invitation.`);
   await refusal.getByRole("link", { name: "Sign in to accept" }).click();
+  // The invitation page shows the address too (read-only): wait for the sign-in page before reading its fields.
+  await expect(page).toHaveURL(/\/sign-in\?/);
   await expect(page.getByLabel("Email")).toHaveValue(email);
   await page.getByLabel("Password").fill("sam second password");
   await page.getByRole("button", { name: "Sign in" }).click();
