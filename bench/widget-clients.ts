@@ -97,6 +97,8 @@ async function connectAll(start: Start): Promise<void> {
 function figures(sent: Sent, received: Map<string, number[]>) {
   const fromSend: number[] = [];
   const fromAnswer: number[] = [];
+  /** Each visitor's first message (key "<visitor>.0"): the one that opens their contact and conversation. */
+  const openingFromSend: number[] = [];
   const lost: string[] = [];
   let duplicated = 0;
   for (const [key, [start, answered]] of Object.entries(sent)) {
@@ -107,6 +109,7 @@ function figures(sent: Sent, received: Map<string, number[]>) {
     }
     duplicated += times.length - 1;
     fromSend.push(times[0]! - start);
+    if (key.endsWith(".0")) openingFromSend.push(times[0]! - start);
     fromAnswer.push(times[0]! - answered);
   }
   const unexpected = [...received.keys()].filter((key) => !(key in sent)).length;
@@ -114,7 +117,7 @@ function figures(sent: Sent, received: Map<string, number[]>) {
     const sorted = Float64Array.from(values).sort();
     return { p50Ms: round(percentile(sorted, 50)), p95Ms: round(percentile(sorted, 95)), p99Ms: round(percentile(sorted, 99)), maxMs: round(sorted.at(-1) ?? 0) };
   };
-  return { messages: Object.keys(sent).length, received: fromSend.length, lost, duplicated, unexpected, fromSend: summary(fromSend), fromAnswer: summary(fromAnswer) };
+  return { messages: Object.keys(sent).length, received: fromSend.length, lost, duplicated, unexpected, fromSend: summary(fromSend), fromAnswer: summary(fromAnswer), openingFromSend: summary(openingFromSend) };
 }
 
 process.on("message", (message: { connect?: Start; progress?: true; finish?: Finish }) => {

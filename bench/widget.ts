@@ -23,28 +23,50 @@ import { openBenchDatabase, percentile, readScenario, round } from "./support";
  *   every few seconds through its `POST /messages` (the route handlers
  *   themselves, called in this process as Next.js calls them, with the web
  *   process's pools and the production rate limits, each visitor from an
- *   address of its own), and the agent answering each message with
- *   `sendMessage` as the inbox's reply does;
+ *   address of its own), and the agent answering every n-th message with
+ *   `sendMessage` as the inbox's reply does (the scenario: one in ten, the
+ *   ratio of a support desk's standard load, 200 messages in to 20 replies
+ *   out a second), after an unmeasured warm-up;
  * - the time from each visitor's send to the agent's `message.created`, from
  *   each reply to its visitor's `message.created`, and every message lost,
  *   repeated or delivered to the wrong visitor; the bundle's gzipped size.
- * `WIDGET_BENCH_VISITORS` and `WIDGET_BENCH_SECONDS` override the scenario's
- * visitors and duration (bench/widget.json).
+ * `WIDGET_BENCH_VISITORS`, `WIDGET_BENCH_SECONDS` and `WIDGET_BENCH_REPLY_EVERY`
+ * override the scenario's visitors, duration and reply ratio (bench/widget.json).
  */
 
 type Scenario = {
   visitors: number;
   sendIntervalSeconds: number;
   seconds: number;
-  /** The agent answers every n-th message of each visitor. */
+  /**
+   * The agent answers every n-th message of each visitor, staggered by visitor (visitor v's messages whose number
+   * plus v is a multiple of n), so the replies are spread evenly over the run instead of all falling on one round.
+   */
   replyEvery: number;
+  /**
+   * Messages (each answered) from visitors of their own before the load, not measured: the process's first calls of
+   * the write paths run unoptimized and its pools' connections plan their statements, as a web process that has
+   * served a while does not.
+   */
+  warmUpMessages: number;
   sessionConcurrency: number;
   connectConcurrency: number;
   /** How long to wait, after the last send, for the last messages to arrive. */
   drainSeconds: number;
 };
 type Latency = { p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number };
-type Direction = { messages: number; received: number; lost: number; lostKeys: string[]; duplicated: number; unexpected: number; fromSend: Latency; fromAnswer: Latency };
+type Direction = {
+  messages: number;
+  received: number;
+  lost: number;
+  lostKeys: string[];
+  duplicated: number;
+  unexpected: number;
+  fromSend: Latency;
+  fromAnswer: Latency;
+  /** fromSend of each visitor's first message, which opens their contact and conversation. */
+  openingFromSend: Latency;
+};
 type Figures = { visitorToAgent: Direction; agentToVisitor: Direction & { misdelivered: number; lostButSeenByAgent: number }; disconnects: number };
 type Sent = Record<string, [start: number, answered: number]>;
 
@@ -60,7 +82,12 @@ function scenarioFromEnv(scenario: Scenario): Scenario {
     if (!/^\d+$/.test(value) || Number(value) < 1) throw new Error(`${name} must be a whole number of at least 1 (got "${value}")`);
     return Number(value);
   };
-  return { ...scenario, visitors: whole("WIDGET_BENCH_VISITORS", scenario.visitors), seconds: whole("WIDGET_BENCH_SECONDS", scenario.seconds) };
+  return {
+    ...scenario,
+    visitors: whole("WIDGET_BENCH_VISITORS", scenario.visitors),
+    seconds: whole("WIDGET_BENCH_SECONDS", scenario.seconds),
+    replyEvery: whole("WIDGET_BENCH_REPLY_EVERY", scenario.replyEvery),
+  };
 }
 
 /** Resident memory (now and peak) and CPU seconds of a process (Linux). */
@@ -247,8 +274,9 @@ export async function runWidgetBench(): Promise<void> {
   const sessions: { visitorToken: string; socketToken: string; visitor: { id: string } }[] = [];
   const sessionTimes: number[] = [];
   const sessionsStarted = performance.now();
+  const warmUpVisitors = Math.min(50, scenario.warmUpMessages);
   await eachLimited(
-    Array.from({ length: scenario.visitors }, (_, i) => i),
+    Array.from({ length: scenario.visitors + warmUpVisitors }, (_, i) => i),
     scenario.sessionConcurrency,
     async (visitor) => {
       const started = performance.now();
@@ -263,7 +291,7 @@ export async function runWidgetBench(): Promise<void> {
   // --- sockets --------------------------------------------------------------------------------
   const connectStarted = performance.now();
   const agentToken = await signRealtimeToken({ tenantId: tenant.id, role: "agent", principal: { kind: "user", userId: agent.id, sessionId: agentSession.id } }, secret);
-  const clients = await startClients({ url: realtimeUrl, origin, visitorTokens: sessions.map((s) => s.socketToken), agentToken, concurrency: scenario.connectConcurrency });
+  const clients = await startClients({ url: realtimeUrl, origin, visitorTokens: sessions.slice(0, scenario.visitors).map((s) => s.socketToken), agentToken, concurrency: scenario.connectConcurrency });
   const connectSeconds = (performance.now() - connectStarted) / 1000;
   const connected = usageOf(realtime.pid!);
 
@@ -319,9 +347,25 @@ export async function runWidgetBench(): Promise<void> {
     await answer.arrayBuffer();
     visitorMessages[key] = [started, answered];
     sendTimes.push(answered - started);
-    if (seq % scenario.replyEvery !== 0) return;
+    if ((visitor + seq) % scenario.replyEvery !== 0) return;
     await reply(key, await conversationOf(visitor, sessions[visitor]!.visitor.id));
   };
+
+  // --- warm-up: visitors of its own write and are answered, unmeasured ---------------------------
+  const warmUpStarted = performance.now();
+  await eachLimited(
+    Array.from({ length: scenario.warmUpMessages }, (_, n) => n),
+    warmUpVisitors,
+    async (n) => {
+      const visitor = scenario.visitors + (n % warmUpVisitors);
+      const answer = await call(visitor, messagesRoute, "messages", { text: `warm-up ${n}`, clientMessageId: `warm-up-${n}` }, sessions[visitor]!.visitorToken);
+      if (answer.status !== 201) throw new Error(`a warm-up message was refused: ${answer.status} ${await answer.text()}`);
+      await answer.arrayBuffer();
+      const conversationId = await conversationOf(visitor, sessions[visitor]!.visitor.id);
+      await withTenant(appDb, tenant.id, (tx) => sendMessage(tx, { tenantId: tenant.id, conversationId, text: `warm-up reply ${n}`, isPrivate: false, actor: { userId: agent.id } }));
+    },
+  );
+  const warmUpSeconds = (performance.now() - warmUpStarted) / 1000;
 
   const intervalMs = scenario.sendIntervalSeconds * 1000;
   const perVisitor = Math.max(1, Math.floor(scenario.seconds / scenario.sendIntervalSeconds));
@@ -386,7 +430,8 @@ export async function runWidgetBench(): Promise<void> {
   const result = {
     scenario,
     bundle: { bytes: bundle.bytes, gzipBytes: bundle.gzipBytes, gzipKiB: round(bundle.gzipBytes / 1024) },
-    sessions: { started: sessions.length, perSecond: round(scenario.visitors / sessionSeconds), ...latency(sessionTimes) },
+    sessions: { started: sessions.length, perSecond: round(sessions.length / sessionSeconds), ...latency(sessionTimes) },
+    warmUp: { messages: scenario.warmUpMessages, visitors: warmUpVisitors, seconds: round(warmUpSeconds, 1) },
     sockets: { connected: scenario.visitors + 1, connectSeconds: round(connectSeconds, 2), disconnectsDuringRun: figures.disconnects },
     load: {
       offeredMessages: offered,
