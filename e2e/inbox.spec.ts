@@ -119,3 +119,47 @@ test("when the connection drops, a banner says so, and what happened meanwhile a
   await expect(page.getByTestId("thread").getByTestId("message").filter({ hasText: "written while you were offline" })).toBeVisible({ timeout: 20_000 });
   await page.context().close();
 });
+
+test("an admin makes a team on the Teams page; an agent in it moves a conversation there with a priority, and finds it under My teams, most urgent first (light and dark)", async ({ browser }) => {
+  const admin = await signedIn(browser, owner());
+  await admin.goto(admin.url().replace(/\/inbox.*$/, "/settings/teams"));
+  await expect(admin.getByText("No teams yet.")).toBeVisible();
+  // A team needs a name, said next to the field.
+  await admin.getByRole("button", { name: "Create team" }).click();
+  await expect(admin.getByText("A team needs a name.")).toBeVisible();
+  await admin.getByLabel("Name").fill("Billing");
+  await admin.getByLabel("Description").fill("Invoices and refunds");
+  await admin.getByRole("button", { name: "Create team" }).click();
+  const row = admin.getByTestId("team-row").filter({ hasText: "Billing" });
+  await expect(row).toContainText("Invoices and refunds");
+  await expect(row).toContainText("No members yet.");
+  // The same name again, whatever its case, is refused on the field.
+  await admin.getByLabel("Name").fill("billing");
+  await admin.getByRole("button", { name: "Create team" }).click();
+  await expect(admin.getByText("another team has this name")).toBeVisible();
+  await row.getByLabel("Add a member to Billing").selectOption({ label: "Sam Agent" });
+  await row.getByRole("button", { name: "Add", exact: true }).click();
+  await expect(row.getByRole("button", { name: "Remove Sam Agent from Billing" })).toBeVisible();
+  await expect(row).not.toContainText("No members yet.");
+  await admin.screenshot({ path: "e2e/screenshots/settings-teams-filled.png", fullPage: true });
+  await admin.context().close();
+
+  await customerWrites(300411, "Rita Refund", "I was charged twice");
+  await customerWrites(300412, "Oscar Other", "Just saying hi");
+  const agent = await signedIn(browser, sam, "dark");
+  for (const name of ["Rita Refund", "Oscar Other"]) await expect(agent.getByTestId("conversation-row").filter({ hasText: name })).toBeVisible({ timeout: 20_000 });
+  await agent.getByTestId("conversation-row").filter({ hasText: "Rita Refund" }).click();
+  await agent.getByLabel("Team", { exact: true }).selectOption({ label: "Billing" });
+  await expect(agent.getByText("Team Billing")).toBeVisible();
+  await agent.getByLabel("Priority", { exact: true }).selectOption({ label: "Urgent" });
+  await expect(agent.getByTestId("conversation-row").filter({ hasText: "Rita Refund" }).getByTestId("priority-chip")).toHaveText("Urgent");
+
+  await agent.getByRole("tab", { name: "My teams" }).click();
+  await expect(agent.getByTestId("conversation-row").filter({ hasText: "Rita Refund" })).toBeVisible();
+  await expect(agent.getByTestId("conversation-row").filter({ hasText: "Oscar Other" })).toHaveCount(0);
+  await agent.getByRole("tab", { name: "All" }).click();
+  await agent.getByLabel("Order").selectOption("priority");
+  await expect(agent.getByTestId("conversation-row").first()).toContainText("Rita Refund");
+  await agent.screenshot({ path: "e2e/screenshots/inbox-team-priority-dark.png" });
+  await agent.context().close();
+});

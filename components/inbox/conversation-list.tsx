@@ -8,6 +8,7 @@ import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
 import { ChannelTag } from "./channel-kind";
 import { initials, shortTime, useDateContext } from "./format";
+import { PriorityChip } from "./priority";
 
 type ListOutput = inferRouterOutputs<AppRouter>["conversations"]["list"];
 export type ConversationRow = ListOutput["items"][number];
@@ -90,11 +91,15 @@ export function ConversationList(props: {
                     )}
                   </span>
                   <span className="mt-0.5 flex min-w-0 items-center gap-1.5 text-xs text-slate-500 dark:text-slate-400">
+                    <PriorityChip priority={row.priority} />
                     <span className="max-w-[45%] shrink-0">
                       <ChannelTag channel={row.channel} />
                     </span>
                     <span aria-hidden>·</span>
-                    <span className="truncate">{row.assignee ? row.assignee.name : t("unassigned")}</span>
+                    <span className="truncate">
+                      {row.assignee ? row.assignee.name : t("unassigned")}
+                      {row.team ? ` · ${row.team.name}` : ""}
+                    </span>
                     {row.labels.slice(0, 3).map((label) => (
                       <span key={label} className="rounded bg-slate-100 px-1 dark:bg-slate-800">
                         {label}

@@ -13,12 +13,14 @@ import { Composer, type ComposerHandle, type ComposerSubmit } from "./composer";
 import { ContactPanel } from "./contact-panel";
 import { ConversationList } from "./conversation-list";
 import { shortTime, useDateContext } from "./format";
+import { priorities, PriorityChip, type Priority } from "./priority";
 import { Thread, type ThreadMessage } from "./thread";
 
 type Status = "open" | "pending" | "snoozed" | "resolved";
-type View = "mine" | "unassigned" | "all";
+type View = "mine" | "unassigned" | "my_teams" | "all";
+type Sort = "recent" | "priority";
 const statuses: Status[] = ["open", "pending", "snoozed", "resolved"];
-const views: View[] = ["mine", "unassigned", "all"];
+const views: View[] = ["mine", "unassigned", "my_teams", "all"];
 
 /**
  * The agent inbox: conversations on the left, the thread in the middle, the
@@ -76,8 +78,16 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
   // --- the list ---------------------------------------------------------------------------
   const [channel, setChannel] = useState<ChannelFilterValue>({ kind: "", channelId: "" });
   const [label, setLabel] = useState("");
+  const [teamId, setTeamId] = useState("");
+  const [sort, setSort] = useState<Sort>("recent");
   const channels = useQuery(trpc.channels.list.queryOptions());
   const members = useQuery(trpc.members.list.queryOptions());
+  const teams = useQuery(trpc.teams.list.queryOptions());
+  const teamOptions = teams.data?.map((team) => (
+    <option key={team.id} value={team.id}>
+      {team.name}
+    </option>
+  ));
   const listInput = {
     view,
     status,
@@ -85,6 +95,8 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
     channelKind: channel.kind || undefined,
     channelId: channel.channelId || undefined,
     label: label.trim() || undefined,
+    teamId: teamId || undefined,
+    sort,
     limit: 50,
   };
   const list = useInfiniteQuery(
@@ -271,6 +283,16 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
                 {t("filters.labelFilter")}
               </label>
               <input id="inbox-label" value={label} onChange={(event) => setLabel(event.target.value)} placeholder={t("filters.labelFilter")} maxLength={40} className="w-24 rounded-md border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700" />
+              {(teams.data?.length ?? 0) > 0 ? (
+                <select aria-label={t("filters.team")} value={teamId} onChange={(event) => setTeamId(event.target.value)} className="max-w-32 rounded-md border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700">
+                  <option value="">{t("filters.allTeams")}</option>
+                  {teamOptions}
+                </select>
+              ) : null}
+              <select aria-label={t("filters.sort")} value={sort} onChange={(event) => setSort(event.target.value as Sort)} className="rounded-md border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700">
+                <option value="recent">{t("filters.sortRecent")}</option>
+                <option value="priority">{t("filters.sortPriority")}</option>
+              </select>
             </div>
             <div className="flex gap-1" role="tablist" aria-label={t("filters.status")}>
               {statuses.map((option) => (
@@ -321,6 +343,8 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
                       <>
                         {details.status === "snoozed" && details.snoozedUntil ? t("conversation.snoozedUntil", { time: shortTime(details.snoozedUntil, dates) }) : t(`conversation.status.${details.status}`)} ·{" "}
                         {details.assignee ? t("conversation.assignedTo", { name: details.assignee.name }) : t("conversation.unassigned")} · <ChannelTag channel={details.channel} />
+                        {details.team ? <> · {t("conversation.inTeam", { team: details.team.name })}</> : null}{" "}
+                        <PriorityChip priority={details.priority} />
                       </>
                     ) : (
                       t("conversation.loading")
@@ -348,6 +372,28 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
                       {(members.data?.members ?? []).map((member) => (
                         <option key={member.user.id} value={member.user.id}>
                           {member.user.name}
+                        </option>
+                      ))}
+                    </select>
+                    <select
+                      aria-label={t("conversation.team")}
+                      value={details.team?.id ?? ""}
+                      onChange={(event) => update.mutate({ id: details.id, teamId: event.target.value || null })}
+                      className="max-w-32 rounded-lg border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700"
+                    >
+                      <option value="">{t("conversation.noTeam")}</option>
+                      {teamOptions}
+                    </select>
+                    <select
+                      aria-label={t("conversation.priority")}
+                      value={details.priority ?? ""}
+                      onChange={(event) => update.mutate({ id: details.id, priority: (event.target.value || null) as Priority | null })}
+                      className="rounded-lg border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700"
+                    >
+                      <option value="">{t("conversation.noPriority")}</option>
+                      {priorities.map((priority) => (
+                        <option key={priority} value={priority}>
+                          {t(`priority.${priority}`)}
                         </option>
                       ))}
                     </select>

@@ -5,6 +5,7 @@ export const settingsSections = [
   "conversation-rules",
   "retention",
   "members",
+  "teams",
   "channels",
   "api-keys",
   "templates",

@@ -44,6 +44,9 @@ export type EventPayloads = {
   "conversation.updated": { conversation: Record<string, unknown> & { id: string }; [key: string]: unknown };
   "conversation.status_changed": { conversation?: Record<string, unknown>; conversationId?: string; status: string; previousStatus?: string; reason?: string; by?: string | null };
   "assignee.changed": { conversation: Record<string, unknown>; by?: string | null; [key: string]: unknown };
+  /** The conversation moved to another team (`team` null: to none); `reason` when the product did it ("team deleted"). */
+  "team.changed": { conversation: Record<string, unknown> & { id: string }; previousTeamId: string | null; by: string | null; reason?: string };
+  "priority.changed": { conversation: Record<string, unknown> & { id: string }; previousPriority: string | null; by: string | null };
   "contact.updated": { contact: { id: string; [key: string]: unknown } };
 };
 

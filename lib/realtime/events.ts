@@ -8,6 +8,8 @@ export const realtimeEventTypes = [
   "conversation.updated",
   "conversation.status_changed",
   "assignee.changed",
+  "team.changed",
+  "priority.changed",
   "contact.updated",
 ] as const;
 

@@ -44,6 +44,13 @@ describe("the procedure ladder", () => {
     expect((await as("agent").members.list()).members).toHaveLength(3);
   });
 
+  it("lets any member and a conversations:read key list the teams, marking the caller's own", async () => {
+    const forAgent = await as("agent").teams.list();
+    expect(forAgent).toEqual([expect.objectContaining({ id: t.rows.team.id, mine: true, members: [{ id: t.users.agent.id, name: t.users.agent.name }] })]);
+    expect((await as("owner").teams.list())[0]!.mine).toBe(false);
+    expect((await callerFor(database, t.asKey(t.keys.read)).teams.list())[0]!.id).toBe(t.rows.team.id);
+  });
+
   const adminOnly: [string, (caller: ReturnType<typeof as>) => Promise<unknown>][] = [
     ["apiKeys.create", (c) => c.apiKeys.create({ name: "x", scopes: ["contacts:read"] })],
     ["apiKeys.list", (c) => c.apiKeys.list()],
@@ -52,6 +59,11 @@ describe("the procedure ladder", () => {
     ["members.revokeInvitation", (c) => c.members.revokeInvitation({ id: t.rows.invitation.id })],
     ["members.updateRole", (c) => c.members.updateRole({ membershipId: t.memberships.agent.id, role: "agent" })],
     ["members.remove", (c) => c.members.remove({ membershipId: t.memberships.agent.id })],
+    ["teams.create", (c) => c.teams.create({ name: "Second line" })],
+    ["teams.update", (c) => c.teams.update({ id: t.rows.team.id, name: "Renamed" })],
+    ["teams.delete", (c) => c.teams.delete({ id: t.rows.team.id })],
+    ["teams.addMembers", (c) => c.teams.addMembers({ id: t.rows.team.id, userIds: [t.users.owner.id] })],
+    ["teams.removeMember", (c) => c.teams.removeMember({ id: t.rows.team.id, userId: t.users.agent.id })],
     ["auditLog.list", (c) => c.auditLog.list({})],
     ["settings.get", (c) => c.settings.get()],
     ["settings.update", (c) => c.settings.update({ changes: { timeZone: "Europe/Berlin" } })],
@@ -74,9 +86,10 @@ describe("the procedure ladder", () => {
   ];
 
   it("covers every procedure of the admin console's own routers", () => {
-    const adminRouters = ["settings.", "delivery.", "quarantine.", "apiKeys.", "auditLog."];
+    const adminRouters = ["settings.", "delivery.", "quarantine.", "apiKeys.", "auditLog.", "teams."];
     const listed = new Set(adminOnly.map(([path]) => path));
-    const missing = Object.keys(appRouter._def.procedures).filter((path) => adminRouters.some((prefix) => path.startsWith(prefix)) && !listed.has(path));
+    // teams.list is for everyone (the inbox's team views and "move to team"): its access is tested below.
+    const missing = Object.keys(appRouter._def.procedures).filter((path) => adminRouters.some((prefix) => path.startsWith(prefix)) && path !== "teams.list" && !listed.has(path));
     expect(missing).toEqual([]);
   });
 

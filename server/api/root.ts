@@ -13,6 +13,7 @@ import { messagesRouter } from "@/server/api/routers/messages";
 import { quarantineRouter } from "@/server/api/routers/quarantine";
 import { realtimeRouter } from "@/server/api/routers/realtime";
 import { settingsRouter } from "@/server/api/routers/settings";
+import { teamsRouter } from "@/server/api/routers/teams";
 import { templatesRouter } from "@/server/api/routers/templates";
 import { workspaceRouter } from "@/server/api/routers/workspace";
 
@@ -22,6 +23,7 @@ export const appRouter = createTRPCRouter({
   account: accountRouter,
   workspace: workspaceRouter,
   members: membersRouter,
+  teams: teamsRouter,
   invitations: invitationsRouter,
   apiKeys: apiKeysRouter,
   channels: channelsRouter,

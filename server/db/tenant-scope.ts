@@ -31,6 +31,8 @@ export const tenantOwnedModels = new Set<string>([
   "AuditLog",
   "Upload",
   "QuarantinedUpdate",
+  "Team",
+  "TeamMember",
 ]);
 
 // One store per process: Next.js bundles each route separately, so a module-level

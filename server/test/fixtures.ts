@@ -59,8 +59,10 @@ export async function createTenantFixture(db: SystemDb, slug: string) {
   const identity = await db.contactIdentity.create({
     data: { tenantId: tenant.id, contactId: contact.id, channelId: channel.id, externalId: `${suffix}1` },
   });
+  // A team with the agent in it, and the conversation in the team.
+  const team = await db.team.create({ data: { tenantId: tenant.id, name: `Team of ${slug}`, description: `secret of ${slug}`, members: { create: { tenantId: tenant.id, userId: agent.id } } } });
   const conversation = await db.conversation.create({
-    data: { tenantId: tenant.id, channelId: channel.id, contactId: contact.id, externalChatId: `${suffix}1` },
+    data: { tenantId: tenant.id, channelId: channel.id, contactId: contact.id, externalChatId: `${suffix}1`, teamId: team.id, priority: "high" },
   });
   const message = await db.message.create({
     data: { tenantId: tenant.id, conversationId: conversation.id, direction: "inbound", senderType: "contact", text: `secret of ${slug}`, deliveryStatus: "received" },
@@ -116,7 +118,7 @@ export async function createTenantFixture(db: SystemDb, slug: string) {
     memberships,
     sessions,
     keys: { full: fullKey, read: readKey },
-    rows: { channel, telegramChannel, widgetChannel, webWidget, contact, identity, conversation, message, event, template, variant, invitation, audit, upload, settingsVersion, quarantinedUpdate },
+    rows: { channel, telegramChannel, widgetChannel, webWidget, contact, identity, team, conversation, message, event, template, variant, invitation, audit, upload, settingsVersion, quarantinedUpdate },
     invitationToken,
     as,
     asKey,

@@ -2,8 +2,11 @@ import { z } from "zod";
 import { saneCoercedDateSchema } from "@/lib/validation";
 import { createTRPCRouter, scopedProcedure } from "@/server/api/trpc";
 import {
+  conversationPriorities,
   conversationStatuses,
   getConversation,
+  inboxSorts,
+  inboxViews,
   listConversations,
   markConversationRead,
   updateConversation,
@@ -16,11 +19,13 @@ export const conversationsRouter = createTRPCRouter({
   list: scopedProcedure("conversations:read", "contacts:read")
     .input(
       z.object({
-        view: z.enum(["mine", "unassigned", "all"]).default("all"),
+        view: z.enum(inboxViews).default("all"),
         status: z.enum(conversationStatuses).default("open"),
         channelId: z.uuid().optional(),
         channelKind: z.string().max(40).optional(),
         label: label.optional(),
+        teamId: z.uuid().optional(),
+        sort: z.enum(inboxSorts).default("recent"),
         search: z.string().trim().max(200, "at most 200 characters").optional(),
         cursor: z.string().max(500).optional(),
         limit: z.number().int().min(1).max(100).default(50),
@@ -32,7 +37,7 @@ export const conversationsRouter = createTRPCRouter({
     .input(z.object({ id: z.uuid() }))
     .query(({ ctx, input }) => getConversation(ctx.db, input)),
 
-  /** Assign (`assigneeId`, null to unassign), change status (`snoozedUntil` with `snoozed`), set labels. */
+  /** Assign (`assigneeId`, null to unassign), change status (`snoozedUntil` with `snoozed`), set labels, move to a team (`teamId`), set `priority` (null: none). */
   // Both answer with the conversation's summary, contact included: they need what reading it needs.
   update: scopedProcedure("conversations:write", "conversations:read", "contacts:read")
     .input(
@@ -42,6 +47,8 @@ export const conversationsRouter = createTRPCRouter({
         status: z.enum(conversationStatuses).optional(),
         snoozedUntil: saneCoercedDateSchema.optional(),
         labels: z.array(label).max(20, "at most 20 labels").optional(),
+        teamId: z.uuid().nullable().optional(),
+        priority: z.enum(conversationPriorities).nullable().optional(),
       }),
     )
     .mutation(({ ctx, input }) => updateConversation(ctx.db, { ...input, tenantId: ctx.tenantId, actorUserId: ctx.actor.userId })),

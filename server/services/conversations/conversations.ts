@@ -2,11 +2,17 @@ import { Prisma } from "@/server/db/generated/client";
 import type { DbClient } from "@/server/db/client";
 import { AppError } from "@/server/errors";
 import { recordEvent } from "@/server/services/events/record-event";
-import { decodeCursor, encodeCursor } from "@/server/services/pagination/keyset-cursor";
+import { decodeCursor, encodeCursor, priorityOrder, type KeysetCursor } from "@/server/services/pagination/keyset-cursor";
 
 export const conversationStatuses = ["open", "pending", "snoozed", "resolved"] as const;
 export type ConversationStatus = (typeof conversationStatuses)[number];
-export type InboxView = "mine" | "unassigned" | "all";
+/** `my_teams`: conversations of the teams the caller is in. */
+export const inboxViews = ["mine", "unassigned", "my_teams", "all"] as const;
+export type InboxView = (typeof inboxViews)[number];
+export const conversationPriorities = priorityOrder;
+export type ConversationPriority = (typeof priorityOrder)[number];
+export const inboxSorts = ["recent", "priority"] as const;
+export type InboxSort = (typeof inboxSorts)[number];
 
 /** What a row of the inbox shows, and what events carry about a conversation. */
 const summarySelect = {
@@ -17,9 +23,11 @@ const summarySelect = {
   lastMessagePreview: true,
   unreadCount: true,
   snoozedUntil: true,
+  priority: true,
   createdAt: true,
   updatedAt: true,
   channelId: true,
+  team: { select: { id: true, name: true } },
   channel: { select: { id: true, name: true, type: true, status: true } },
   assignee: { select: { id: true, name: true } },
   contact: { select: { id: true, name: true, username: true, blockedAt: true } },
@@ -49,10 +57,31 @@ export type ListInput = {
   /** A channel kind (`Channel.type`): only conversations on channels of that kind. */
   channelKind?: string;
   label?: string;
+  /** One team's conversations. */
+  teamId?: string;
+  /** `recent` (newest activity first) or `priority` (most urgent first, none last; newest activity within each). */
+  sort?: InboxSort;
   search?: string;
   cursor?: string;
   limit: number;
 };
+
+const NO_ONE = "00000000-0000-0000-0000-000000000000";
+
+/** Rows after `cursor` in newest-activity order (conversations without a message last). */
+function afterInTime(cursor: KeysetCursor): Prisma.ConversationWhereInput {
+  return cursor.at
+    ? { OR: [{ lastMessageAt: { lt: cursor.at } }, { lastMessageAt: cursor.at, id: { lt: cursor.id } }, { lastMessageAt: null }] }
+    : { lastMessageAt: null, id: { lt: cursor.id } };
+}
+
+/** Rows after `cursor` in priority order: later priorities (none last), or the same priority and later in time. */
+function afterInPriority(cursor: KeysetCursor): Prisma.ConversationWhereInput {
+  const priority = cursor.p ?? null;
+  if (priority === null) return { AND: [{ priority: null }, afterInTime(cursor)] };
+  const later = priorityOrder.slice(priorityOrder.indexOf(priority) + 1);
+  return { OR: [{ priority: { in: [...later] } }, { priority: null }, { AND: [{ priority }, afterInTime(cursor)] }] };
+}
 
 /**
  * The inbox list: one view (mine, unassigned, all) and status, optionally one
@@ -61,8 +90,10 @@ export type ListInput = {
  */
 export async function listConversations(db: DbClient, input: ListInput & { userId?: string }) {
   const where: Prisma.ConversationWhereInput = {
-    ...(input.view === "mine" ? { assigneeId: input.userId ?? "00000000-0000-0000-0000-000000000000" } : {}),
+    ...(input.view === "mine" ? { assigneeId: input.userId ?? NO_ONE } : {}),
     ...(input.view === "unassigned" ? { assigneeId: null } : {}),
+    ...(input.view === "my_teams" ? { team: { members: { some: { userId: input.userId ?? NO_ONE } } } } : {}),
+    ...(input.teamId ? { teamId: input.teamId } : {}),
     ...(input.channelId ? { channelId: input.channelId } : {}),
     ...(input.channelKind ? { channel: { type: input.channelKind } } : {}),
     ...(input.label ? { labels: { has: input.label } } : {}),
@@ -80,16 +111,15 @@ export async function listConversations(db: DbClient, input: ListInput & { userI
       LIMIT 2000`;
     where.id = { in: matches.map((match) => match.id) };
   }
+  const byPriority = input.sort === "priority";
   const cursor = input.cursor ? decodeCursor(input.cursor) : undefined;
-  const after: Prisma.ConversationWhereInput | undefined = cursor
-    ? cursor.at
-      ? { OR: [{ lastMessageAt: { lt: cursor.at } }, { lastMessageAt: cursor.at, id: { lt: cursor.id } }, { lastMessageAt: null }] }
-      : { lastMessageAt: null, id: { lt: cursor.id } }
-    : undefined;
+  const after = cursor ? (byPriority ? afterInPriority(cursor) : afterInTime(cursor)) : undefined;
+  const inTime: Prisma.ConversationOrderByWithRelationInput[] = [{ lastMessageAt: { sort: "desc", nulls: "last" } }, { id: "desc" }];
   const [rows, grouped] = await Promise.all([
     db.conversation.findMany({
       where: { ...where, status: input.status, ...(after ? { AND: [after] } : {}) },
-      orderBy: [{ lastMessageAt: { sort: "desc", nulls: "last" } }, { id: "desc" }],
+      // PostgreSQL orders an enum as declared: urgent, high, medium, low.
+      orderBy: byPriority ? [{ priority: { sort: "asc", nulls: "last" } }, ...inTime] : inTime,
       take: input.limit + 1,
       select: summarySelect,
     }),
@@ -98,7 +128,9 @@ export async function listConversations(db: DbClient, input: ListInput & { userI
   const items = rows.slice(0, input.limit).map(withChannelKind);
   const counts = { open: 0, pending: 0, snoozed: 0, resolved: 0 };
   for (const group of grouped) counts[group.status] = group._count._all;
-  return { items, nextCursor: rows.length > input.limit ? encodeCursor({ at: items.at(-1)!.lastMessageAt, id: items.at(-1)!.id }) : null, counts };
+  const last = items.at(-1);
+  const nextCursor = rows.length > input.limit && last ? encodeCursor({ at: last.lastMessageAt, id: last.id, ...(byPriority ? { p: last.priority } : {}) }) : null;
+  return { items, nextCursor, counts };
 }
 
 /** One conversation with what the contact panel shows. */
@@ -142,14 +174,18 @@ export type UpdateInput = {
   status?: ConversationStatus;
   snoozedUntil?: Date;
   labels?: string[];
+  /** The team it belongs to; null: none. */
+  teamId?: string | null;
+  priority?: ConversationPriority | null;
 };
 
 /**
- * Assign, change status (snoozing until a time) or set labels; each change is an
- * event every agent sees. Assigning needs a member of this workspace.
+ * Assign, change status (snoozing until a time), set labels, move to a team or
+ * set the priority; each change is an event every agent sees. Assigning needs a
+ * member of this workspace, and a team one of its teams.
  */
 export async function updateConversation(db: DbClient, input: UpdateInput & { tenantId: string; actorUserId?: string }) {
-  const before = await db.conversation.findUnique({ where: { id: input.id }, select: { id: true, status: true, assigneeId: true, labels: true } });
+  const before = await db.conversation.findUnique({ where: { id: input.id }, select: { id: true, status: true, assigneeId: true, labels: true, teamId: true, priority: true } });
   if (!before) throw new AppError("NOT_FOUND", "no such conversation");
   const data: Prisma.ConversationUpdateInput = {};
   if (input.assigneeId !== undefined && input.assigneeId !== before.assigneeId) {
@@ -176,14 +212,25 @@ export async function updateConversation(db: DbClient, input: UpdateInput & { te
     data.resolvedAt = input.status === "resolved" ? new Date() : null;
   }
   if (input.labels !== undefined) data.labels = [...new Set(input.labels)];
+  const teamChanged = input.teamId !== undefined && input.teamId !== before.teamId;
+  if (teamChanged) {
+    if (input.teamId !== null && !(await db.team.findUnique({ where: { id: input.teamId }, select: { id: true } }))) {
+      throw new AppError("BAD_REQUEST", "there is no such team in this workspace", { fieldErrors: { teamId: ["not a team of this workspace"] } });
+    }
+    data.team = input.teamId === null ? { disconnect: true } : { connect: { id: input.teamId } };
+  }
+  const priorityChanged = input.priority !== undefined && input.priority !== before.priority;
+  if (priorityChanged) data.priority = input.priority;
   if (Object.keys(data).length === 0) return summaryOf(db, input.id);
   await db.conversation.update({ where: { id: input.id }, data });
   const conversation = await summaryOf(db, input.id);
-  const event = (type: "assignee.changed" | "conversation.status_changed" | "conversation.updated", extra: Record<string, unknown> = {}) =>
+  const event = (type: "assignee.changed" | "conversation.status_changed" | "conversation.updated" | "team.changed" | "priority.changed", extra: Record<string, unknown> = {}) =>
     recordEvent(db, { tenantId: input.tenantId, type, conversationId: input.id, payload: { conversation, by: input.actorUserId ?? null, ...extra } });
   if (data.assignee) await event("assignee.changed", { previousAssigneeId: before.assigneeId });
   if (input.status !== undefined && input.status !== before.status) await event("conversation.status_changed", { previousStatus: before.status });
   if (input.labels !== undefined) await event("conversation.updated");
+  if (teamChanged) await event("team.changed", { previousTeamId: before.teamId });
+  if (priorityChanged) await event("priority.changed", { previousPriority: before.priority });
   return conversation;
 }
 

@@ -7,7 +7,7 @@ import { assertMayManage } from "./role-rules";
 
 /**
  * Access ends with the membership row: every request checks membership, so the
- * removed member's next request is refused. Their messages and assignments stay.
+ * removed member's next request is refused. Their messages stay; their assignments and team memberships go.
  */
 export async function removeMember(
   db: DbClient,
@@ -19,6 +19,7 @@ export async function removeMember(
   if (membership.role === "owner") await assertAnotherOwnerRemains(db, input.tenantId, membership.id, "removed");
   await db.membership.delete({ where: { id: membership.id } });
   await db.conversation.updateMany({ where: { assigneeId: membership.userId }, data: { assigneeId: null } });
+  await db.teamMember.deleteMany({ where: { userId: membership.userId } });
   await recordAudit(db, {
     tenantId: input.tenantId,
     action: "member.removed",

@@ -12,6 +12,7 @@ import { MembersSettings } from "@/components/settings/members-settings";
 import { PageHeader } from "@/components/settings/page-header";
 import { RetentionSettings } from "@/components/settings/retention-settings";
 import { settingsSections, type SettingsSection } from "@/components/settings/sections";
+import { TeamsSettings } from "@/components/settings/teams-settings";
 import { TemplatesSettings } from "@/components/settings/templates-settings";
 import { HydrateClient, getQueryClient, trpc } from "@/server/api/server";
 
@@ -25,6 +26,7 @@ const pages: Record<SettingsSection, { Component: ComponentType<{ slug: string }
   "conversation-rules": { Component: ConversationRulesSettings, messages: "rules", editsSettings: true },
   retention: { Component: RetentionSettings, messages: "retention", editsSettings: true },
   members: { Component: MembersSettings, messages: "members" },
+  teams: { Component: TeamsSettings, messages: "teams" },
   channels: { Component: ChannelsSettings, messages: "channels" },
   "api-keys": { Component: ApiKeysSettings, messages: "apiKeys" },
   templates: { Component: TemplatesSettings, messages: "templates" },
