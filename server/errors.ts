@@ -25,6 +25,12 @@ export class AppError extends Error {
   }
 }
 
+/** A row the write needed is gone (P2025: not found for update or connect; P2003: a foreign key without its row), as Prisma reports it. */
+export function isMissingRecord(error: unknown): boolean {
+  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === "P2025" || code === "P2003";
+}
+
 /** Postgres unique violation, as Prisma reports it. */
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";

@@ -8,12 +8,11 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useRealtime } from "@/lib/realtime/use-realtime";
 import { useTRPC, useTRPCClient } from "@/lib/trpc/client";
 import { ChannelFilter, type ChannelFilterValue } from "./channel-filter";
-import { ChannelTag } from "./channel-kind";
 import { Composer, type ComposerHandle, type ComposerSubmit } from "./composer";
 import { ContactPanel } from "./contact-panel";
+import { ConversationHeader } from "./conversation-header";
 import { ConversationList } from "./conversation-list";
-import { shortTime, useDateContext } from "./format";
-import { priorities, PriorityChip, type Priority } from "./priority";
+import { useDateContext } from "./format";
 import { Thread, type ThreadMessage } from "./thread";
 
 type Status = "open" | "pending" | "snoozed" | "resolved";
@@ -55,6 +54,8 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
   const openId = useRef<string | undefined>(undefined);
   const realtime = useRealtime(props.slug, {
     onEvent: (event) => {
+      // A team's conversations changed hands (a team was deleted, say): its count and the team lists follow.
+      if (event.type === "team.changed") void queryClient.invalidateQueries(trpc.teams.list.pathFilter());
       // A customer wrote, and the agent is not looking at that conversation: a notification and a short tone.
       const message = event.data.message as { direction?: string; text?: string | null } | undefined;
       if (!notify || event.type !== "message.created" || message?.direction !== "inbound") return;
@@ -83,6 +84,8 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
   const channels = useQuery(trpc.channels.list.queryOptions());
   const members = useQuery(trpc.members.list.queryOptions());
   const teams = useQuery(trpc.teams.list.queryOptions());
+  // A team deleted meanwhile filters nothing any more: every team again.
+  const activeTeamId = teams.data && !teams.data.some((team) => team.id === teamId) ? "" : teamId;
   const teamOptions = teams.data?.map((team) => (
     <option key={team.id} value={team.id}>
       {team.name}
@@ -95,7 +98,7 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
     channelKind: channel.kind || undefined,
     channelId: channel.channelId || undefined,
     label: label.trim() || undefined,
-    teamId: teamId || undefined,
+    teamId: activeTeamId || undefined,
     sort,
     limit: 50,
   };
@@ -284,7 +287,7 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
               </label>
               <input id="inbox-label" value={label} onChange={(event) => setLabel(event.target.value)} placeholder={t("filters.labelFilter")} maxLength={40} className="w-24 rounded-md border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700" />
               {(teams.data?.length ?? 0) > 0 ? (
-                <select aria-label={t("filters.team")} value={teamId} onChange={(event) => setTeamId(event.target.value)} className="max-w-32 rounded-md border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700">
+                <select aria-label={t("filters.team")} value={activeTeamId} onChange={(event) => setTeamId(event.target.value)} className="max-w-32 rounded-md border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700">
                   <option value="">{t("filters.allTeams")}</option>
                   {teamOptions}
                 </select>
@@ -335,95 +338,13 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
             </p>
           ) : (
             <>
-              <header className="flex items-center justify-between gap-3 border-b border-slate-200 bg-white px-4 py-2 dark:border-slate-800 dark:bg-slate-900">
-                <div className="min-w-0">
-                  <h2 className="truncate font-semibold">{details?.contact.name ?? "…"}</h2>
-                  <p className="text-xs text-slate-500 dark:text-slate-400">
-                    {details ? (
-                      <>
-                        {details.status === "snoozed" && details.snoozedUntil ? t("conversation.snoozedUntil", { time: shortTime(details.snoozedUntil, dates) }) : t(`conversation.status.${details.status}`)} ·{" "}
-                        {details.assignee ? t("conversation.assignedTo", { name: details.assignee.name }) : t("conversation.unassigned")} · <ChannelTag channel={details.channel} />
-                        {details.team ? <> · {t("conversation.inTeam", { team: details.team.name })}</> : null}{" "}
-                        <PriorityChip priority={details.priority} />
-                      </>
-                    ) : (
-                      t("conversation.loading")
-                    )}
-                  </p>
-                </div>
-                {details && (
-                  <div className="flex shrink-0 items-center gap-1.5">
-                    {details.assignee?.id !== props.me.id ? (
-                      <button className="rounded-lg border border-slate-300 px-2.5 py-1 text-xs font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800" onClick={() => update.mutate({ id: details.id, assigneeId: props.me.id })}>
-                        {t("conversation.assignToMe")}
-                      </button>
-                    ) : (
-                      <button className="rounded-lg border border-slate-300 px-2.5 py-1 text-xs font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800" onClick={() => update.mutate({ id: details.id, assigneeId: null })}>
-                        {t("conversation.unassign")}
-                      </button>
-                    )}
-                    <select
-                      aria-label={t("conversation.assignee")}
-                      value={details.assignee?.id ?? ""}
-                      onChange={(event) => update.mutate({ id: details.id, assigneeId: event.target.value || null })}
-                      className="max-w-36 rounded-lg border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700"
-                    >
-                      <option value="">{t("conversation.unassigned")}</option>
-                      {(members.data?.members ?? []).map((member) => (
-                        <option key={member.user.id} value={member.user.id}>
-                          {member.user.name}
-                        </option>
-                      ))}
-                    </select>
-                    <select
-                      aria-label={t("conversation.team")}
-                      value={details.team?.id ?? ""}
-                      onChange={(event) => update.mutate({ id: details.id, teamId: event.target.value || null })}
-                      className="max-w-32 rounded-lg border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700"
-                    >
-                      <option value="">{t("conversation.noTeam")}</option>
-                      {teamOptions}
-                    </select>
-                    <select
-                      aria-label={t("conversation.priority")}
-                      value={details.priority ?? ""}
-                      onChange={(event) => update.mutate({ id: details.id, priority: (event.target.value || null) as Priority | null })}
-                      className="rounded-lg border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700"
-                    >
-                      <option value="">{t("conversation.noPriority")}</option>
-                      {priorities.map((priority) => (
-                        <option key={priority} value={priority}>
-                          {t(`priority.${priority}`)}
-                        </option>
-                      ))}
-                    </select>
-                    <select
-                      aria-label={t("conversation.snooze")}
-                      value=""
-                      onChange={(event) => {
-                        const hours = Number(event.target.value);
-                        if (hours) update.mutate({ id: details.id, status: "snoozed", snoozedUntil: new Date(Date.now() + hours * 3_600_000) });
-                      }}
-                      className="rounded-lg border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700"
-                    >
-                      <option value="">{t("conversation.snoozePrompt")}</option>
-                      <option value="1">{t("conversation.snoozeHours", { hours: 1 })}</option>
-                      <option value="4">{t("conversation.snoozeHours", { hours: 4 })}</option>
-                      <option value="24">{t("conversation.untilTomorrow")}</option>
-                      <option value="168">{t("conversation.aWeek")}</option>
-                    </select>
-                    {details.status === "resolved" ? (
-                      <button className="rounded-lg bg-slate-800 px-2.5 py-1 text-xs font-semibold text-white hover:bg-slate-700 dark:bg-slate-200 dark:text-slate-900" onClick={() => update.mutate({ id: details.id, status: "open" })}>
-                        {t("conversation.reopen")}
-                      </button>
-                    ) : (
-                      <button className="rounded-lg bg-emerald-600 px-2.5 py-1 text-xs font-semibold text-white hover:bg-emerald-700" onClick={() => update.mutate({ id: details.id, status: "resolved" })}>
-                        {t("conversation.resolve")}
-                      </button>
-                    )}
-                  </div>
-                )}
-              </header>
+              <ConversationHeader
+                details={details}
+                me={props.me}
+                members={(members.data?.members ?? []).map((member) => member.user)}
+                teams={teams.data ?? []}
+                onUpdate={(changes) => details && update.mutate({ id: details.id, ...changes })}
+              />
               {update.isError && (
                 <p className="bg-red-50 px-4 py-1 text-xs text-red-800" role="alert">
                   {update.error.message}

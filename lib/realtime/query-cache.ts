@@ -42,7 +42,9 @@ export function applyRealtimeEvent(queryClient: QueryClient, trpc: TRPCOptionsPr
       // A new message belongs to the newest page only (one fetched with a `before` cursor ends where it ends).
       const input = (key[1] as { input?: { before?: string } } | undefined)?.input;
       if (event.type === "message.updated" || input?.before) continue;
-      const messages = [...page.messages, message].sort((x, y) => x.createdAt.getTime() - y.createdAt.getTime());
+      // The sender's own bubble, shown while their send is on its way, is this message: it gives way to it.
+      const others = message.clientMessageId ? page.messages.filter((existing) => existing.clientMessageId !== message.clientMessageId) : page.messages;
+      const messages = [...others, message].sort((x, y) => x.createdAt.getTime() - y.createdAt.getTime());
       queryClient.setQueryData<MessagePage>(key, { ...page, messages });
     }
     return true;

@@ -47,7 +47,8 @@ const attacks: Record<string, Attack> = {
   "members.updateRole": { kind: "foreign id", input: (a) => ({ membershipId: a.memberships.agent.id, role: "admin" }) },
   "members.remove": { kind: "foreign id", input: (a) => ({ membershipId: a.memberships.agent.id }) },
   "teams.list": { kind: "own tenant", input: () => undefined },
-  "teams.create": { kind: "own tenant", input: (a) => ({ name: a.rows.team.name, userIds: [] }) },
+  // A's name is free in B; A's people are nobody in B, so this is refused, and nothing of A's changes.
+  "teams.create": { kind: "own tenant", input: (a) => ({ name: a.rows.team.name, userIds: [a.users.agent.id] }) },
   "teams.update": { kind: "foreign id", input: (a) => ({ id: a.rows.team.id, name: "pwned", description: "pwned" }) },
   "teams.delete": { kind: "foreign id", input: (a) => ({ id: a.rows.team.id }) },
   "teams.addMembers": { kind: "foreign id", input: (a) => ({ id: a.rows.team.id, userIds: [a.users.owner.id] }) },

@@ -60,7 +60,7 @@ export async function createTenantFixture(db: SystemDb, slug: string) {
     data: { tenantId: tenant.id, contactId: contact.id, channelId: channel.id, externalId: `${suffix}1` },
   });
   // A team with the agent in it, and the conversation in the team.
-  const team = await db.team.create({ data: { tenantId: tenant.id, name: `Team of ${slug}`, description: `secret of ${slug}`, members: { create: { tenantId: tenant.id, userId: agent.id } } } });
+  const team = await db.team.create({ data: { tenantId: tenant.id, name: `Team of ${slug}`, nameKey: `team of ${slug}`, description: `secret of ${slug}`, members: { create: { tenantId: tenant.id, userId: agent.id } } } });
   const conversation = await db.conversation.create({
     data: { tenantId: tenant.id, channelId: channel.id, contactId: contact.id, externalChatId: `${suffix}1`, teamId: team.id, priority: "high" },
   });

@@ -5,12 +5,13 @@ CREATE TABLE "Team" (
     "id" UUID NOT NULL,
     "tenantId" UUID NOT NULL,
     "name" TEXT NOT NULL,
+    "nameKey" TEXT NOT NULL,
     "description" TEXT,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
     CONSTRAINT "Team_pkey" PRIMARY KEY ("id")
 );
-CREATE UNIQUE INDEX "Team_tenantId_name_key" ON "Team"("tenantId", "name");
+CREATE UNIQUE INDEX "Team_tenantId_nameKey_key" ON "Team"("tenantId", "nameKey");
 ALTER TABLE "Team" ADD CONSTRAINT "Team_tenantId_fkey" FOREIGN KEY ("tenantId") REFERENCES "Tenant"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 CREATE TABLE "TeamMember" (
@@ -28,6 +29,8 @@ ALTER TABLE "TeamMember" ADD CONSTRAINT "TeamMember_userId_fkey" FOREIGN KEY ("u
 ALTER TABLE "Conversation" ADD COLUMN "teamId" UUID, ADD COLUMN "priority" "ConversationPriority";
 ALTER TABLE "Conversation" ADD CONSTRAINT "Conversation_teamId_fkey" FOREIGN KEY ("teamId") REFERENCES "Team"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 CREATE INDEX "Conversation_tenantId_teamId_status_lastMessageAt_idx" ON "Conversation"("tenantId", "teamId", "status", "lastMessageAt" DESC);
+-- The inbox sorted by priority (most urgent first, newest within).
+CREATE INDEX "Conversation_tenantId_status_priority_lastMessageAt_idx" ON "Conversation"("tenantId", "status", "priority", "lastMessageAt" DESC);
 
 ALTER TABLE "Team" ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON "Team" USING ("tenantId" = app_current_tenant()) WITH CHECK ("tenantId" = app_current_tenant());

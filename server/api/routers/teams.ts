@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { adminProcedure, createTRPCRouter, scopedProcedure } from "@/server/api/trpc";
-import { addTeamMembers, createTeam, deleteTeam, listTeams, MAX_MEMBERS_PER_CALL, removeTeamMember, updateTeam } from "@/server/services/teams/teams";
+import { addTeamMembers } from "@/server/services/teams/add-team-members";
+import { createTeam } from "@/server/services/teams/create-team";
+import { deleteTeam } from "@/server/services/teams/delete-team";
+import { listTeams } from "@/server/services/teams/list-teams";
+import { removeTeamMember } from "@/server/services/teams/remove-team-member";
+import { MAX_MEMBERS_PER_CALL } from "@/server/services/teams/team-view";
+import { updateTeam } from "@/server/services/teams/update-team";
 
 const name = z.string().trim().min(1, "a team needs a name").max(60, "at most 60 characters");
 const description = z.string().trim().max(300, "at most 300 characters").nullable();

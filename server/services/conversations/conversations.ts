@@ -1,6 +1,6 @@
 import { Prisma } from "@/server/db/generated/client";
 import type { DbClient } from "@/server/db/client";
-import { AppError } from "@/server/errors";
+import { AppError, isMissingRecord } from "@/server/errors";
 import { recordEvent } from "@/server/services/events/record-event";
 import { decodeCursor, encodeCursor, priorityOrder, type KeysetCursor } from "@/server/services/pagination/keyset-cursor";
 
@@ -77,7 +77,9 @@ function afterInTime(cursor: KeysetCursor): Prisma.ConversationWhereInput {
 
 /** Rows after `cursor` in priority order: later priorities (none last), or the same priority and later in time. */
 function afterInPriority(cursor: KeysetCursor): Prisma.ConversationWhereInput {
-  const priority = cursor.p ?? null;
+  // A cursor of the newest-first order carries no priority: it marks no place in this one.
+  if (cursor.p === undefined) throw new AppError("BAD_REQUEST", "this cursor is from the list in another order; start from the first page", { fieldErrors: { cursor: ["from the list in another order"] } });
+  const priority = cursor.p;
   if (priority === null) return { AND: [{ priority: null }, afterInTime(cursor)] };
   const later = priorityOrder.slice(priorityOrder.indexOf(priority) + 1);
   return { OR: [{ priority: { in: [...later] } }, { priority: null }, { AND: [{ priority }, afterInTime(cursor)] }] };
@@ -165,6 +167,12 @@ export async function getConversation(db: DbClient, input: { id: string }) {
 
 const summaryOf = async (db: DbClient, id: string) => withChannelKind(await db.conversation.findUniqueOrThrow({ where: { id }, select: summarySelect }));
 
+/** Conversations' summaries as events carry them, for a change that touched many at once. */
+export async function conversationSummaries(db: DbClient, ids: string[]): Promise<ConversationSummary[]> {
+  if (ids.length === 0) return [];
+  return (await db.conversation.findMany({ where: { id: { in: ids } }, select: summarySelect })).map(withChannelKind);
+}
+
 /** How far ahead a conversation can be snoozed. */
 const MAX_SNOOZE_DAYS = 365;
 
@@ -222,7 +230,11 @@ export async function updateConversation(db: DbClient, input: UpdateInput & { te
   const priorityChanged = input.priority !== undefined && input.priority !== before.priority;
   if (priorityChanged) data.priority = input.priority;
   if (Object.keys(data).length === 0) return summaryOf(db, input.id);
-  await db.conversation.update({ where: { id: input.id }, data });
+  await db.conversation.update({ where: { id: input.id }, data }).catch((error: unknown) => {
+    // The team was deleted since it was checked, a moment ago.
+    if (teamChanged && isMissingRecord(error)) throw new AppError("BAD_REQUEST", "there is no such team in this workspace", { fieldErrors: { teamId: ["not a team of this workspace"] } });
+    throw error;
+  });
   const conversation = await summaryOf(db, input.id);
   const event = (type: "assignee.changed" | "conversation.status_changed" | "conversation.updated" | "team.changed" | "priority.changed", extra: Record<string, unknown> = {}) =>
     recordEvent(db, { tenantId: input.tenantId, type, conversationId: input.id, payload: { conversation, by: input.actorUserId ?? null, ...extra } });

@@ -24,3 +24,14 @@ export async function recordEvent<T extends EventType>(db: DbClient, event: Even
   const row = eventRow(event);
   await db.event.create({ data: { ...row, conversationId: row.conversationId ?? undefined, payload: JSON.parse(row.payload) } });
 }
+
+/** Several events in one statement, in the order given (a change that touches many conversations at once). */
+export async function recordEvents(db: DbClient, events: EventInput[]): Promise<void> {
+  if (events.length === 0) return;
+  await db.event.createMany({
+    data: events.map((event) => {
+      const row = eventRow(event);
+      return { ...row, conversationId: row.conversationId ?? undefined, payload: JSON.parse(row.payload) };
+    }),
+  });
+}

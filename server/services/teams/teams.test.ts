@@ -55,6 +55,11 @@ describe("teams", () => {
     expect(await as("admin", other).teams.create({ name: "Sales" })).toMatchObject({ name: "Sales" });
   });
 
+  it("compares names as text, not as patterns: % and _ match only themselves, and a trailing backslash is a name like any other", async () => {
+    for (const name of ["100%", "B_lling", "Back\\", "%", "_"]) expect((await as("admin").teams.create({ name })).name).toBe(name);
+    expect(await refusal(as("admin").teams.create({ name: "back\\" }))).toMatchObject({ code: "CONFLICT" });
+  });
+
   it("refuses empty and overlong names and too many people at once, with field errors", async () => {
     expect(await refusal(as("admin").teams.create({ name: "   " }))).toMatchObject({ code: "BAD_REQUEST", fieldErrors: { name: ["a team needs a name"] } });
     expect(await refusal(as("admin").teams.create({ name: "x".repeat(61) }))).toMatchObject({ code: "BAD_REQUEST", fieldErrors: { name: ["at most 60 characters"] } });
@@ -64,7 +69,7 @@ describe("teams", () => {
 
   it("refuses a team beyond the workspace's 500 with CONFLICT saying what to do", async () => {
     const existing = await database.db.team.count({ where: { tenantId: other.tenant.id } });
-    await database.db.team.createMany({ data: Array.from({ length: 500 - existing }, (_, i) => ({ tenantId: other.tenant.id, name: `Bulk ${i}` })) });
+    await database.db.team.createMany({ data: Array.from({ length: 500 - existing }, (_, i) => ({ tenantId: other.tenant.id, name: `Bulk ${i}`, nameKey: `bulk ${i}` })) });
     await expect(as("admin", other).teams.create({ name: "One too many" })).rejects.toMatchObject({ code: "CONFLICT", message: "a workspace has at most 500 teams; delete one you no longer use first" });
     await database.db.team.deleteMany({ where: { tenantId: other.tenant.id, name: { startsWith: "Bulk " } } });
   });
@@ -103,7 +108,8 @@ describe("teams", () => {
     expect(await as("admin").teams.delete({ id: team.id })).toEqual({ id: team.id, conversations: 1 });
     expect((await database.db.conversation.findUniqueOrThrow({ where: { id: conversation.id } })).teamId).toBeNull();
     const [event] = await eventsOf("team.changed", conversation.id);
-    expect(event!.payload).toMatchObject({ conversation: { id: conversation.id, team: null }, previousTeamId: team.id, reason: "team deleted" });
+    // The conversation's whole summary, as when an agent moves one.
+    expect(event!.payload).toMatchObject({ conversation: { id: conversation.id, team: null, contact: { name: "Tara Temp" }, channel: { id: t.rows.channel.id } }, previousTeamId: team.id, reason: "team deleted" });
     expect(await refusal(as("admin").teams.delete({ id: team.id }))).toMatchObject({ code: "NOT_FOUND" });
   });
 });
@@ -145,7 +151,7 @@ describe("the inbox's team views and priority order", () => {
   let teamId: string;
 
   beforeAll(async () => {
-    const team = await database.db.team.create({ data: { tenantId: t.tenant.id, name: "Inbox view team", members: { create: { tenantId: t.tenant.id, userId: t.users.admin.id } } } });
+    const team = await database.db.team.create({ data: { tenantId: t.tenant.id, name: "Inbox view team", nameKey: "inbox view team", members: { create: { tenantId: t.tenant.id, userId: t.users.admin.id } } } });
     teamId = team.id;
     ids = {};
     for (const [name, data] of [
@@ -165,8 +171,10 @@ describe("the inbox's team views and priority order", () => {
   it("'my_teams' lists the conversations of the caller's teams only; teamId one team's", async () => {
     const mine = await as("admin").conversations.list({ view: "my_teams" });
     expect(new Set(namesOf(mine.items))).toEqual(new Set(Object.keys(ids)));
-    // The agent is in the fixture's team only: none of these.
-    expect(namesOf((await as("agent").conversations.list({ view: "my_teams" })).items).filter((name) => name !== "other")).toEqual([]);
+    // The agent is in the fixture's team only: its conversation, none of these.
+    expect((await as("agent").conversations.list({ view: "my_teams" })).items.map((item) => item.id)).toEqual([t.rows.conversation.id]);
+    // A key is nobody's teammate.
+    expect((await callerFor(database, t.asKey(t.keys.full)).conversations.list({ view: "my_teams" })).items).toEqual([]);
     expect(namesOf((await as("agent").conversations.list({ teamId })).items)).toHaveLength(6);
     expect((await as("agent").conversations.list({ teamId: other.rows.team.id })).items).toEqual([]);
   });
@@ -188,7 +196,29 @@ describe("the inbox's team views and priority order", () => {
     expect(namesOf((await as("agent").conversations.list({ teamId })).items)).toEqual(["v-low-new", "v-none-new", "v-urgent-new", "v-high", "v-urgent-old", "v-none-old"]);
   });
 
-  it("refuses a doctored cursor's priority with BAD_REQUEST on cursor", async () => {
+  it("pages by priority through equal times and conversations without a message", async () => {
+    const at = new Date("2026-01-01T00:00:00Z");
+    const team = await database.db.team.create({ data: { tenantId: t.tenant.id, name: "Ties", nameKey: "ties" } });
+    const contact = await database.db.contact.create({ data: { tenantId: t.tenant.id, name: "Tie" } });
+    const made = [];
+    for (const [i, data] of [{ priority: "high" as const, lastMessageAt: at }, { priority: "high" as const, lastMessageAt: at }, { priority: "high" as const, lastMessageAt: null }, { lastMessageAt: at }, { lastMessageAt: null }, { lastMessageAt: null }].entries()) {
+      made.push(await database.db.conversation.create({ data: { tenantId: t.tenant.id, channelId: t.rows.channel.id, contactId: contact.id, externalChatId: `tie-${i}`, teamId: team.id, ...data } }));
+    }
+    const all = (await as("agent").conversations.list({ teamId: team.id, sort: "priority" })).items.map((item) => item.id);
+    expect(new Set(all)).toEqual(new Set(made.map((row) => row.id)));
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await as("agent").conversations.list({ teamId: team.id, sort: "priority", limit: 1, cursor });
+      seen.push(...page.items.map((item) => item.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(all);
+  });
+
+  it("refuses a newest-first cursor in the priority order, and a doctored cursor's priority, with BAD_REQUEST on cursor", async () => {
+    const recent = await as("agent").conversations.list({ teamId, limit: 1 });
+    expect(await refusal(as("agent").conversations.list({ teamId, sort: "priority", cursor: recent.nextCursor! }))).toMatchObject({ code: "BAD_REQUEST", fieldErrors: { cursor: ["from the list in another order"] } });
     const cursor = Buffer.from(JSON.stringify({ at: null, id: crypto.randomUUID(), p: "critical" })).toString("base64url");
     expect(await refusal(as("agent").conversations.list({ sort: "priority", cursor }))).toMatchObject({ code: "BAD_REQUEST", fieldErrors: { cursor: [expect.any(String)] } });
   });

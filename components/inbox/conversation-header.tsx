@@ -1,0 +1,124 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "@/server/api/root";
+import { ChannelTag } from "./channel-kind";
+import { shortTime, useDateContext } from "./format";
+import { priorities, PriorityChip, type Priority } from "./priority";
+
+type Details = inferRouterOutputs<AppRouter>["conversations"]["get"];
+type Changes = { assigneeId?: string | null; teamId?: string | null; priority?: Priority | null; status?: "open" | "resolved" | "snoozed"; snoozedUntil?: Date };
+
+/**
+ * The open conversation's header: who it is with, its status, assignee,
+ * channel, team and priority, and the controls that change them.
+ */
+export function ConversationHeader({ details, me, members, teams, onUpdate }: {
+  details: Details | undefined;
+  me: { id: string };
+  members: { id: string; name: string }[];
+  teams: { id: string; name: string }[];
+  onUpdate: (changes: Changes) => void;
+}) {
+  const t = useTranslations("inbox");
+  const dates = useDateContext();
+  // The conversation's own team is always a choice, even before the list has loaded (or after it was deleted).
+  const teamChoices = details?.team && !teams.some((team) => team.id === details.team!.id) ? [details.team, ...teams] : teams;
+  const teamOptions = teamChoices.map((team) => (
+    <option key={team.id} value={team.id}>
+      {team.name}
+    </option>
+  ));
+  return (
+      <header className="flex items-center justify-between gap-3 border-b border-slate-200 bg-white px-4 py-2 dark:border-slate-800 dark:bg-slate-900">
+        <div className="min-w-0">
+          <h2 className="truncate font-semibold">{details?.contact.name ?? "…"}</h2>
+          <p className="text-xs text-slate-500 dark:text-slate-400">
+            {details ? (
+              <>
+                {details.status === "snoozed" && details.snoozedUntil ? t("conversation.snoozedUntil", { time: shortTime(details.snoozedUntil, dates) }) : t(`conversation.status.${details.status}`)} ·{" "}
+                {details.assignee ? t("conversation.assignedTo", { name: details.assignee.name }) : t("conversation.unassigned")} · <ChannelTag channel={details.channel} />
+                {details.team ? <> · {t("conversation.inTeam", { team: details.team.name })}</> : null}{" "}
+                <PriorityChip priority={details.priority} />
+              </>
+            ) : (
+              t("conversation.loading")
+            )}
+          </p>
+        </div>
+        {details && (
+          <div className="flex shrink-0 items-center gap-1.5">
+            {details.assignee?.id !== me.id ? (
+              <button className="rounded-lg border border-slate-300 px-2.5 py-1 text-xs font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800" onClick={() => onUpdate({ assigneeId: me.id })}>
+                {t("conversation.assignToMe")}
+              </button>
+            ) : (
+              <button className="rounded-lg border border-slate-300 px-2.5 py-1 text-xs font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800" onClick={() => onUpdate({ assigneeId: null })}>
+                {t("conversation.unassign")}
+              </button>
+            )}
+            <select
+              aria-label={t("conversation.assignee")}
+              value={details.assignee?.id ?? ""}
+              onChange={(event) => onUpdate({ assigneeId: event.target.value || null })}
+              className="max-w-36 rounded-lg border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700"
+            >
+              <option value="">{t("conversation.unassigned")}</option>
+              {members.map((member) => (
+                <option key={member.id} value={member.id}>
+                  {member.name}
+                </option>
+              ))}
+            </select>
+            <select
+              aria-label={t("conversation.team")}
+              value={details.team?.id ?? ""}
+              onChange={(event) => onUpdate({ teamId: event.target.value || null })}
+              className="max-w-32 rounded-lg border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700"
+            >
+              <option value="">{t("conversation.noTeam")}</option>
+              {teamOptions}
+            </select>
+            <select
+              aria-label={t("conversation.priority")}
+              value={details.priority ?? ""}
+              onChange={(event) => onUpdate({ priority: (event.target.value || null) as Priority | null })}
+              className="rounded-lg border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700"
+            >
+              <option value="">{t("conversation.noPriority")}</option>
+              {priorities.map((priority) => (
+                <option key={priority} value={priority}>
+                  {t(`priority.${priority}`)}
+                </option>
+              ))}
+            </select>
+            <select
+              aria-label={t("conversation.snooze")}
+              value=""
+              onChange={(event) => {
+                const hours = Number(event.target.value);
+                if (hours) onUpdate({ status: "snoozed", snoozedUntil: new Date(Date.now() + hours * 3_600_000) });
+              }}
+              className="rounded-lg border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700"
+            >
+              <option value="">{t("conversation.snoozePrompt")}</option>
+              <option value="1">{t("conversation.snoozeHours", { hours: 1 })}</option>
+              <option value="4">{t("conversation.snoozeHours", { hours: 4 })}</option>
+              <option value="24">{t("conversation.untilTomorrow")}</option>
+              <option value="168">{t("conversation.aWeek")}</option>
+            </select>
+            {details.status === "resolved" ? (
+              <button className="rounded-lg bg-slate-800 px-2.5 py-1 text-xs font-semibold text-white hover:bg-slate-700 dark:bg-slate-200 dark:text-slate-900" onClick={() => onUpdate({ status: "open" })}>
+                {t("conversation.reopen")}
+              </button>
+            ) : (
+              <button className="rounded-lg bg-emerald-600 px-2.5 py-1 text-xs font-semibold text-white hover:bg-emerald-700" onClick={() => onUpdate({ status: "resolved" })}>
+                {t("conversation.resolve")}
+              </button>
+            )}
+          </div>
+        )}
+      </header>
+  );
+}
