@@ -313,10 +313,13 @@ export async function runWidgetBench(): Promise<void> {
     }
     return found;
   };
+  /** The agent's answer, as the inbox's reply sends it. */
+  const answerAsAgent = (conversationId: string, text: string) =>
+    withTenant(appDb, tenant.id, (tx) => sendMessage(tx, { tenantId: tenant.id, conversationId, text, isPrivate: false, actor: { userId: agent.id } }));
   const reply = async (key: string, conversationId: string) => {
     const started = now();
     try {
-      await withTenant(appDb, tenant.id, (tx) => sendMessage(tx, { tenantId: tenant.id, conversationId, text: `reply ${key}`, isPrivate: false, actor: { userId: agent.id } }));
+      await answerAsAgent(conversationId, `reply ${key}`);
     } catch (error) {
       const reason = (error as Error).message.split("\n").find((line) => line.trim()) ?? "error";
       replyFailures.set(reason, (replyFailures.get(reason) ?? 0) + 1);
@@ -362,7 +365,7 @@ export async function runWidgetBench(): Promise<void> {
       if (answer.status !== 201) throw new Error(`a warm-up message was refused: ${answer.status} ${await answer.text()}`);
       await answer.arrayBuffer();
       const conversationId = await conversationOf(visitor, sessions[visitor]!.visitor.id);
-      await withTenant(appDb, tenant.id, (tx) => sendMessage(tx, { tenantId: tenant.id, conversationId, text: `warm-up reply ${n}`, isPrivate: false, actor: { userId: agent.id } }));
+      await answerAsAgent(conversationId, `warm-up reply ${n}`);
     },
   );
   const warmUpSeconds = (performance.now() - warmUpStarted) / 1000;

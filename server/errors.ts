@@ -25,15 +25,17 @@ export class AppError extends Error {
   }
 }
 
+const prismaCode = (error: unknown) => (typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined);
+
 /** A row the write needed is gone (P2025: not found for update or connect; P2003: a foreign key without its row), as Prisma reports it. */
 export function isMissingRecord(error: unknown): boolean {
-  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+  const code = prismaCode(error);
   return code === "P2025" || code === "P2003";
 }
 
 /** Postgres unique violation, as Prisma reports it. */
 export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
+  return prismaCode(error) === "P2002";
 }
 
 /**

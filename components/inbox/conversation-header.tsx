@@ -5,10 +5,11 @@ import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
 import { ChannelTag } from "./channel-kind";
 import { shortTime, useDateContext } from "./format";
-import { priorities, PriorityChip, type Priority } from "./priority";
+import { conversationPriorities, type ConversationPriority } from "@/lib/conversations/priority";
+import { PriorityChip } from "./priority";
 
 type Details = inferRouterOutputs<AppRouter>["conversations"]["get"];
-type Changes = { assigneeId?: string | null; teamId?: string | null; priority?: Priority | null; status?: "open" | "resolved" | "snoozed"; snoozedUntil?: Date };
+type Changes = { assigneeId?: string | null; teamId?: string | null; priority?: ConversationPriority | null; status?: "open" | "resolved" | "snoozed"; snoozedUntil?: Date };
 
 /**
  * The open conversation's header: who it is with, its status, assignee,
@@ -83,11 +84,11 @@ export function ConversationHeader({ details, me, members, teams, onUpdate }: {
             <select
               aria-label={t("conversation.priority")}
               value={details.priority ?? ""}
-              onChange={(event) => onUpdate({ priority: (event.target.value || null) as Priority | null })}
+              onChange={(event) => onUpdate({ priority: (event.target.value || null) as ConversationPriority | null })}
               className="rounded-lg border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700"
             >
               <option value="">{t("conversation.noPriority")}</option>
-              {priorities.map((priority) => (
+              {conversationPriorities.map((priority) => (
                 <option key={priority} value={priority}>
                   {t(`priority.${priority}`)}
                 </option>

@@ -1,11 +1,9 @@
 "use client";
 
 import { useTranslations } from "next-intl";
+import type { ConversationPriority } from "@/lib/conversations/priority";
 
-export const priorities = ["urgent", "high", "medium", "low"] as const;
-export type Priority = (typeof priorities)[number];
-
-const tones: Record<Priority, string> = {
+const tones: Record<ConversationPriority, string> = {
   urgent: "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-200",
   high: "bg-orange-100 text-orange-800 dark:bg-orange-950 dark:text-orange-200",
   medium: "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200",
@@ -13,7 +11,7 @@ const tones: Record<Priority, string> = {
 };
 
 /** A conversation's priority as a small coloured chip; nothing when it has none. */
-export function PriorityChip({ priority }: { priority: Priority | null }) {
+export function PriorityChip({ priority }: { priority: ConversationPriority | null }) {
   const t = useTranslations("inbox.priority");
   if (!priority) return null;
   return (

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { saneCoercedDateSchema } from "@/lib/validation";
 import { createTRPCRouter, scopedProcedure } from "@/server/api/trpc";
+import { conversationPriorities } from "@/lib/conversations/priority";
 import {
-  conversationPriorities,
   conversationStatuses,
   getConversation,
   inboxSorts,

@@ -2,15 +2,14 @@ import { Prisma } from "@/server/db/generated/client";
 import type { DbClient } from "@/server/db/client";
 import { AppError, isMissingRecord } from "@/server/errors";
 import { recordEvent } from "@/server/services/events/record-event";
-import { decodeCursor, encodeCursor, priorityOrder, type KeysetCursor } from "@/server/services/pagination/keyset-cursor";
+import { conversationPriorities, type ConversationPriority } from "@/lib/conversations/priority";
+import { decodeCursor, encodeCursor, type KeysetCursor } from "@/server/services/pagination/keyset-cursor";
 
 export const conversationStatuses = ["open", "pending", "snoozed", "resolved"] as const;
 export type ConversationStatus = (typeof conversationStatuses)[number];
 /** `my_teams`: conversations of the teams the caller is in. */
 export const inboxViews = ["mine", "unassigned", "my_teams", "all"] as const;
 export type InboxView = (typeof inboxViews)[number];
-export const conversationPriorities = priorityOrder;
-export type ConversationPriority = (typeof priorityOrder)[number];
 export const inboxSorts = ["recent", "priority"] as const;
 export type InboxSort = (typeof inboxSorts)[number];
 
@@ -81,7 +80,7 @@ function afterInPriority(cursor: KeysetCursor): Prisma.ConversationWhereInput {
   if (cursor.p === undefined) throw new AppError("BAD_REQUEST", "this cursor is from the list in another order; start from the first page", { fieldErrors: { cursor: ["from the list in another order"] } });
   const priority = cursor.p;
   if (priority === null) return { AND: [{ priority: null }, afterInTime(cursor)] };
-  const later = priorityOrder.slice(priorityOrder.indexOf(priority) + 1);
+  const later = conversationPriorities.slice(conversationPriorities.indexOf(priority) + 1);
   return { OR: [{ priority: { in: [...later] } }, { priority: null }, { AND: [{ priority }, afterInTime(cursor)] }] };
 }
 
@@ -221,17 +220,12 @@ export async function updateConversation(db: DbClient, input: UpdateInput & { te
   }
   if (input.labels !== undefined) data.labels = [...new Set(input.labels)];
   const teamChanged = input.teamId !== undefined && input.teamId !== before.teamId;
-  if (teamChanged) {
-    if (input.teamId !== null && !(await db.team.findUnique({ where: { id: input.teamId }, select: { id: true } }))) {
-      throw new AppError("BAD_REQUEST", "there is no such team in this workspace", { fieldErrors: { teamId: ["not a team of this workspace"] } });
-    }
-    data.team = input.teamId === null ? { disconnect: true } : { connect: { id: input.teamId } };
-  }
+  // Connecting checks the team: another workspace's is invisible here, so it is missing like nobody's.
+  if (teamChanged) data.team = input.teamId === null ? { disconnect: true } : { connect: { id: input.teamId! } };
   const priorityChanged = input.priority !== undefined && input.priority !== before.priority;
   if (priorityChanged) data.priority = input.priority;
   if (Object.keys(data).length === 0) return summaryOf(db, input.id);
   await db.conversation.update({ where: { id: input.id }, data }).catch((error: unknown) => {
-    // The team was deleted since it was checked, a moment ago.
     if (teamChanged && isMissingRecord(error)) throw new AppError("BAD_REQUEST", "there is no such team in this workspace", { fieldErrors: { teamId: ["not a team of this workspace"] } });
     throw error;
   });

@@ -21,17 +21,17 @@ export function eventRow<T extends EventType>(event: EventInput<T>): { tenantId:
  * exists exactly when the change it describes was committed.
  */
 export async function recordEvent<T extends EventType>(db: DbClient, event: EventInput<T>): Promise<void> {
+  await db.event.create({ data: eventData(event) });
+}
+
+/** The row Prisma writes: the same as eventRow's, with the payload as JSON rather than text. */
+function eventData(event: EventInput) {
   const row = eventRow(event);
-  await db.event.create({ data: { ...row, conversationId: row.conversationId ?? undefined, payload: JSON.parse(row.payload) } });
+  return { ...row, conversationId: row.conversationId ?? undefined, payload: JSON.parse(row.payload) };
 }
 
 /** Several events in one statement, in the order given (a change that touches many conversations at once). */
 export async function recordEvents(db: DbClient, events: EventInput[]): Promise<void> {
   if (events.length === 0) return;
-  await db.event.createMany({
-    data: events.map((event) => {
-      const row = eventRow(event);
-      return { ...row, conversationId: row.conversationId ?? undefined, payload: JSON.parse(row.payload) };
-    }),
-  });
+  await db.event.createMany({ data: events.map(eventData) });
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { conversationPriorities, type ConversationPriority } from "@/lib/conversations/priority";
 import { saneIsoDateSchema } from "@/lib/validation";
 import { AppError } from "@/server/errors";
 
@@ -9,16 +10,14 @@ import { AppError } from "@/server/errors";
  * and anything else is BAD_REQUEST on `cursor`, never a query PostgreSQL refuses.
  */
 
-/** Conversation priorities, most urgent first: the order a list sorted by priority walks (none after all of them). */
-export const priorityOrder = ["urgent", "high", "medium", "low"] as const;
 
 // `p`: the last row's priority, in a list sorted by it (null: none).
-const cursorSchema = z.object({ at: saneIsoDateSchema.nullable(), id: z.uuid(), p: z.enum(priorityOrder).nullable().optional() });
+const cursorSchema = z.object({ at: saneIsoDateSchema.nullable(), id: z.uuid(), p: z.enum(conversationPriorities).nullable().optional() });
 export type KeysetCursor = z.output<typeof cursorSchema>;
 
 const message = "this cursor is not one the list returned; start from the first page";
 
-export function encodeCursor(row: { at: Date | null; id: string; p?: (typeof priorityOrder)[number] | null }): string {
+export function encodeCursor(row: { at: Date | null; id: string; p?: ConversationPriority | null }): string {
   const value: z.input<typeof cursorSchema> = { at: row.at?.toISOString() ?? null, id: row.id, ...(row.p !== undefined ? { p: row.p } : {}) };
   return Buffer.from(JSON.stringify(value)).toString("base64url");
 }
