@@ -6,7 +6,7 @@ const telegram = () => process.env.E2E_TELEGRAM_URL!;
 const owner = () => ({ email: "owner@demo.example", password: process.env.E2E_DEMO_PASSWORD! });
 const sam = { email: "sam@demo.example", password: "e2e-sam-password-1" };
 
-const sections = ["general", "business-hours", "conversation-rules", "retention", "members", "teams", "channels", "api-keys", "templates", "delivery", "audit-log"];
+const sections = ["general", "business-hours", "conversation-rules", "retention", "members", "teams", "assignment", "channels", "api-keys", "templates", "delivery", "audit-log"];
 
 async function signIn(browser: Browser, who: { email: string; password: string }, callbackUrl: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });

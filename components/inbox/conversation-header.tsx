@@ -7,6 +7,8 @@ import { ChannelTag } from "./channel-kind";
 import { shortTime, useDateContext } from "./format";
 import { conversationPriorities, type ConversationPriority } from "@/lib/conversations/priority";
 import { PriorityChip } from "./priority";
+import type { Availability } from "@/lib/assignment/availability";
+import { AvailabilityDot } from "./availability-dot";
 
 type Details = inferRouterOutputs<AppRouter>["conversations"]["get"];
 type Changes = { assigneeId?: string | null; teamId?: string | null; priority?: ConversationPriority | null; status?: "open" | "resolved" | "snoozed"; snoozedUntil?: Date };
@@ -18,12 +20,13 @@ type Changes = { assigneeId?: string | null; teamId?: string | null; priority?: 
 export function ConversationHeader({ details, me, members, teams, onUpdate }: {
   details: Details | undefined;
   me: { id: string };
-  members: { id: string; name: string }[];
+  members: { id: string; name: string; availability: Availability }[];
   teams: { id: string; name: string }[];
   onUpdate: (changes: Changes) => void;
 }) {
   const t = useTranslations("inbox");
   const dates = useDateContext();
+  const assigneeAvailability = details?.assignee ? members.find((member) => member.id === details.assignee!.id)?.availability : undefined;
   // The conversation's own team is always a choice, even before the list has loaded (or after it was deleted).
   const teamChoices = details?.team && !teams.some((team) => team.id === details.team!.id) ? [details.team, ...teams] : teams;
   const teamOptions = teamChoices.map((team) => (
@@ -39,7 +42,9 @@ export function ConversationHeader({ details, me, members, teams, onUpdate }: {
             {details ? (
               <>
                 {details.status === "snoozed" && details.snoozedUntil ? t("conversation.snoozedUntil", { time: shortTime(details.snoozedUntil, dates) }) : t(`conversation.status.${details.status}`)} ·{" "}
-                {details.assignee ? t("conversation.assignedTo", { name: details.assignee.name }) : t("conversation.unassigned")} · <ChannelTag channel={details.channel} />
+                {assigneeAvailability ? <AvailabilityDot status={assigneeAvailability} label={t(`availability.${assigneeAvailability}`)} /> : null}{" "}
+                {details.assignee ? t("conversation.assignedTo", { name: details.assignee.name }) : t("conversation.unassigned")}
+                {!details.assignee && details.queuedAt && details.status === "open" ? <> ({t("conversation.waitingInQueue")})</> : null} · <ChannelTag channel={details.channel} />
                 {details.team ? <> · {t("conversation.inTeam", { team: details.team.name })}</> : null}{" "}
                 <PriorityChip priority={details.priority} />
               </>
@@ -67,8 +72,8 @@ export function ConversationHeader({ details, me, members, teams, onUpdate }: {
             >
               <option value="">{t("conversation.unassigned")}</option>
               {members.map((member) => (
-                <option key={member.id} value={member.id}>
-                  {member.name}
+                <option key={member.id} value={member.id} data-availability={member.availability}>
+                  {t("conversation.assigneeOption", { name: member.name, status: t(`availability.${member.availability}`) })}
                 </option>
               ))}
             </select>

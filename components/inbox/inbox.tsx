@@ -7,7 +7,9 @@ import { useParams, useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useRealtime } from "@/lib/realtime/use-realtime";
 import { useTRPC, useTRPCClient } from "@/lib/trpc/client";
+import { AvailabilitySwitch } from "./availability-switch";
 import { ChannelFilter, type ChannelFilterValue } from "./channel-filter";
+import { QueueIndicator } from "./queue-indicator";
 import { Composer, type ComposerHandle, type ComposerSubmit } from "./composer";
 import { ContactPanel } from "./contact-panel";
 import { ConversationHeader } from "./conversation-header";
@@ -56,6 +58,12 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
     onEvent: (event) => {
       // A team's conversations changed hands (a team was deleted, say): its count and the team lists follow.
       if (event.type === "team.changed") void queryClient.invalidateQueries(trpc.teams.list.pathFilter());
+      // Dots follow availability; the queue follows whatever can change who waits.
+      if (event.type === "availability.changed") void queryClient.invalidateQueries(trpc.members.list.pathFilter());
+      if (["assignee.changed", "conversation.created", "conversation.status_changed", "availability.changed", "team.changed", "priority.changed"].includes(event.type)) {
+        void queryClient.invalidateQueries(trpc.assignment.queue.pathFilter());
+      }
+      if (event.type === "assignee.changed" && event.conversationId) void queryClient.invalidateQueries(trpc.conversations.assignments.queryFilter({ id: event.conversationId }));
       // A customer wrote, and the agent is not looking at that conversation: a notification and a short tone.
       const message = event.data.message as { direction?: string; text?: string | null } | undefined;
       if (!notify || event.type !== "message.created" || message?.direction !== "inbound") return;
@@ -117,6 +125,7 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
   }, [id]);
   const conversation = useQuery({ ...trpc.conversations.get.queryOptions({ id: id ?? "" }), enabled: Boolean(id) });
   const messages = useQuery({ ...trpc.messages.list.queryOptions({ conversationId: id ?? "" }), enabled: Boolean(id) });
+  const assignments = useQuery({ ...trpc.conversations.assignments.queryOptions({ id: id ?? "" }), enabled: Boolean(id) });
   const markRead = useMutation(trpc.conversations.markRead.mutationOptions());
   const unread = conversation.data?.unreadCount ?? 0;
   useEffect(() => {
@@ -224,6 +233,7 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
     return () => window.removeEventListener("keydown", onKey);
   }, [move, id, update, conversation.data?.status, props.me.id]);
 
+  const myAvailability = members.data?.members.find((member) => member.user.id === props.me.id)?.availability;
   const agentNames = useMemo(() => new Map((members.data?.members ?? []).map((member) => [member.user.id, member.user.name])), [members.data]);
   const typists = id ? [...(typingBy[id] ?? [])].filter((user) => user !== props.me.id) : [];
   const details = conversation.data;
@@ -258,6 +268,10 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
                 {t("notify")}
               </label>
               <span className={`size-2 rounded-full ${realtime.status === "live" ? "bg-emerald-500" : "bg-amber-500"}`} title={realtime.status === "live" ? t("live") : t("notLive")} aria-label={realtime.status === "live" ? t("live") : t("notLive")} />
+            </div>
+            <div className="flex items-center justify-between gap-2">
+              <AvailabilitySwitch status={myAvailability} />
+              <QueueIndicator />
             </div>
             <label className="sr-only" htmlFor="inbox-search">
               {t("filters.search")}
@@ -341,7 +355,7 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
               <ConversationHeader
                 details={details}
                 me={props.me}
-                members={(members.data?.members ?? []).map((member) => member.user)}
+                members={(members.data?.members ?? []).map((member) => ({ ...member.user, availability: member.availability }))}
                 teams={teams.data ?? []}
                 onUpdate={(changes) => details && update.mutate({ id: details.id, ...changes })}
               />
@@ -353,7 +367,7 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
               {messages.isLoading ? (
                 <div className="flex-1 animate-pulse bg-slate-50 dark:bg-slate-950" aria-busy="true" aria-label={t("conversation.loadingMessages")} />
               ) : (
-                <Thread key={id} slug={props.slug} conversationId={id} messages={(messages.data?.messages ?? []) as ThreadMessage[]} olderCursor={messages.data?.olderCursor ?? null} onRetry={(messageId) => retry.mutate({ messageId })} retrying={retry.isPending ? retry.variables?.messageId : undefined} agentNames={agentNames} />
+                <Thread key={id} slug={props.slug} conversationId={id} messages={(messages.data?.messages ?? []) as ThreadMessage[]} olderCursor={messages.data?.olderCursor ?? null} onRetry={(messageId) => retry.mutate({ messageId })} retrying={retry.isPending ? retry.variables?.messageId : undefined} agentNames={agentNames} assignments={assignments.data} />
               )}
               <p className="h-5 px-4 text-xs text-slate-500 dark:text-slate-400" aria-live="polite" data-testid="typing">
                 {typists.length > 0 ? t("conversation.typing", { count: typists.length, names: typists.map((user) => (user === CUSTOMER_TYPING ? (details?.contact.name ?? t("conversation.customer")) : (agentNames.get(user) ?? t("conversation.teammate")))).join(", ") }) : ""}

@@ -10,10 +10,30 @@ import { useTRPC } from "@/lib/trpc/client";
 import { dayLabel, sameDay, shortTime, useDateContext, type DateContext } from "./format";
 import type { Attachment, MessageContent } from "@/lib/messages/content";
 import { AttachmentView } from "./attachment-view";
+import { useWaitLabel } from "./use-wait-label";
 import { AlertIcon, CheckIcon, ClockIcon, PersonIcon, PinIcon } from "./icons";
 
 type Page = inferRouterOutputs<AppRouter>["messages"]["list"];
 export type ThreadMessage = Page["messages"][number] & { optimistic?: "sending" | "error" };
+export type AssignmentEntry = inferRouterOutputs<AppRouter>["conversations"]["assignments"][number];
+/** A line between the messages: who got the conversation, and why. */
+type AssignmentRow = { id: string; createdAt: Date; assignment: AssignmentEntry };
+type Row = ThreadMessage | AssignmentRow;
+const isAssignment = (row: Row): row is AssignmentRow => "assignment" in row;
+
+/** The thread's rows in time order: the messages, and the assignment changes since the oldest loaded one. */
+function withAssignments(messages: ThreadMessage[], assignments: AssignmentEntry[], complete: boolean): Row[] {
+  const from = complete ? -Infinity : (messages[0]?.createdAt.getTime() ?? Infinity);
+  const lines: AssignmentRow[] = assignments.filter((entry) => entry.at.getTime() >= from).map((entry) => ({ id: `assignment-${entry.id}`, createdAt: entry.at, assignment: entry }));
+  if (lines.length === 0) return messages;
+  const rows: Row[] = [];
+  let next = 0;
+  for (const message of messages) {
+    while (next < lines.length && lines[next]!.createdAt.getTime() <= message.createdAt.getTime()) rows.push(lines[next++]!);
+    rows.push(message);
+  }
+  return [...rows, ...lines.slice(next)];
+}
 
 /**
  * One conversation's messages, grouped by day, newest at the bottom, virtualized.
@@ -29,6 +49,8 @@ export function Thread(props: {
   retrying?: string;
   /** Agents' names by user id, to say who wrote each reply and note. */
   agentNames: Map<string, string>;
+  /** Who had the conversation and why (conversations.assignments), shown as lines between the messages. */
+  assignments?: AssignmentEntry[];
 }) {
   const t = useTranslations("inbox.thread");
   const dates = useDateContext();
@@ -43,7 +65,8 @@ export function Thread(props: {
   // While a page is on its way, its own cursor stands in (the button says "Loading…", not "the beginning").
   const nextCursor = cursors.length === 0 ? props.olderCursor : lastOlder?.data ? lastOlder.data.olderCursor : (cursors.at(-1) ?? null);
 
-  const all: ThreadMessage[] = [...olderPages.flat(), ...props.messages];
+  const messages: ThreadMessage[] = [...olderPages.flat(), ...props.messages];
+  const all: Row[] = withAssignments(messages, props.assignments ?? [], !nextCursor);
   // Only the bubbles on screen are in the page (measured as they render), so thousands scroll as smoothly as ten.
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer changes on every scroll by design
   const virtualizer = useVirtualizer({
@@ -110,7 +133,11 @@ export function Thread(props: {
                   <span className="rounded-full bg-slate-200/70 px-2.5 py-0.5 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">{dayLabel(message.createdAt, dates)}</span>
                 </div>
               )}
-              <Bubble slug={props.slug} dates={dates} message={message} onRetry={props.onRetry} retrying={props.retrying === message.id} author={message.senderUserId ? props.agentNames.get(message.senderUserId) : undefined} />
+              {isAssignment(message) ? (
+                <AssignmentLine entry={message.assignment} names={props.agentNames} dates={dates} />
+              ) : (
+                <Bubble slug={props.slug} dates={dates} message={message} onRetry={props.onRetry} retrying={props.retrying === message.id} author={message.senderUserId ? props.agentNames.get(message.senderUserId) : undefined} />
+              )}
             </li>
           );
         })}
@@ -175,6 +202,32 @@ function Bubble({ slug, dates, message, onRetry, retrying, author }: { slug: str
         )}
       </div>
     </div>
+  );
+}
+
+/** "Assigned to Anna by round robin", "Returned to queue: Anna went offline": one change of hands, centred between the messages. */
+function AssignmentLine({ entry, names, dates }: { entry: AssignmentEntry; names: Map<string, string>; dates: DateContext }) {
+  const t = useTranslations("inbox.thread.assignment");
+  const waitLabel = useWaitLabel();
+  const name = (id: string | null) => (id ? (names.get(id) ?? t("someone")) : t("someone"));
+  const assignee = name(entry.assigneeId);
+  let text: string;
+  if (entry.reason === "manual") {
+    if (entry.assigneeId) text = entry.by ? t("manual", { by: name(entry.by), assignee }) : t("manualNoBy", { assignee });
+    else text = entry.by ? t("manualUnassigned", { by: name(entry.by) }) : t("manualUnassignedNoBy");
+  } else if (!entry.assigneeId) {
+    text = entry.reason === "offline" ? t("offline", { previous: name(entry.previousAssigneeId) }) : t("returned", { previous: name(entry.previousAssigneeId) });
+  } else if (entry.reason === "queue") {
+    text = t("queue", { assignee, wait: waitLabel(entry.waitedMs ?? 0) });
+  } else {
+    text = t(entry.rule === "balanced" ? "balanced" : "round_robin", { assignee });
+  }
+  return (
+    <p className="my-1 text-center text-xs text-slate-500 dark:text-slate-400" data-testid="assignment-line" data-reason={entry.reason}>
+      <span className="rounded-full bg-slate-200/60 px-2.5 py-0.5 dark:bg-slate-800/80">
+        {text} · <time dateTime={entry.at.toISOString()}>{shortTime(entry.at, dates)}</time>
+      </span>
+    </p>
   );
 }
 

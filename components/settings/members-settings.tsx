@@ -12,6 +12,8 @@ import { ConfirmButton } from "@/components/ui/confirm-button";
 import { Field, SelectField } from "@/components/ui/field";
 import { apiError } from "./api-error";
 import { QueryStatus } from "./query-status";
+import { MemberCapacity } from "./member-capacity";
+import { AvailabilityDot } from "@/components/inbox/availability-dot";
 import { Section } from "./settings-form-shell";
 
 type Role = "owner" | "admin" | "agent";
@@ -97,6 +99,7 @@ export function MembersSettings({ slug }: { slug: string }) {
   const list = useQuery(trpc.members.list.queryOptions());
   const me = useQuery(trpc.me.get.queryOptions());
   const workspace = useQuery(trpc.workspace.get.queryOptions());
+  const settings = useQuery(trpc.settings.get.queryOptions());
   const refresh = () => void queryClient.invalidateQueries(trpc.members.list.pathFilter());
   const router = useRouter();
   const myMembershipId = list.data?.members.find((member) => member.user.id === (me.data?.kind === "user" ? me.data.user.id : null))?.id;
@@ -137,11 +140,13 @@ export function MembersSettings({ slug }: { slug: string }) {
             return (
               <li key={member.id} className="flex flex-wrap items-center justify-between gap-3 py-3 text-sm" data-testid="member-row">
                 <span className="min-w-0">
+                  <AvailabilityDot status={member.availability} label={t(`availability.${member.availability}`)} />{" "}
                   <span className="font-medium">{member.user.name}</span>
                   {self ? <span className="ml-1 text-xs text-slate-500">({t("you")})</span> : null}
                   <span className="block text-slate-500">{member.user.email}</span>
                 </span>
                 <span className="flex items-center gap-2">
+                  <MemberCapacity userId={member.user.id} name={member.user.name} capacity={member.capacity} defaultCapacity={settings.data?.values.assignment.defaultCapacity} />
                   <label className="sr-only" htmlFor={`role-${member.id}`}>
                     {t("roleOf", { name: member.user.name })}
                   </label>

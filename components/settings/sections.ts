@@ -6,6 +6,7 @@ export const settingsSections = [
   "retention",
   "members",
   "teams",
+  "assignment",
   "channels",
   "api-keys",
   "templates",

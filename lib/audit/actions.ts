@@ -24,6 +24,8 @@ export const auditActions = [
   "team.updated",
   "team.deleted",
   "team.members_changed",
+  "assignment.policy_updated",
+  "member.capacity_changed",
   "delivery.retried",
   "delivery.discarded",
   "quarantined_update.retried",

@@ -37,13 +37,31 @@ export type ConversationSummary = { id: string; lastMessageAt: Time | null; last
 
 export type ContactSummary = { id: string; name: string; username: string | null };
 
+export const assignmentReasons = ["manual", "auto", "queue", "offline"] as const;
+export type AssignmentReason = (typeof assignmentReasons)[number];
+
 export type EventPayloads = {
   "message.created": { message: MessageRecord; conversation?: ConversationSummary };
   "message.updated": { message: MessageRecord };
   "conversation.created": { conversation: Record<string, unknown> & { id: string; contact: ContactSummary } };
   "conversation.updated": { conversation: Record<string, unknown> & { id: string }; [key: string]: unknown };
   "conversation.status_changed": { conversation?: Record<string, unknown>; conversationId?: string; status: string; previousStatus?: string; reason?: string; by?: string | null };
-  "assignee.changed": { conversation: Record<string, unknown>; by?: string | null; [key: string]: unknown };
+  /**
+   * Who has the conversation now, and why: `manual` (a person chose), `auto` (a policy gave it on arrival),
+   * `queue` (a policy gave it after it waited for room), `offline` (taken back from an agent offline past the grace).
+   * `waitedMs`: how long it waited for an agent (policy assignments and returns); `rule`: the policy's mode.
+   */
+  "assignee.changed": {
+    conversation: Record<string, unknown>;
+    by?: string | null;
+    previousAssigneeId?: string | null;
+    reason?: AssignmentReason;
+    rule?: "round_robin" | "balanced";
+    waitedMs?: number;
+    [key: string]: unknown;
+  };
+  /** A member's availability in the workspace: `reason` says who changed it (they, the offline grace, or signing in). */
+  "availability.changed": { userId: string; status: "online" | "busy" | "offline"; previousStatus: "online" | "busy" | "offline"; reason: "manual" | "disconnected" | "signed_in" };
   /** The conversation moved to another team (`team` null: to none); `reason` when the product did it ("team deleted"). */
   "team.changed": { conversation: Record<string, unknown> & { id: string }; previousTeamId: string | null; by: string | null; reason?: string };
   "priority.changed": { conversation: Record<string, unknown> & { id: string }; previousPriority: string | null; by: string | null };

@@ -10,6 +10,7 @@ export const realtimeEventTypes = [
   "assignee.changed",
   "team.changed",
   "priority.changed",
+  "availability.changed",
   "contact.updated",
 ] as const;
 

@@ -34,6 +34,17 @@ export const settingSchemas = {
       autoResolveAfterDays: z.number().int().min(1, "at least 1 day").max(365, "at most 365 days").nullable(),
     })
     .strict(),
+  /**
+   * Automatic assignment: open conversations a policy gives an agent at most (a member may have their own),
+   * how long after an agent's last inbox closed they turn offline, and whether signing in makes them online.
+   */
+  assignment: z
+    .object({
+      defaultCapacity: z.number().int("a whole number").min(1, "at least 1").max(1000, "at most 1000"),
+      offlineAfterMinutes: z.number().int("a whole number of minutes").min(1, "at least 1 minute").max(1440, "at most 1440 minutes (a day)"),
+      onlineOnSignIn: z.boolean(),
+    })
+    .strict(),
   retention: z.object({ days: z.number().int().min(1, "at least 1 day").max(3650, "at most 10 years").nullable() }).strict(),
   /** Room for agents' uploaded files (kept in PostgreSQL): at least one file's worth, at most 100 GB. */
   storage: z.object({ quotaMb: z.number().int("a whole number of MB").min(10, "at least 10 MB").max(102_400, "at most 102400 MB (100 GB)") }).strict(),
@@ -53,6 +64,7 @@ export const builtInSettings: Settings = {
   businessHours: { enabled: false, days: { mon: weekdays, tue: weekdays, wed: weekdays, thu: weekdays, fri: weekdays, sat: [], sun: [] } },
   autoReplies: { greeting: { enabled: false, templateKey: null }, away: { enabled: false, templateKey: null }, periodHours: 24 },
   conversationRules: { afterResolved: "reopen", autoResolveAfterDays: null },
+  assignment: { defaultCapacity: 10, offlineAfterMinutes: 2, onlineOnSignIn: false },
   retention: { days: null },
   storage: { quotaMb: 1024 },
 };

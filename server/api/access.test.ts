@@ -64,6 +64,10 @@ describe("the procedure ladder", () => {
     ["teams.delete", (c) => c.teams.delete({ id: t.rows.team.id })],
     ["teams.addMembers", (c) => c.teams.addMembers({ id: t.rows.team.id, userIds: [t.users.owner.id] })],
     ["teams.removeMember", (c) => c.teams.removeMember({ id: t.rows.team.id, userId: t.users.agent.id })],
+    ["assignment.listPolicies", (c) => c.assignment.listPolicies()],
+    ["assignment.getPolicy", (c) => c.assignment.getPolicy({ teamId: t.rows.team.id })],
+    ["assignment.updatePolicy", (c) => c.assignment.updatePolicy({ teamId: t.rows.team.id, mode: "off", returnAfterMinutes: null })],
+    ["assignment.setCapacity", (c) => c.assignment.setCapacity({ userId: t.users.agent.id, capacity: 99 })],
     ["auditLog.list", (c) => c.auditLog.list({})],
     ["settings.get", (c) => c.settings.get()],
     ["settings.update", (c) => c.settings.update({ changes: { timeZone: "Europe/Berlin" } })],
@@ -86,10 +90,11 @@ describe("the procedure ladder", () => {
   ];
 
   it("covers every procedure of the admin console's own routers", () => {
-    const adminRouters = ["settings.", "delivery.", "quarantine.", "apiKeys.", "auditLog.", "teams."];
+    const adminRouters = ["settings.", "delivery.", "quarantine.", "apiKeys.", "auditLog.", "teams.", "assignment."];
     const listed = new Set(adminOnly.map(([path]) => path));
-    // teams.list is for everyone (the inbox's team views and "move to team"): its access is tested below.
-    const missing = Object.keys(appRouter._def.procedures).filter((path) => adminRouters.some((prefix) => path.startsWith(prefix)) && path !== "teams.list" && !listed.has(path));
+    // teams.list and assignment.queue are for everyone (the inbox's team views, "move to team", the queue indicator): their access is tested below.
+    const forEveryone = new Set(["teams.list", "assignment.queue"]);
+    const missing = Object.keys(appRouter._def.procedures).filter((path) => adminRouters.some((prefix) => path.startsWith(prefix)) && !forEveryone.has(path) && !listed.has(path));
     expect(missing).toEqual([]);
   });
 
@@ -165,6 +170,29 @@ describe("what each procedure needs", () => {
     const principal = (await principalFromHeaders(database.db, new Headers({ authorization: `Bearer ${notesKey.key}` }))).principal;
     expect(await ids(callerFor(database, principal))).toContain(note.id);
     expect(await ids(as("agent"))).toContain(note.id);
+  });
+});
+
+describe("availability and the queue", () => {
+  it("lets any member set their own availability in the workspace, and refuses an API key, which has none", async () => {
+    expect(await as("agent").me.setAvailability({ status: "busy" })).toMatchObject({ status: "busy" });
+    expect((await as("owner").members.list()).members.find((member) => member.user.id === t.users.agent.id)).toMatchObject({ availability: "busy", capacity: null });
+    for (const key of [t.keys.read, t.keys.full]) expect(await code(callerFor(database, t.asKey(key)).me.setAvailability({ status: "online" }))).toBe("FORBIDDEN");
+    expect(await code(callerFor(database, null).me.setAvailability({ status: "online" }))).toBe("UNAUTHORIZED");
+    await as("agent").me.setAvailability({ status: "offline" });
+  });
+
+  it("lets any member and a conversations:read key see the queue, and refuses a key without it", async () => {
+    expect(await as("agent").assignment.queue()).toMatchObject({ waiting: expect.any(Number) });
+    expect(await callerFor(database, t.asKey(t.keys.read)).assignment.queue()).toMatchObject({ waiting: expect.any(Number) });
+    const writer = await as("admin").apiKeys.create({ name: "no read", scopes: ["messages:write"] });
+    expect(await code(callerFor(database, { kind: "apiKey", apiKeyId: writer.id, tenantId: t.tenant.id, scopes: ["messages:write"] }).assignment.queue())).toBe("FORBIDDEN");
+  });
+
+  it("lets admins and owners edit policies and capacity", async () => {
+    expect(await as("admin").assignment.setCapacity({ userId: t.users.agent.id, capacity: 4 })).toEqual({ userId: t.users.agent.id, capacity: 4 });
+    expect(await as("owner").assignment.updatePolicy({ teamId: t.rows.team.id, mode: "balanced", returnAfterMinutes: 10 })).toMatchObject({ mode: "balanced", returnAfterMinutes: 10 });
+    expect(await callerFor(database, t.asKey(t.keys.full)).assignment.getPolicy({ teamId: t.rows.team.id })).toMatchObject({ mode: "balanced" });
   });
 });
 

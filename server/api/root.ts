@@ -1,6 +1,7 @@
 import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
 import { accountRouter } from "@/server/api/routers/account";
 import { apiKeysRouter } from "@/server/api/routers/api-keys";
+import { assignmentRouter } from "@/server/api/routers/assignment";
 import { auditLogRouter } from "@/server/api/routers/audit-log";
 import { channelsRouter } from "@/server/api/routers/channels";
 import { conversationsRouter } from "@/server/api/routers/conversations";
@@ -24,6 +25,7 @@ export const appRouter = createTRPCRouter({
   workspace: workspaceRouter,
   members: membersRouter,
   teams: teamsRouter,
+  assignment: assignmentRouter,
   invitations: invitationsRouter,
   apiKeys: apiKeysRouter,
   channels: channelsRouter,

@@ -9,13 +9,13 @@ export async function membershipsOf(db: SystemDb, userId: string) {
   return db.membership.findMany({
     where: { userId },
     orderBy: { tenant: { name: "asc" } },
-    select: { id: true, role: true, tenant: { select: { id: true, slug: true, name: true } } },
+    select: { id: true, role: true, availability: true, tenant: { select: { id: true, slug: true, name: true } } },
   });
 }
 
 export async function membershipIn(db: SystemDb, userId: string, slug: string) {
   return db.membership.findFirst({
     where: { userId, tenant: { slug } },
-    select: { id: true, role: true, tenant: { select: { id: true, slug: true, name: true } } },
+    select: { id: true, role: true, availability: true, tenant: { select: { id: true, slug: true, name: true } } },
   });
 }

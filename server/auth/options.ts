@@ -2,7 +2,8 @@ import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { safeRedirectPath } from "@/lib/safe-redirect";
-import { getSystemDb } from "@/server/db/client";
+import { getDb, getSystemDb } from "@/server/db/client";
+import { onlineOnSignIn } from "@/server/services/assignment/online-on-sign-in";
 import { AppError } from "@/server/errors";
 import { createLogger } from "@/server/logger";
 import { getRateLimiters } from "@/server/security/rate-limit";
@@ -69,6 +70,8 @@ export function authOptions(): AuthOptions {
           });
           token.uid = user.id;
           token.sid = session.id;
+          // Best effort: being marked online must never stand between a person and their inbox.
+          await onlineOnSignIn({ appDb: getDb(), systemDb: getSystemDb() }, user.id).catch((error: unknown) => log.warn({ err: error }, "could not mark a member online at sign-in"));
         }
         return token;
       },

@@ -47,8 +47,11 @@ afterAll(async () => {
   await database.drop();
 });
 
-/** Full-text indexes on expressions, which Prisma's schema cannot describe (see the inbox_search migration). */
-const expressionIndexes = ["Message_text_search_idx", "Contact_name_search_idx"];
+/**
+ * Indexes Prisma's schema cannot describe: full-text ones on expressions (see the inbox_search
+ * migration) and a partial one (a conversation's assignment history, the assignment migration).
+ */
+const expressionIndexes = ["Message_text_search_idx", "Contact_name_search_idx", "Event_assignment_history_idx"];
 
 /**
  * Prisma's DMMF leaves out `Unsupported("…")` fields and every index that uses

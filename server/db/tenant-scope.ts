@@ -33,6 +33,7 @@ export const tenantOwnedModels = new Set<string>([
   "QuarantinedUpdate",
   "Team",
   "TeamMember",
+  "AssignmentPolicy",
 ]);
 
 // One store per process: Next.js bundles each route separately, so a module-level

@@ -232,6 +232,20 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     // Through the adapter: the change reaches the tenant's agents on every node.
     io.to(agentsRoom(tenantId)).emit("presence.update", { tenantId, userId, status, eventId: null });
   };
+  /**
+   * Members with an open inbox here were seen now (Membership.lastSeenAt): the offline grace of
+   * availability counts from the last of these (server/services/assignment/sweep-availability.ts).
+   */
+  const seen = (pairs: { tenantId: string; userId: string }[]) =>
+    pairs.length === 0
+      ? Promise.resolve()
+      : options.systemPool
+          .query({
+            name: "realtime_members_seen",
+            text: `UPDATE "Membership" m SET "lastSeenAt" = now() FROM unnest($1::uuid[], $2::uuid[]) AS v("tenantId", "userId") WHERE m."tenantId" = v."tenantId" AND m."userId" = v."userId"`,
+            values: [pairs.map((pair) => pair.tenantId), pairs.map((pair) => pair.userId)],
+          })
+          .then(() => undefined);
   const heartbeat = setInterval(() => {
     void (async () => {
       const local = new Map<string, Set<string>>();
@@ -242,6 +256,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         local.set(identity.tenantId, users);
         if (identity.principal.kind === "user") users.add(identity.principal.userId);
       }
+      await seen([...local].flatMap(([tenantId, users]) => [...users].map((userId) => ({ tenantId, userId }))));
       for (const [tenantId, users] of local) {
         for (const userId of users) await presence.set(tenantId, userId, nodeId, localStatus(tenantId, userId), presenceTtlMs);
         // A node that died stops renewing its entries: its users turn offline here.
@@ -350,6 +365,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     const { tenantId } = identity;
     const userId = identity.principal.kind === "user" ? identity.principal.userId : undefined;
     const room = identity.principal.kind === "user" ? agentsRoom(tenantId) : keysRoom(tenantId, sightOf(identity.principal.scopes));
+    if (userId) {
+      const markSeen = () => seen([{ tenantId, userId }]).catch((error: unknown) => log.warn({ err: error }, "realtime: cannot record a member as seen"));
+      void markSeen();
+      socket.once("disconnect", () => void markSeen());
+    }
 
     // Catch up to where the relay stands (what it reads from then on waits in a buffer), then join the live stream.
     let upTo = relay.position();

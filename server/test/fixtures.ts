@@ -64,6 +64,8 @@ export async function createTenantFixture(db: SystemDb, slug: string) {
   const conversation = await db.conversation.create({
     data: { tenantId: tenant.id, channelId: channel.id, contactId: contact.id, externalChatId: `${suffix}1`, teamId: team.id, priority: "high" },
   });
+  // The team assigns by round robin, returning an offline agent's conversations after 5 minutes.
+  const assignmentPolicy = await db.assignmentPolicy.create({ data: { tenantId: tenant.id, teamId: team.id, mode: "round_robin", returnAfterMinutes: 5 } });
   const message = await db.message.create({
     data: { tenantId: tenant.id, conversationId: conversation.id, direction: "inbound", senderType: "contact", text: `secret of ${slug}`, deliveryStatus: "received" },
   });
@@ -118,7 +120,7 @@ export async function createTenantFixture(db: SystemDb, slug: string) {
     memberships,
     sessions,
     keys: { full: fullKey, read: readKey },
-    rows: { channel, telegramChannel, widgetChannel, webWidget, contact, identity, team, conversation, message, event, template, variant, invitation, audit, upload, settingsVersion, quarantinedUpdate },
+    rows: { channel, telegramChannel, widgetChannel, webWidget, contact, identity, team, assignmentPolicy, conversation, message, event, template, variant, invitation, audit, upload, settingsVersion, quarantinedUpdate },
     invitationToken,
     as,
     asKey,

@@ -9,10 +9,11 @@ import { createSendLimits } from "@/server/channels/core/send-limits";
 import { startPolling } from "@/server/channels/telegram/poller";
 import { getAppPool } from "@/server/db/app-pool";
 import { getSystemDb } from "@/server/db/client";
+import { startAssignmentRouter } from "./assignment-router";
 import { startDeliveryRunner } from "./delivery-runner";
 import { createPoolLiveness } from "./stale-locks";
 
-// The job runner: delivers replies to Telegram, sends auto-replies, resolves idle conversations,
+// The job runner: delivers replies to Telegram, assigns waiting conversations to agents, sends auto-replies, resolves idle conversations,
 // purges data past its retention, and polls the channels in polling mode.
 // GET /health on WORKER_PORT answers while the database does.
 runMain(async () => {
@@ -22,6 +23,7 @@ runMain(async () => {
   const liveness = createPoolLiveness({ connectionString: databaseUrl, log, staleAfterSeconds: config.JOB_STALE_LOCK_SECONDS });
   const runner = await startDeliveryRunner({ connectionString: databaseUrl, appDb: db, limits, log, events: liveness.events, scheduled: { systemDb: getSystemDb() } });
   liveness.start();
+  const router = startAssignmentRouter({ connectionString: databaseUrl, appDb: db, systemDb: getSystemDb(), log });
   const poller = startPolling({ databaseUrl, systemDb: getSystemDb(), pool: getAppPool(), log });
   const probes = createProbes({ proc: "worker", db, connectionString: databaseUrl });
   registerPoolMetrics(getAppPool(), "app");
@@ -32,7 +34,7 @@ runMain(async () => {
   onShutdown(log, async () => {
     probes.drain();
     // Stop claiming jobs and let running ones finish; unfinished ones are released to another worker.
-    await Promise.all([runner.stop(), poller.stop()]);
+    await Promise.all([runner.stop(), poller.stop(), router.stop()]);
     await liveness.stop();
     await new Promise((resolve) => server.close(resolve));
     await limits.close();

@@ -3,7 +3,9 @@ import { createLogger } from "@/server/logger";
 import { createSendLimits } from "@/server/channels/core/send-limits";
 import { createTestDatabase, type TestDatabase } from "@/server/test/database";
 import { startDeliveryRunner } from "./delivery-runner";
-import { AUTO_RESOLVE_TASK, FORGET_DEDUPE_KEYS_TASK, RETENTION_PURGE_TASK } from "./scheduled-tasks";
+import { createTenantFixture } from "@/server/test/fixtures";
+import type { JobContext } from "./job-task";
+import { ASSIGNMENT_SWEEP_TASK, AUTO_RESOLVE_TASK, FORGET_DEDUPE_KEYS_TASK, RETENTION_PURGE_TASK, scheduledTaskList } from "./scheduled-tasks";
 
 let database: TestDatabase;
 let limits: ReturnType<typeof createSendLimits>;
@@ -31,10 +33,23 @@ describe("the worker's periodic jobs", () => {
     try {
       // graphile-worker records each schedule once it has started the cron loop.
       const deadline = Date.now() + 10_000;
-      while ((await knownCrontabs()).length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(await knownCrontabs()).toEqual([AUTO_RESOLVE_TASK, FORGET_DEDUPE_KEYS_TASK, RETENTION_PURGE_TASK].sort());
+      while ((await knownCrontabs()).length < 4 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await knownCrontabs()).toEqual([ASSIGNMENT_SWEEP_TASK, AUTO_RESOLVE_TASK, FORGET_DEDUPE_KEYS_TASK, RETENTION_PURGE_TASK].sort());
     } finally {
       await worker.stop();
     }
+  });
+
+  it("the assignment sweep finds the workspaces whose members went quiet and turns those members offline", async () => {
+    const quiet = await createTenantFixture(database.db, "sweep-quiet");
+    const active = await createTenantFixture(database.db, "sweep-active");
+    await database.db.membership.update({ where: { id: quiet.memberships.agent.id }, data: { availability: "online", lastSeenAt: new Date(Date.now() - 10 * 60_000) } });
+    await database.db.membership.update({ where: { id: active.memberships.agent.id }, data: { availability: "busy", lastSeenAt: new Date() } });
+    const job = { log: createLogger("test", "silent"), requestId: "job:sweep" } as JobContext;
+    await scheduledTaskList({ appDb: database.appDb, systemDb: database.db })[ASSIGNMENT_SWEEP_TASK]!(undefined, job);
+    expect((await database.db.membership.findUniqueOrThrow({ where: { id: quiet.memberships.agent.id } })).availability).toBe("offline");
+    expect((await database.db.membership.findUniqueOrThrow({ where: { id: active.memberships.agent.id } })).availability).toBe("busy");
+    const event = await database.db.event.findFirstOrThrow({ where: { tenantId: quiet.tenant.id, type: "availability.changed" } });
+    expect(event).toMatchObject({ requestId: "job:sweep", payload: { userId: quiet.users.agent.id, status: "offline", reason: "disconnected" } });
   });
 });

@@ -7,10 +7,14 @@ import { forgetDedupeKeys } from "@/server/channels/core/forget-dedupe-keys";
 import { autoResolveIdleConversations } from "@/server/services/automation/auto-resolve";
 import { purgeExpiredData } from "@/server/services/retention/purge-expired";
 import { appEnv, environmentDefaults } from "@/server/services/settings/settings";
+import { sweepAvailability } from "@/server/services/assignment/sweep-availability";
+import { withTenant } from "@/server/db/tenant-scope";
+import { announceEvents } from "@/server/realtime/announce";
 
 export const AUTO_RESOLVE_TASK = "automation.auto_resolve";
 export const RETENTION_PURGE_TASK = "retention.purge";
 export const FORGET_DEDUPE_KEYS_TASK = "intake.forget_dedupe_keys";
+export const ASSIGNMENT_SWEEP_TASK = "assignment.sweep";
 
 /**
  * The worker's periodic jobs, on graphile-worker's crontab: each tick is
@@ -22,6 +26,7 @@ export const scheduledJobs: ParsedCronItem[] = parseCronItems([
   { task: AUTO_RESOLVE_TASK, match: "*/10 * * * *", options: { backfillPeriod: 0, maxAttempts: 1, queueName: AUTO_RESOLVE_TASK, jobKey: AUTO_RESOLVE_TASK } },
   { task: RETENTION_PURGE_TASK, match: "17 * * * *", options: { backfillPeriod: 3_600_000, maxAttempts: 3, queueName: RETENTION_PURGE_TASK, jobKey: RETENTION_PURGE_TASK } },
   { task: FORGET_DEDUPE_KEYS_TASK, match: "41 * * * *", options: { backfillPeriod: 0, maxAttempts: 3, queueName: FORGET_DEDUPE_KEYS_TASK, jobKey: FORGET_DEDUPE_KEYS_TASK } },
+  { task: ASSIGNMENT_SWEEP_TASK, match: "* * * * *", options: { backfillPeriod: 0, maxAttempts: 1, queueName: ASSIGNMENT_SWEEP_TASK, jobKey: ASSIGNMENT_SWEEP_TASK } },
 ]);
 
 const TENANT_PAGE = 500;
@@ -69,6 +74,21 @@ export function scheduledTaskList(deps: { appDb: AppDb; systemDb: SystemDb }): R
       ),
     [RETENTION_PURGE_TASK]: (_payload, job) =>
       eachTenant({ ...deps, log: job.log }, RETENTION_PURGE_TASK, "retention", (tenantId) => purgeExpiredData({ ...deps, log: job.log }, tenantId)),
+    [ASSIGNMENT_SWEEP_TASK]: async (_payload, job) => {
+      // Workspaces where someone may have to turn offline, or have work taken back: a lookup across tenants.
+      const tenants = await deps.systemDb.$queryRaw<{ tenantId: string }[]>`
+        SELECT "tenantId" FROM "Membership" WHERE availability <> 'offline'
+        UNION
+        SELECT c."tenantId" FROM "Conversation" c JOIN "Membership" m ON m."tenantId" = c."tenantId" AND m."userId" = c."assigneeId"
+        WHERE c."autoAssigned" AND c.status = 'open' AND m.availability = 'offline'`;
+      for (const { tenantId } of tenants) {
+        const swept = await withTenant(deps.appDb, tenantId, (db) => sweepAvailability(db, { tenantId }), { requestId: job.requestId });
+        if (swept.wentOffline > 0 || swept.returned > 0) {
+          announceEvents(deps.appDb);
+          job.log.info({ tenantId, ...swept }, "assignment: offline members swept");
+        }
+      }
+    },
     [FORGET_DEDUPE_KEYS_TASK]: async (_payload, job) => {
       const forgotten = await forgetDedupeKeys(deps.systemDb);
       if (forgotten > 0) job.log.info({ forgotten }, "intake: forgot old dedupe keys");

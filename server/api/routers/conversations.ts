@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { assignmentHistory } from "@/server/services/conversations/assignment-history";
 import { saneCoercedDateSchema } from "@/lib/validation";
 import { createTRPCRouter, scopedProcedure } from "@/server/api/trpc";
 import { conversationPriorities } from "@/lib/conversations/priority";
@@ -36,6 +37,11 @@ export const conversationsRouter = createTRPCRouter({
   get: scopedProcedure("conversations:read", "contacts:read")
     .input(z.object({ id: z.uuid() }))
     .query(({ ctx, input }) => getConversation(ctx.db, input)),
+
+  /** Who had the conversation and why, oldest first (the thread's assignment lines). */
+  assignments: scopedProcedure("conversations:read")
+    .input(z.object({ id: z.uuid() }))
+    .query(({ ctx, input }) => assignmentHistory(ctx.db, input)),
 
   /** Assign (`assigneeId`, null to unassign), change status (`snoozedUntil` with `snoozed`), set labels, move to a team (`teamId`), set `priority` (null: none). */
   // Both answer with the conversation's summary, contact included: they need what reading it needs.

@@ -2,7 +2,9 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { consoleLocales } from "@/lib/i18n/locales";
 import { membershipsOf } from "@/server/auth/memberships";
-import { authedProcedure, createTRPCRouter, userProcedure } from "@/server/api/trpc";
+import { authedProcedure, createTRPCRouter, tenantProcedure, userProcedure } from "@/server/api/trpc";
+import { availabilities } from "@/lib/assignment/availability";
+import { setAvailability } from "@/server/services/assignment/set-availability";
 
 export const meRouter = createTRPCRouter({
   /** Who the caller is: the user and their workspaces, or the API key's tenant and scopes. */
@@ -22,6 +24,19 @@ export const meRouter = createTRPCRouter({
     const memberships = await membershipsOf(ctx.systemDb, user.id);
     return { kind: "user" as const, user, memberships };
   }),
+
+  /**
+   * Whether I take new work in this workspace (the x-tenant one): online, busy (keep what I
+   * have, get nothing new) or offline. A person's own; an API key has no availability.
+   */
+  setAvailability: tenantProcedure
+    .meta({ access: "workspace" })
+    .input(z.object({ status: z.enum(availabilities, { error: "online, busy or offline" }) }))
+    .mutation(async ({ ctx, input }) => {
+      if (ctx.principal.kind !== "user") throw new TRPCError({ code: "FORBIDDEN", message: "an API key has no availability; sign in" });
+      const result = await setAvailability(ctx.db, { tenantId: ctx.tenantId, userId: ctx.principal.userId, status: input.status, reason: "manual" });
+      return { status: result.status, returned: result.returned };
+    }),
 
   /** The console's language for this user, on every device they sign in from. */
   setLocale: userProcedure.input(z.object({ locale: z.enum(consoleLocales) })).mutation(async ({ ctx, input }) => {

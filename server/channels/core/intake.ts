@@ -13,6 +13,7 @@ import {
   mayNeedAutoReply,
   type AutoReplyJob,
 } from "@/server/services/automation/auto-reply-trigger";
+import { effectiveModeSql } from "@/server/services/assignment/effective-policy";
 import type { InboundChat, InboundEvent, InboundIdentity, IngestResult } from "../contract";
 
 type Scope = { tenantId: string; channelId: string };
@@ -163,7 +164,9 @@ async function conversationFor(db: pg.ClientBase, scope: Scope, chat: InboundCha
   if (resolved.rows[0]) {
     const settings = await prepared(db, `SELECT values #>> '{conversationRules,afterResolved}' AS rule FROM "TenantSettings" WHERE "tenantId" = $1`, [scope.tenantId]);
     if (settings.rows[0]?.rule !== "new") {
-      const reopened = await prepared(db, `UPDATE "Conversation" SET status = 'open', "resolvedAt" = NULL, "snoozedUntil" = NULL, "updatedAt" = now() WHERE id = $1 RETURNING *`, [
+      // Where a policy assigns, the reopened conversation waits for it (still with its assignee, who keeps it if online with room).
+      const reopened = await prepared(db, `UPDATE "Conversation" c SET status = 'open', "resolvedAt" = NULL, "snoozedUntil" = NULL, "updatedAt" = now(),
+        "queuedAt" = CASE WHEN ${effectiveModeSql("c")} <> 'off' THEN now() END, "queueWaiting" = false WHERE id = $1 RETURNING *`, [
         resolved.rows[0].id,
       ]);
       const conversation = reopened.rows[0]!;
@@ -177,8 +180,10 @@ async function conversationFor(db: pg.ClientBase, scope: Scope, chat: InboundCha
     }
   }
   const created = await prepared(db, 
-    `INSERT INTO "Conversation" (id, "tenantId", "channelId", "contactId", "externalChatId", "externalThreadId", status, labels, "updatedAt")
-     VALUES ($1, $2, $3, $4, $5, $6, 'open', '{}', now()) RETURNING *`,
+    // Where the channel's policy assigns, a new conversation starts waiting for it (the assignment router takes it from there).
+    `INSERT INTO "Conversation" (id, "tenantId", "channelId", "contactId", "externalChatId", "externalThreadId", status, labels, "updatedAt", "queuedAt")
+     VALUES ($1, $2, $3, $4, $5, $6, 'open', '{}', now(),
+       CASE WHEN EXISTS (SELECT 1 FROM "AssignmentPolicy" WHERE "channelId" = $3 AND mode <> 'off') THEN now() END) RETURNING *`,
     [randomUUID(), scope.tenantId, scope.channelId, contactId, chat.id, chat.threadId ?? null],
   );
   return { conversation: created.rows[0]!, created: true };

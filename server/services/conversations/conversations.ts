@@ -2,6 +2,7 @@ import { Prisma } from "@/server/db/generated/client";
 import type { DbClient } from "@/server/db/client";
 import { AppError, isMissingRecord } from "@/server/errors";
 import { recordEvent } from "@/server/services/events/record-event";
+import { effectiveModeSql } from "@/server/services/assignment/effective-policy";
 import { conversationPriorities, type ConversationPriority } from "@/lib/conversations/priority";
 import { decodeCursor, encodeCursor, type KeysetCursor } from "@/server/services/pagination/keyset-cursor";
 
@@ -23,6 +24,7 @@ const summarySelect = {
   unreadCount: true,
   snoozedUntil: true,
   priority: true,
+  queuedAt: true,
   createdAt: true,
   updatedAt: true,
   channelId: true,
@@ -201,6 +203,8 @@ export async function updateConversation(db: DbClient, input: UpdateInput & { te
       if (!member) throw new AppError("BAD_REQUEST", "that person is not a member of this workspace", { fieldErrors: { assigneeId: ["not a member of this workspace"] } });
     }
     data.assignee = input.assigneeId === null ? { disconnect: true } : { connect: { id: input.assigneeId } };
+    // A person's choice: out of the queue, and never taken back by a policy.
+    Object.assign(data, { autoAssigned: false, queuedAt: null, queueWaiting: false });
   }
   if (input.status !== undefined) {
     if (input.status === "snoozed") {
@@ -216,6 +220,7 @@ export async function updateConversation(db: DbClient, input: UpdateInput & { te
       data.snoozedUntil = null;
     }
     data.status = input.status;
+    if (input.status !== "open") Object.assign(data, { queuedAt: null, queueWaiting: false });
     data.resolvedAt = input.status === "resolved" ? new Date() : null;
   }
   if (input.labels !== undefined) data.labels = [...new Set(input.labels)];
@@ -229,10 +234,16 @@ export async function updateConversation(db: DbClient, input: UpdateInput & { te
     if (teamChanged && isMissingRecord(error)) throw new AppError("BAD_REQUEST", "there is no such team in this workspace", { fieldErrors: { teamId: ["not a team of this workspace"] } });
     throw error;
   });
+  // Moved into a team whose policy assigns: an open, unassigned conversation joins its queue.
+  if (teamChanged && input.teamId) {
+    await db.$executeRaw`
+      UPDATE "Conversation" c SET "queuedAt" = COALESCE(c."queuedAt", now())
+      WHERE c.id = ${input.id}::uuid AND c.status = 'open' AND c."assigneeId" IS NULL AND ${Prisma.raw(effectiveModeSql("c"))} <> 'off'`;
+  }
   const conversation = await summaryOf(db, input.id);
   const event = (type: "assignee.changed" | "conversation.status_changed" | "conversation.updated" | "team.changed" | "priority.changed", extra: Record<string, unknown> = {}) =>
     recordEvent(db, { tenantId: input.tenantId, type, conversationId: input.id, payload: { conversation, by: input.actorUserId ?? null, ...extra } });
-  if (data.assignee) await event("assignee.changed", { previousAssigneeId: before.assigneeId });
+  if (data.assignee) await event("assignee.changed", { previousAssigneeId: before.assigneeId, reason: "manual" });
   if (input.status !== undefined && input.status !== before.status) await event("conversation.status_changed", { previousStatus: before.status });
   if (input.labels !== undefined) await event("conversation.updated");
   if (teamChanged) await event("team.changed", { previousTeamId: before.teamId });

@@ -4,7 +4,8 @@ export async function listMembers(db: DbClient) {
   const [members, invitations] = await Promise.all([
     db.membership.findMany({
       orderBy: { createdAt: "asc" },
-      select: { id: true, role: true, createdAt: true, user: { select: { id: true, name: true, email: true } } },
+      // Availability and capacity (null: the workspace's default) for the assignee picker, the members page and presence.
+      select: { id: true, role: true, availability: true, capacity: true, createdAt: true, user: { select: { id: true, name: true, email: true } } },
     }),
     db.invitation.findMany({
       where: { acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },

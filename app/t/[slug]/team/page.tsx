@@ -1,5 +1,6 @@
 import { getTranslations } from "next-intl/server";
 import { api } from "@/server/api/caller";
+import { AvailabilityDot } from "@/components/inbox/availability-dot";
 
 export default async function TeamPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
@@ -21,7 +22,8 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
           {members.map((member) => (
             <li key={member.id} className="flex items-center justify-between px-4 py-2 text-sm">
               <span>
-                <span className="font-medium">{member.user.name}</span> <span className="text-slate-500">{member.user.email}</span>
+                <AvailabilityDot status={member.availability} label={t(`availability.${member.availability}`)} /> <span className="font-medium">{member.user.name}</span>{" "}
+                <span className="text-xs text-slate-500 dark:text-slate-400">{t(`availability.${member.availability}`)}</span> <span className="text-slate-500">{member.user.email}</span>
               </span>
               <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-700 dark:bg-slate-800 dark:text-slate-300">{t(`roles.${member.role}`)}</span>
             </li>

@@ -2,6 +2,7 @@ import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import type { ComponentType } from "react";
 import { ApiKeysSettings } from "@/components/settings/api-keys-settings";
+import { AssignmentSettings } from "@/components/settings/assignment-settings";
 import { AuditLogSettings } from "@/components/settings/audit-log-settings";
 import { BusinessHoursSettings } from "@/components/settings/business-hours-settings";
 import { ChannelsSettings } from "@/components/settings/channels-settings";
@@ -27,6 +28,7 @@ const pages: Record<SettingsSection, { Component: ComponentType<{ slug: string }
   retention: { Component: RetentionSettings, messages: "retention", editsSettings: true },
   members: { Component: MembersSettings, messages: "members" },
   teams: { Component: TeamsSettings, messages: "teams" },
+  assignment: { Component: AssignmentSettings, messages: "assignment", editsSettings: true },
   channels: { Component: ChannelsSettings, messages: "channels" },
   "api-keys": { Component: ApiKeysSettings, messages: "apiKeys" },
   templates: { Component: TemplatesSettings, messages: "templates" },
