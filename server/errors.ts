@@ -41,9 +41,12 @@ export function isUniqueViolation(error: unknown): boolean {
 /**
  * The database could not take the work in time, as Prisma reports it: a
  * transaction that could not start or ran out of time (P2028), no pool
- * connection in time (P2024). Busy, not broken: the caller may try again.
+ * connection in time (P2024), or PostgreSQL at its connection limit (P2037,
+ * "too many clients": more processes than `max_connections` allows, seen with
+ * three web processes and two workers on a default server). Busy, not broken:
+ * the caller may try again.
  */
 export function isDatabaseBusy(error: unknown): boolean {
   const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
-  return code === "P2028" || code === "P2024";
+  return code === "P2028" || code === "P2024" || code === "P2037";
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAppDb } from "@/server/db/client";
 import { withTenant } from "@/server/db/tenant-scope";
-import { AppError } from "@/server/errors";
+import { AppError, isDatabaseBusy } from "@/server/errors";
 import { createTestDatabase, type TestDatabase } from "@/server/test/database";
 import { createTenantFixture, type TenantFixture } from "@/server/test/fixtures";
 import { callerFor } from "@/server/test/trpc";
@@ -36,5 +36,12 @@ describe("a database too busy to answer", () => {
       await held;
       await appDb.$disconnect();
     }
+  });
+
+  it("counts PostgreSQL at its connection limit as busy: Prisma's P2037, as a web process got it from a server with too many clients", () => {
+    // The error as the product logged it (three web processes and two workers on max_connections 100).
+    const tooManyClients = Object.assign(new Error("Too many database connections opened: sorry, too many clients already"), { code: "P2037" });
+    expect(isDatabaseBusy(tooManyClients)).toBe(true);
+    expect(isDatabaseBusy(Object.assign(new Error("Unique constraint failed"), { code: "P2002" }))).toBe(false);
   });
 });
