@@ -10,7 +10,7 @@ import { widgetBrowser, widgetDepsFor } from "@/server/test/widget";
 import { startAssignmentRouter } from "@/server/worker/assignment-router";
 import { createLogger } from "@/server/logger";
 import { onlineOnSignIn } from "./online-on-sign-in";
-import { routeQueue } from "./route-queue";
+import { ROUTE_BATCH, routeQueue } from "./route-queue";
 import { setAvailability } from "./set-availability";
 import { sweepAvailability } from "./sweep-availability";
 
@@ -194,6 +194,24 @@ describe("capacity and the queue", () => {
       { userId: offline, status: "offline", previousStatus: "online", reason: "manual" },
       { userId: offline, status: "online", previousStatus: "offline", reason: "manual" },
     ]);
+  });
+
+  it("a team with room gets its conversation even behind a full batch of another team's waiting ones", async () => {
+    const w = await workspace({ agents: 2, capacity: 1 });
+    const [busy, free] = w.agents as [string, string];
+    const team = (name: string, userId: string) => database.db.team.create({ data: { tenantId: w.f.tenant.id, name, nameKey: name, members: { create: { tenantId: w.f.tenant.id, userId } } } });
+    const [billing, sales] = [await team("billing", busy), await team("sales", free)];
+    const contact = await database.db.contact.create({ data: { tenantId: w.f.tenant.id, name: "many" } });
+    const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000);
+    await database.db.conversation.create({ data: { tenantId: w.f.tenant.id, channelId: w.f.rows.channel.id, contactId: contact.id, externalChatId: "busy", teamId: billing.id, assigneeId: busy } });
+    // More waiting billing conversations than a pass looks at, all older than the one sales conversation.
+    await database.db.conversation.createMany({
+      data: Array.from({ length: ROUTE_BATCH + 10 }, (_, i) => ({ tenantId: w.f.tenant.id, channelId: w.f.rows.channel.id, contactId: contact.id, externalChatId: `billing-${i}`, teamId: billing.id, queuedAt: at(100 - i / 100), queueWaiting: true })),
+    });
+    const forSales = await arrive(w, { teamId: sales.id, minutesAgo: 1 });
+    await database.db.conversation.update({ where: { id: forSales.id }, data: { queueWaiting: true } });
+    await route(w);
+    expect(await assigneeOf(forSales.id)).toBe(free);
   });
 
   it("gives a team's conversation only to that team's members, and one without a team to anyone", async () => {
@@ -380,7 +398,6 @@ describe("through the product", () => {
     expect(on).toMatchObject({ subject: { kind: "channel", id: w.f.rows.widgetChannel.id }, mode: "round_robin", returnAfterMinutes: 15 });
     expect((await database.db.conversation.findUniqueOrThrow({ where: { id: backlog.id } })).queuedAt).toEqual(backlog.lastMessageAt);
     await owner.assignment.updatePolicy({ channelId: w.f.rows.widgetChannel.id, mode: "off", returnAfterMinutes: null });
-    await route(w);
     expect((await database.db.conversation.findUniqueOrThrow({ where: { id: backlog.id } })).queuedAt).toBeNull();
     const audit = await database.db.auditLog.findMany({ where: { tenantId: w.f.tenant.id, action: "assignment.policy_updated" }, orderBy: { createdAt: "asc" } });
     expect(audit.map((entry) => entry.metadata)).toEqual([

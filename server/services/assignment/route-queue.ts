@@ -50,12 +50,15 @@ export async function routeQueue(db: DbClient, input: { tenantId: string; now?: 
     FROM "Membership" m WHERE m."tenantId" = ${tenantId}::uuid AND m.availability = 'online'`;
   const agents = rows.map((row): Agent => ({ userId: row.userId, capacity: row.capacity, load: row.load, order: row.lastAssignedAt?.getTime() ?? 0, teams: new Set(row.teams) }));
   const byUser = new Map(agents.map((agent) => [agent.userId, agent]));
-  const room = agents.some((agent) => agent.load < agent.capacity);
-  // With nobody's room, only conversations not yet decided need a look (to wait, or to leave a reopening's assignee).
+  const withRoom = agents.filter((agent) => agent.load < agent.capacity);
+  const teamsWithRoom = [...new Set(withRoom.flatMap((agent) => [...agent.teams]))];
+  // A conversation already waiting needs a look only when someone who may take it has room: else a
+  // batch full of one busy team's waiting conversations would hide another team's behind it.
   const queued = await db.$queryRaw<Queued[]>`
     SELECT c.id, c.status::text, c."teamId", c."assigneeId", c."queuedAt", c."queueWaiting", ${Prisma.raw(effectiveModeSql("c"))} AS mode
     FROM "Conversation" c
-    WHERE c."tenantId" = ${tenantId}::uuid AND c."queuedAt" IS NOT NULL AND (${room} OR NOT c."queueWaiting" OR c."assigneeId" IS NOT NULL)
+    WHERE c."tenantId" = ${tenantId}::uuid AND c."queuedAt" IS NOT NULL
+      AND (NOT c."queueWaiting" OR c."assigneeId" IS NOT NULL OR (c."teamId" IS NULL AND ${withRoom.length > 0}) OR c."teamId" = ANY(${teamsWithRoom}::uuid[]))
     ORDER BY c.priority ASC NULLS LAST, c."queuedAt", c.id
     LIMIT ${ROUTE_BATCH} FOR UPDATE OF c SKIP LOCKED`;
 
@@ -133,5 +136,7 @@ export async function routeQueue(db: DbClient, input: { tenantId: string; now?: 
     await recordEvents(db, events);
   }
   const stillWaiting = queued.length - assignments.length - settled.length;
-  return { assigned: assignments.length, waiting: stillWaiting, more: queued.length === ROUTE_BATCH && (assignments.length > 0 || settled.length > 0) };
+  // A full batch that changed something may have more behind it; one that changed nothing would change nothing again.
+  const changedAny = assignments.length + returned.length + settled.length + waiting.length > 0;
+  return { assigned: assignments.length, waiting: stillWaiting, more: queued.length === ROUTE_BATCH && changedAny };
 }

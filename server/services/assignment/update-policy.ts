@@ -7,7 +7,7 @@ import { Prisma } from "@/server/db/generated/client";
 /**
  * Sets a channel's or a team's policy. Turning one on puts the subject's open, unassigned
  * conversations into the queue (waiting since their last message), so the backlog is shared
- * out too; turning one off lets the router drop its waiting ones from the queue.
+ * out too; turning one off takes its waiting ones out of the queue.
  */
 export async function updatePolicy(
   db: DbClient,
@@ -22,12 +22,18 @@ export async function updatePolicy(
     INSERT INTO "AssignmentPolicy" (id, "tenantId", ${column}, mode, "returnAfterMinutes", "updatedAt")
     VALUES (gen_random_uuid(), ${input.tenantId}::uuid, ${subject.id}::uuid, ${input.mode}::"AssignmentMode", ${input.returnAfterMinutes}::int, now())
     ON CONFLICT (${column}) DO UPDATE SET mode = EXCLUDED.mode, "returnAfterMinutes" = EXCLUDED."returnAfterMinutes", "updatedAt" = now()`;
+  const subjectColumn = subject.kind === "channel" ? Prisma.sql`c."channelId"` : Prisma.sql`c."teamId"`;
   if (input.mode !== "off" && before.mode === "off") {
-    const subjectColumn = subject.kind === "channel" ? Prisma.sql`c."channelId"` : Prisma.sql`c."teamId"`;
     await db.$executeRaw`
       UPDATE "Conversation" c SET "queuedAt" = COALESCE(c."lastMessageAt", c."createdAt")
       WHERE ${subjectColumn} = ${subject.id}::uuid AND c.status = 'open' AND c."assigneeId" IS NULL AND c."queuedAt" IS NULL
         AND ${Prisma.raw(effectiveModeSql("c"))} <> 'off'`;
+  }
+  if (input.mode === "off" && before.mode !== "off") {
+    // Nothing assigns them any more (unless another policy does): they leave the queue at once.
+    await db.$executeRaw`
+      UPDATE "Conversation" c SET "queuedAt" = NULL, "queueWaiting" = false
+      WHERE ${subjectColumn} = ${subject.id}::uuid AND c."queuedAt" IS NOT NULL AND ${Prisma.raw(effectiveModeSql("c"))} = 'off'`;
   }
   await recordAudit(db, {
     tenantId: input.tenantId,
