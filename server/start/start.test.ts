@@ -218,7 +218,8 @@ describe("npm start on a fresh machine", () => {
     }
   });
 
-  it("recovers after being killed outright: its children stop by themselves and the next start takes over the database", async () => {
+  // Two whole starts (12–17 s each on two cores, measured) and a kill: more than the default 30 s.
+  it("recovers after being killed outright: its children stop by themselves and the next start takes over the database", { timeout: 90_000 }, async () => {
     const first = start(env);
     await waitFor(first, "Support Chat is ready");
     const children = childPids(first);
