@@ -76,6 +76,8 @@ test("an admin sets a team's policy and an agent's capacity; the agent goes onli
   // Leave the demo as it was for the other tests: no policy, the conversation resolved.
   await mutate(owner, "assignment.updatePolicy", { teamId: team.id, mode: "off", returnAfterMinutes: null });
   await owner.getByRole("button", { name: "Resolve" }).click();
+  // Resolved before the browser closes: an open conversation left behind would count in the next tests' lists.
+  await expect(owner.getByRole("button", { name: "Reopen" })).toBeVisible();
   await mutate(owner, "teams.delete", { id: team.id });
   await owner.context().close();
   await agent.context().close();

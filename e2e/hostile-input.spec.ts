@@ -101,10 +101,17 @@ test("script-injection payloads in every customer and admin field run nowhere: i
   }
 
   await signIn(page);
-  // Wait until intake has every chat (the last ones are a few seconds behind).
+  // Wait until intake has every chat (the last ones are a few seconds behind): the files chat is the last, and
+  // other tests may have left open conversations, so a count alone could be reached before it arrives.
   await expect
-    .poll(async () => (await api<{ items: unknown[]; counts: { open: number } }>(page, "conversations.list", { view: "all", status: "open", limit: 100 }, "GET")).data?.counts.open ?? 0, { timeout: 60_000 })
-    .toBeGreaterThanOrEqual(payloads.length + 1);
+    .poll(
+      async () => {
+        const list = (await api<{ items: { contact: { name: string } }[]; counts: { open: number } }>(page, "conversations.list", { view: "all", status: "open", limit: 100 }, "GET")).data;
+        return (list?.counts.open ?? 0) >= payloads.length + 1 && Boolean(list?.items.some((conversation) => conversation.contact.name === "File Sender"));
+      },
+      { timeout: 60_000 },
+    )
+    .toBe(true);
 
   // As an admin: the workspace name, template bodies and keys, labels, notes and replies, an API key's name.
   const conversations = (await api<{ items: { id: string; contact: { name: string } }[] }>(page, "conversations.list", { view: "all", status: "open", limit: 100 }, "GET")).data!.items;
