@@ -104,6 +104,11 @@ export const envSchema = z
       emptyAsUnset,
       z.string().regex(/^\d+$/, "must be a whole number of seconds").transform(Number).refine((n) => n >= 1, "must be at least 1").default(30),
     ),
+    // Web push's VAPID key pair (base64url, as `npx web-push generate-vapid-keys` prints); generated into the data folder when unset outside production.
+    VAPID_PUBLIC_KEY: z.preprocess(emptyAsUnset, z.string().regex(/^[A-Za-z0-9_-]{87}$/, "must be a base64url P-256 public key of 87 characters (try: npx web-push generate-vapid-keys)").optional()),
+    VAPID_PRIVATE_KEY: z.preprocess(emptyAsUnset, z.string().regex(/^[A-Za-z0-9_-]{43}$/, "must be a base64url P-256 private key of 43 characters (try: npx web-push generate-vapid-keys)").optional()),
+    // Who push services contact about this server's pushes: a mailto: or https: URL.
+    VAPID_SUBJECT: z.preprocess(emptyAsUnset, z.string().trim().regex(/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/, "must be a mailto: address or an https: URL, like mailto:ops@example.com").optional()),
     METRICS_TOKEN: z.preprocess(emptyAsUnset, z.string().min(16, "must be at least 16 characters").optional()),
     // Read by the OpenTelemetry SDK itself (with the other OTEL_* variables); checked here so a typo fails at start.
     OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(emptyAsUnset, url(["http:", "https:"], "http://otel-collector:4318").optional()),
@@ -119,6 +124,9 @@ export const envSchema = z
     // Cookies are per host, not per port: on the app's own host the files origin would get the session cookie.
     if (env.FILES_PUBLIC_URL && new URL(env.FILES_PUBLIC_URL).hostname === new URL(publicUrl(env)).hostname) {
       ctx.addIssue({ code: "custom", path: ["FILES_PUBLIC_URL"], message: "must be on another host than PUBLIC_URL (cookies are shared across ports), like https://files.support-usercontent.example" });
+    }
+    if (Boolean(env.VAPID_PUBLIC_KEY) !== Boolean(env.VAPID_PRIVATE_KEY)) {
+      ctx.addIssue({ code: "custom", path: [env.VAPID_PUBLIC_KEY ? "VAPID_PRIVATE_KEY" : "VAPID_PUBLIC_KEY"], message: "must be set together with its pair (VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY)" });
     }
     if (env.NODE_ENV !== "production") return;
     for (const key of ["DATABASE_URL", "APP_SECRET", "ENCRYPTION_KEY"] as const) {

@@ -66,6 +66,23 @@ export type EventPayloads = {
   "team.changed": { conversation: Record<string, unknown> & { id: string }; previousTeamId: string | null; by: string | null; reason?: string };
   "priority.changed": { conversation: Record<string, unknown> & { id: string }; previousPriority: string | null; by: string | null };
   "contact.updated": { contact: { id: string; [key: string]: unknown } };
+  /** To `userId` alone: a new entry of their notification centre. */
+  "notification.created": { userId: string; notification: NotificationView };
+  /** To `userId` alone: entries they read (on another device or tab), and what is left unread. */
+  "notification.read": { userId: string; ids: string[] | "all"; conversationId?: string; unread: number };
+};
+
+/** An entry of the notification centre as the API and the realtime event carry it. */
+export type NotificationView = {
+  id: string;
+  type: "conversation.assigned" | "mention" | "message.new" | "queue.waiting";
+  conversationId: string | null;
+  messageId: string | null;
+  actorUserId: string | null;
+  /** Names and a preview as they were when it was made (what the entry shows without another query). */
+  data: { contactName: string; actorName: string | null; preview: string };
+  readAt: Time | null;
+  createdAt: Time;
 };
 
 type Loose = { [key: string]: unknown };

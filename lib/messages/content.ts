@@ -26,6 +26,13 @@ export type Attachment = {
   externalId?: string;
 };
 
+/**
+ * A member called into a private note: who, and where in the note's text (`offset` and
+ * `length` in UTF-16 code units, as JavaScript strings and Telegram entities count), the
+ * place holding "@" and their name as it was written.
+ */
+export type Mention = { userId: string; offset: number; length: number };
+
 /** A reply button a customer can press; `data` comes back as their answer. */
 export type MessageButton = { text: string; data: string };
 
@@ -44,4 +51,6 @@ export type MessageContent = {
   buttons?: MessageButton[];
   /** What the product wrote it as (an auto-reply's kind). */
   autoReply?: string;
+  /** The members a private note mentions. */
+  mentions?: Mention[];
 };

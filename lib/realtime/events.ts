@@ -12,6 +12,9 @@ export const realtimeEventTypes = [
   "priority.changed",
   "availability.changed",
   "contact.updated",
+  // To one person only (their own sockets): an entry of their notification centre, and entries they read.
+  "notification.created",
+  "notification.read",
 ] as const;
 
 export type RealtimeEventType = (typeof realtimeEventTypes)[number];

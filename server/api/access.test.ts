@@ -173,6 +173,38 @@ describe("what each procedure needs", () => {
   });
 });
 
+describe("notifications and participants", () => {
+  const personal: [string, (caller: ReturnType<typeof callerFor>) => Promise<unknown>][] = [
+    ["notifications.list", (c) => c.notifications.list()],
+    ["notifications.unreadCount", (c) => c.notifications.unreadCount()],
+    ["notifications.markRead", (c) => c.notifications.markRead({ ids: [t.rows.notification.id] })],
+    ["notifications.markAllRead", (c) => c.notifications.markAllRead()],
+    ["notifications.getPreferences", (c) => c.notifications.getPreferences()],
+    ["notifications.updatePreferences", (c) => c.notifications.updatePreferences({ previews: false })],
+    ["notifications.pushStatus", (c) => c.notifications.pushStatus()],
+    ["notifications.subscribePush", (c) => c.notifications.subscribePush({ endpoint: "https://push.example.com/key", keys: { p256dh: "B".repeat(87), auth: "C".repeat(22) } })],
+    ["notifications.unsubscribePush", (c) => c.notifications.unsubscribePush({ endpoint: "https://push.example.com/key" })],
+  ];
+
+  it("covers every procedure of the notifications router", () => {
+    const listed = new Set(personal.map(([path]) => path));
+    expect(Object.keys(appRouter._def.procedures).filter((path) => path.startsWith("notifications.") && !listed.has(path))).toEqual([]);
+  });
+
+  it.each(personal)("%s is every member's own, and no API key's", async (_, run) => {
+    for (const role of ["agent", "admin", "owner"] as const) await run(as(role));
+    for (const key of [t.keys.read, t.keys.full]) expect(await code(run(callerFor(database, t.asKey(key))))).toBe("FORBIDDEN");
+    expect(await code(run(callerFor(database, null)))).toBe("UNAUTHORIZED");
+  });
+
+  it("lets members and a key with conversations:write manage participants, a read-only key only list them", async () => {
+    expect(await as("agent").conversations.addParticipant({ id: t.rows.conversation.id, userId: t.users.owner.id })).toEqual(expect.arrayContaining([expect.objectContaining({ userId: t.users.owner.id, reason: "added" })]));
+    expect(await callerFor(database, t.asKey(t.keys.read)).conversations.participants({ id: t.rows.conversation.id })).toEqual(expect.arrayContaining([expect.objectContaining({ userId: t.users.owner.id })]));
+    expect(await code(callerFor(database, t.asKey(t.keys.read)).conversations.removeParticipant({ id: t.rows.conversation.id, userId: t.users.owner.id }))).toBe("FORBIDDEN");
+    expect(await callerFor(database, t.asKey(t.keys.full)).conversations.removeParticipant({ id: t.rows.conversation.id, userId: t.users.owner.id })).not.toEqual(expect.arrayContaining([expect.objectContaining({ userId: t.users.owner.id })]));
+  });
+});
+
 describe("availability and the queue", () => {
   it("lets any member set their own availability in the workspace, and refuses an API key, which has none", async () => {
     expect(await as("agent").me.setAvailability({ status: "busy" })).toMatchObject({ status: "busy" });

@@ -88,6 +88,21 @@ const attacks: Record<string, Attack> = {
   "channels.setMode": { kind: "foreign id", input: (a) => ({ id: a.rows.channel.id, mode: "webhook" }) },
   "me.setLocale": { kind: "own tenant", input: () => ({ locale: "ru" }) },
   "me.setAvailability": { kind: "own tenant", input: () => ({ status: "online" }) },
+  // A cursor of A's is no notification of B's: refused as a bad cursor, naming nothing of A's.
+  "notifications.list": { kind: "own tenant", input: (a) => ({ cursor: a.rows.notification.id }) },
+  "notifications.unreadCount": { kind: "own tenant", input: () => undefined },
+  // A's entry named by id: it stays unread (the snapshot) and B's answer counts nothing of A's.
+  "notifications.markRead": { kind: "own tenant", input: (a) => ({ ids: [a.rows.notification.id], conversationId: a.rows.conversation.id }) },
+  "notifications.markAllRead": { kind: "own tenant", input: () => undefined },
+  "notifications.getPreferences": { kind: "own tenant", input: () => undefined },
+  "notifications.updatePreferences": { kind: "own tenant", input: () => ({ types: { mention: { email: false } }, previews: false }) },
+  "notifications.pushStatus": { kind: "own tenant", input: (a) => ({ endpoint: a.rows.pushSubscription.endpoint }) },
+  // The same browser may subscribe in two workspaces: B's registration is B's, and A's stays as it was.
+  "notifications.subscribePush": { kind: "own tenant", input: (a) => ({ endpoint: a.rows.pushSubscription.endpoint, keys: { p256dh: "B".repeat(87), auth: "C".repeat(22) } }) },
+  "notifications.unsubscribePush": { kind: "own tenant", input: (a) => ({ endpoint: a.rows.pushSubscription.endpoint }) },
+  "conversations.participants": { kind: "foreign id", input: (a) => ({ id: a.rows.conversation.id }) },
+  "conversations.addParticipant": { kind: "foreign id", input: (a) => ({ id: a.rows.conversation.id, userId: a.users.owner.id }) },
+  "conversations.removeParticipant": { kind: "foreign id", input: (a) => ({ id: a.rows.conversation.id, userId: a.users.agent.id }) },
   "assignment.listPolicies": { kind: "own tenant", input: () => undefined },
   "assignment.getPolicy": { kind: "foreign id", input: (a) => ({ teamId: a.rows.team.id }) },
   "assignment.updatePolicy": { kind: "foreign id", input: (a) => ({ channelId: a.rows.channel.id, mode: "balanced", returnAfterMinutes: 0 }) },
@@ -143,7 +158,11 @@ function secretsOfA(): string[] {
     ...Object.values(a.users).map((user) => user.id),
     ...Object.values(a.memberships).map((membership) => membership.id),
     ...Object.values(a.sessions).map((session) => session.id),
-    ...Object.values(a.rows).map((row) => String("id" in row ? row.id : row.channelId)).filter((id) => id.length > 8),
+    ...Object.values(a.rows)
+      .map((row) => ("id" in row ? String(row.id) : "channelId" in row ? row.channelId : ""))
+      .filter((id) => id.length > 8),
+    a.rows.pushSubscription.endpoint,
+    a.rows.pushSubscription.p256dh,
     a.keys.full.apiKey.id,
     a.keys.full.apiKey.prefix,
     "secret of victim",

@@ -11,6 +11,7 @@ import { invitationsRouter } from "@/server/api/routers/invitations";
 import { meRouter } from "@/server/api/routers/me";
 import { membersRouter } from "@/server/api/routers/members";
 import { messagesRouter } from "@/server/api/routers/messages";
+import { notificationsRouter } from "@/server/api/routers/notifications";
 import { quarantineRouter } from "@/server/api/routers/quarantine";
 import { realtimeRouter } from "@/server/api/routers/realtime";
 import { settingsRouter } from "@/server/api/routers/settings";
@@ -31,6 +32,7 @@ export const appRouter = createTRPCRouter({
   channels: channelsRouter,
   conversations: conversationsRouter,
   messages: messagesRouter,
+  notifications: notificationsRouter,
   auditLog: auditLogRouter,
   realtime: realtimeRouter,
   templates: templatesRouter,

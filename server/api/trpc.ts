@@ -277,6 +277,15 @@ export function scopedProcedure(...scopes: [ApiScope, ...ApiScope[]]) {
   });
 }
 
+/**
+ * A member's own things in the workspace (the x-tenant one) — their notifications, their devices:
+ * a signed-in person only; an API key has none.
+ */
+export const memberProcedure = tenantProcedure.meta({ access: "workspace" }).use(({ ctx, next }) => {
+  if (ctx.principal.kind !== "user") throw new TRPCError({ code: "FORBIDDEN", message: "an API key has no notifications of its own; sign in" });
+  return next({ ctx: { userId: ctx.principal.userId } });
+});
+
 export const adminProcedure = scopedProcedure("admin").use(({ ctx, next }) => {
   if (ctx.role !== "owner" && ctx.role !== "admin") {
     throw new TRPCError({ code: "FORBIDDEN", message: "only owners and admins can do this" });

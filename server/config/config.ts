@@ -2,6 +2,7 @@ import { parseEnv, type Env, type EnvVars } from "@/lib/env";
 import { ensureDataDir } from "./data-dir";
 import { StartupError } from "./fail";
 import { loadLocalSecrets, type LocalSecrets } from "./secrets";
+import { loadVapidKeys, type VapidKeys } from "./vapid";
 
 export type Config = Env & {
   dataDir: string;
@@ -9,6 +10,8 @@ export type Config = Env & {
   ENCRYPTION_KEY: string;
   /** Present when the embedded default is in use (no DATABASE_URL). */
   local?: LocalSecrets;
+  /** Web push's keys; null: push is off (production without VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY). */
+  vapid: VapidKeys | null;
 };
 
 /**
@@ -29,9 +32,15 @@ export function loadConfig(source: EnvVars = process.env): Config {
     APP_SECRET: env.APP_SECRET ?? local!.appSecret,
     ENCRYPTION_KEY: (env.ENCRYPTION_KEY ?? local!.encryptionKey).toLowerCase(),
     local,
+    vapid: loadVapidKeys(env, dataDir),
   };
   source.APP_SECRET = config.APP_SECRET;
   source.ENCRYPTION_KEY = config.ENCRYPTION_KEY;
   source.DATA_DIR = dataDir;
+  if (config.vapid) {
+    source.VAPID_PUBLIC_KEY = config.vapid.publicKey;
+    source.VAPID_PRIVATE_KEY = config.vapid.privateKey;
+    source.VAPID_SUBJECT = config.vapid.subject;
+  }
   return config;
 }

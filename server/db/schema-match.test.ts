@@ -51,7 +51,7 @@ afterAll(async () => {
  * Indexes Prisma's schema cannot describe: full-text ones on expressions (see the inbox_search
  * migration) and a partial one (a conversation's assignment history, the assignment migration).
  */
-const expressionIndexes = ["Message_text_search_idx", "Contact_name_search_idx", "Event_assignment_history_idx"];
+const expressionIndexes = ["Message_text_search_idx", "Contact_name_search_idx", "Event_assignment_history_idx", "Notification_unread_idx"];
 
 /**
  * Prisma's DMMF leaves out `Unsupported("…")` fields and every index that uses

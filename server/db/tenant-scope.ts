@@ -34,6 +34,11 @@ export const tenantOwnedModels = new Set<string>([
   "Team",
   "TeamMember",
   "AssignmentPolicy",
+  "ConversationParticipant",
+  "Notification",
+  "NotificationPreference",
+  "PushSubscription",
+  "NotificationEmail",
 ]);
 
 // One store per process: Next.js bundles each route separately, so a module-level

@@ -1,6 +1,6 @@
 import nodemailer from "nodemailer";
 
-export type Mail = { to: string; subject: string; text: string };
+export type Mail = { to: string; subject: string; text: string; headers?: Record<string, string> };
 
 /** Sends through SMTP_URL when it is set; returns false when mail is not configured. */
 export async function sendMail(mail: Mail, env: { SMTP_URL?: string; MAIL_FROM: string }): Promise<boolean> {

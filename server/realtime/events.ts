@@ -7,6 +7,8 @@ import { withTenantSql } from "@/server/db/app-pool";
 export type LoggedEvent = RealtimeEvent & {
   /** A private note (or something about one): agents and API keys with notes:read only. */
   privateNote: boolean;
+  /** An event for one person only (their notification centre): only that user's sockets receive it. */
+  recipientUserId: string | null;
   /** The request that caused it (server-side only: it goes to the logs, never on the wire). */
   requestId: string | null;
   /** Its trace while tracing is on (server-side only, like requestId). */
@@ -18,6 +20,9 @@ const columns = (alias: string) => `${alias}.id::text AS id, ${alias}."tenantId"
 
 export type EventRow = { id: string; tenantId: string; type: string; conversationId: string | null; payload: Record<string, unknown>; createdAt: Date; requestId: string | null; traceparent: string | null };
 
+/** Events addressed to one person: nobody else's socket — no teammate's, no API key's, no visitor's — gets them. */
+const personalEventTypes = new Set<string>(["notification.created", "notification.read"]);
+
 export function toLoggedEvent(row: EventRow): LoggedEvent {
   const message = row.payload.message as { isPrivate?: boolean } | undefined;
   return {
@@ -27,6 +32,7 @@ export function toLoggedEvent(row: EventRow): LoggedEvent {
     conversationId: row.conversationId,
     at: row.createdAt.toISOString(),
     privateNote: message?.isPrivate === true,
+    recipientUserId: personalEventTypes.has(row.type) && typeof row.payload.userId === "string" ? row.payload.userId : personalEventTypes.has(row.type) ? "" : null,
     data: row.payload,
     requestId: row.requestId,
     traceparent: row.traceparent,

@@ -29,7 +29,7 @@ const insertEvent = (client: pg.Client | pg.Pool, label: string) =>
 describe("the event relay", () => {
   it("delivers an event whose transaction took its id after the newest finished one, even when a later event was read first", async () => {
     const seen: LoggedEvent[] = [];
-    const relay = startEventRelay({ connectionString: database.url, systemPool: database.systemPool, log: createLogger("test", "silent"), onEvents: (events) => seen.push(...events), onGap: () => undefined, pollMs: 60_000 });
+    const relay = startEventRelay({ connectionString: database.url, systemPool: database.systemPool, log: createLogger("test", "silent"), onEvents: (events) => void seen.push(...events), onGap: () => undefined, pollMs: 60_000 });
     await relay.ready;
     const [first, second] = [await connection(), await connection()];
     try {
@@ -91,7 +91,7 @@ describe("the event relay", () => {
 
   it("delivers every event in order when more than one read's worth waits, across a power of ten of ids", async () => {
     const seen: LoggedEvent[] = [];
-    const relay = startEventRelay({ connectionString: database.url, systemPool: database.systemPool, log: createLogger("test", "silent"), onEvents: (events) => seen.push(...events), onGap: () => undefined, pollMs: 60_000 });
+    const relay = startEventRelay({ connectionString: database.url, systemPool: database.systemPool, log: createLogger("test", "silent"), onEvents: (events) => void seen.push(...events), onGap: () => undefined, pollMs: 60_000 });
     await relay.ready;
     try {
       // 99,701 to 100,300: as text, "100000" sorts before "99701".

@@ -42,13 +42,23 @@ export function startEventRelay(options: {
   connectionString: string;
   systemPool: pg.Pool;
   log: Logger;
-  onEvents: (events: LoggedEvent[]) => void;
+  /**
+   * The events of each read, in order, with where the relay stands once they are handled. A
+   * durable follower awaits its work here: when it fails, the relay keeps its place and reads the
+   * same events again.
+   */
+  onEvents: (events: LoggedEvent[], position: RelayPosition) => void | Promise<void>;
   onGap: () => void;
   /** The regular read when no announcement came; announcements make it sooner. */
   pollMs?: number;
+  /** Where to start (a durable follower's saved place); none: at the end of the log, as a realtime node does. */
+  start?: () => Promise<RelayPosition | null>;
+  /** Who follows, for the log lines ("realtime" by default). */
+  label?: string;
 }): { stop: () => Promise<void>; ready: Promise<void>; position: () => RelayPosition; readNow: () => Promise<void> } {
   const { log } = options;
   const pollMs = options.pollMs ?? 250;
+  const label = options.label ?? "realtime";
   let lastId: string | null = null;
   let running: string[] = [];
   let runningFrom: string | null = null;
@@ -77,17 +87,18 @@ export function startEventRelay(options: {
           values: [lastId, running, runningFrom],
         });
         const row = rows[0]!;
-        running = row.xip ?? [];
-        runningFrom = row.xmax;
         const events = row.events.map((event) => toLoggedEvent({ ...event, createdAt: new Date(`${String(event.createdAt)}Z`) }));
-        for (const event of events) if (lastId === null || BigInt(event.eventId) > BigInt(lastId)) lastId = event.eventId;
-        if (failing) log.info("realtime: reading the event log again");
+        let nextLastId = lastId;
+        for (const event of events) if (nextLastId === null || BigInt(event.eventId) > BigInt(nextLastId)) nextLastId = event.eventId;
+        const next: RelayPosition = { lastId: nextLastId, running: row.xip ?? [], runningFrom: row.xmax };
+        if (events.length > 0) await options.onEvents(events, next);
+        ({ lastId, running, runningFrom } = next);
+        if (failing) log.info(`${label}: reading the event log again`);
         failing = false;
-        if (events.length > 0) options.onEvents(events);
         if (events.length < 500 && !again) break;
       }
     } catch (error) {
-      if (!failing) log.warn({ err: error }, "realtime: cannot read the event log; clients will catch up when it is back");
+      if (!failing) log.warn({ err: error }, label === "realtime" ? "realtime: cannot read the event log; clients will catch up when it is back" : `${label}: cannot read or handle the event log; trying again`);
       if (!failing) options.onGap();
       failing = true;
     } finally {
@@ -120,6 +131,11 @@ export function startEventRelay(options: {
     // Start from the end of the log: what came before is for catching up, not for live delivery.
     for (let attempt = 0; ; attempt++) {
       try {
+        const saved = options.start ? await options.start() : null;
+        if (saved) {
+          ({ lastId, running, runningFrom } = saved);
+          break;
+        }
         const { rows } = await options.systemPool.query<{ last: string | null; xip: string[] | null; xmax: string }>(
           `SELECT (SELECT max(id)::text FROM "Event") AS last, (SELECT array_agg(x::text) FROM pg_snapshot_xip(pg_current_snapshot()) x) AS xip,
              pg_snapshot_xmax(pg_current_snapshot())::text AS xmax`,
@@ -130,7 +146,7 @@ export function startEventRelay(options: {
         break;
       } catch (error) {
         if (stopped) return;
-        log.warn({ err: error, attempt }, "realtime: cannot read the event log yet; retrying");
+        log.warn({ err: error, attempt }, `${label}: cannot read the event log yet; retrying`);
         await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** attempt)));
       }
     }

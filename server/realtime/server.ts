@@ -66,6 +66,8 @@ const keySights: KeySight[] = [
 const sightOf = (scopes: readonly string[]): KeySight => ({ notes: scopes.includes("notes:read"), contacts: scopes.includes("contacts:read") });
 const keysRoom = (tenantId: string, sight: KeySight) => `t:${tenantId}:keys:${sight.notes ? "notes" : "-"}:${sight.contacts ? "contacts" : "-"}`;
 const conversationRoom = (conversationId: string) => `c:${conversationId}`;
+/** One person's sockets in a workspace. */
+const userRoom = (tenantId: string, userId: string) => `t:${tenantId}:u:${userId}`;
 
 const conversationInput = z.object({ conversationId: z.uuid() }).strict();
 const typingInput = z.object({ conversationId: z.uuid(), typing: z.boolean() }).strict();
@@ -97,6 +99,7 @@ function withoutContactFields(event: RealtimeEvent): RealtimeEvent {
 
 /** Whether a socket may see an event, and in which form (null: not at all). */
 function viewFor(event: LoggedEvent, identity: RealtimeIdentity): RealtimeEvent | null {
+  if (event.recipientUserId !== null) return identity.principal.kind === "user" && identity.principal.userId === event.recipientUserId ? wire(event) : null;
   if (identity.principal.kind === "user") return wire(event);
   const sight = sightOf(identity.principal.scopes);
   if (event.privateNote && !sight.notes) return null;
@@ -162,6 +165,12 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     for (const event of events) {
       for (const [socket, buffer] of catchingUp) if (socket.data.identity.tenantId === event.tenantId) buffer.push(event);
       // Every node follows the log for its own sockets: emitting beyond this node would deliver twice.
+      if (event.recipientUserId !== null) {
+        // One person's (a notification): their own sockets only.
+        if (event.recipientUserId) io.local.to(userRoom(event.tenantId, event.recipientUserId)).emit(event.type, wire(event));
+        metrics().realtimeFanout.observe(Math.max(0, Date.now() - Date.parse(event.at)) / 1000);
+        continue;
+      }
       io.local.to(agentsRoom(event.tenantId)).emit(event.type, wire(event));
       for (const sight of keySights) {
         if (event.privateNote && !sight.notes) continue;
@@ -174,7 +183,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       }
     }
     // Channels with sockets of their own (the website widget's visitors) get the same events, each its customers' share.
-    channels.deliver(events);
+    channels.deliver(events.filter((event) => event.recipientUserId === null));
   };
 
   const relay = startEventRelay({
@@ -397,7 +406,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         socket.emit(event.type, view);
       }
       void socket.join(room);
-      if (userId) void socket.join(`t:${tenantId}:u:${userId}`);
+      if (userId) void socket.join(userRoom(tenantId, userId));
       // Where this socket's stream stands: the tenant's last event up to the relay's position (later ones come live).
       const latest = await options.systemPool.query<{ id: string | null }>({
         name: "realtime_latest_event",

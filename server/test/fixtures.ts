@@ -70,6 +70,16 @@ export async function createTenantFixture(db: SystemDb, slug: string) {
     data: { tenantId: tenant.id, conversationId: conversation.id, direction: "inbound", senderType: "contact", text: `secret of ${slug}`, deliveryStatus: "received" },
   });
   const event = await db.event.create({ data: { tenantId: tenant.id, type: "message.created", conversationId: conversation.id, payload: {} } });
+  // The agent takes part, was told about the message, and gets pushes and emails on one device.
+  const participant = await db.conversationParticipant.create({ data: { tenantId: tenant.id, conversationId: conversation.id, userId: agent.id, reason: "replied" } });
+  const notification = await db.notification.create({
+    data: { tenantId: tenant.id, userId: agent.id, type: "message.new", conversationId: conversation.id, messageId: message.id, sourceEventId: event.id, data: { contactName: `contact of ${slug}`, preview: `secret of ${slug}` } },
+  });
+  const notificationPreference = await db.notificationPreference.create({ data: { tenantId: tenant.id, userId: agent.id, settings: { types: {}, pushPreviews: true } } });
+  const pushSubscription = await db.pushSubscription.create({
+    data: { tenantId: tenant.id, userId: agent.id, endpoint: `https://push.example.com/${slug}`, p256dh: `p256dh-${slug}`, auth: `auth-${slug}` },
+  });
+  const notificationEmail = await db.notificationEmail.create({ data: { tenantId: tenant.id, userId: agent.id, conversationId: conversation.id, lastSentAt: new Date() } });
   await db.processedUpdate.create({ data: { tenantId: tenant.id, channelId: channel.id, key: "1" } });
   const template = await db.template.create({ data: { tenantId: tenant.id, key: "greeting" } });
   const variant = await db.templateVariant.create({ data: { tenantId: tenant.id, templateId: template.id, locale: "en", body: "Hello" } });
@@ -120,7 +130,7 @@ export async function createTenantFixture(db: SystemDb, slug: string) {
     memberships,
     sessions,
     keys: { full: fullKey, read: readKey },
-    rows: { channel, telegramChannel, widgetChannel, webWidget, contact, identity, team, assignmentPolicy, conversation, message, event, template, variant, invitation, audit, upload, settingsVersion, quarantinedUpdate },
+    rows: { channel, telegramChannel, widgetChannel, webWidget, contact, identity, team, assignmentPolicy, conversation, message, event, participant, notification, notificationPreference, pushSubscription, notificationEmail, template, variant, invitation, audit, upload, settingsVersion, quarantinedUpdate },
     invitationToken,
     as,
     asKey,

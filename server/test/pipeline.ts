@@ -35,6 +35,9 @@ export async function startPipeline(options: { slug: string; botId: number; log?
     channelId,
     /** Telegram's send limits the runner uses, for tests that call a task directly. */
     limits,
+    /** The realtime node (unless `realtime: false`), for tests that connect sockets. */
+    realtime: node,
+    secret,
     async stop() {
       await runner.stop();
       await node?.close();

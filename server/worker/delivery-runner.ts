@@ -10,6 +10,8 @@ import { runAutoReply } from "@/server/services/automation/auto-reply";
 import { AUTO_REPLY_TASK, type AutoReplyJob } from "@/server/services/automation/auto-reply-trigger";
 import type { JobOrigin } from "@/server/jobs/queue";
 import { jobTask, type JobTask } from "./job-task";
+import { notificationJobs } from "./notification-jobs";
+import type { MailSettings } from "@/server/services/notifications/send-notification-email";
 import { scheduledJobs, scheduledTaskList } from "./scheduled-tasks";
 
 /**
@@ -28,6 +30,8 @@ export async function startDeliveryRunner(options: {
   concurrency?: number;
   events?: WorkerEvents;
   scheduled?: { systemDb: SystemDb };
+  /** Pushes and emails of notifications: how mail goes, and the secret unsubscribe links are signed with. */
+  notifications?: { mail: MailSettings; secret: string };
 }): Promise<Runner> {
   const { log } = options;
   const logger = new WorkerLogger((scope) => (level, message, meta) => {
@@ -67,6 +71,7 @@ export async function startDeliveryRunner(options: {
           job.log.info({ conversationId: autoReply.conversationId, ...outcome }, "auto-reply job done");
         },
         ...channelJobs(options.appDb),
+        ...(options.notifications ? notificationJobs({ appDb: options.appDb, ...options.notifications }) : {}),
         ...Object.fromEntries([DELIVER_TASK, ...LEGACY_DELIVER_TASKS].map((name) => [name, deliver])),
       } satisfies Record<string, JobTask>).map(([name, task]) => [name, jobTask(log, task)]),
     ),

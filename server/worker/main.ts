@@ -7,13 +7,14 @@ import { listen } from "@/server/runtime/listen";
 import { onShutdown } from "@/server/runtime/shutdown";
 import { createSendLimits } from "@/server/channels/core/send-limits";
 import { startPolling } from "@/server/channels/telegram/poller";
-import { getAppPool } from "@/server/db/app-pool";
+import { createSystemPool, getAppPool } from "@/server/db/app-pool";
 import { getSystemDb } from "@/server/db/client";
 import { startAssignmentRouter } from "./assignment-router";
 import { startDeliveryRunner } from "./delivery-runner";
+import { startNotifier } from "./notifier";
 import { createPoolLiveness } from "./stale-locks";
 
-// The job runner: delivers replies to Telegram, assigns waiting conversations to agents, sends auto-replies, resolves idle conversations,
+// The job runner: delivers replies to Telegram, assigns waiting conversations to agents, notifies people (in the app, by push and email), sends auto-replies, resolves idle conversations,
 // purges data past its retention, and polls the channels in polling mode.
 // GET /health on WORKER_PORT answers while the database does.
 runMain(async () => {
@@ -21,9 +22,20 @@ runMain(async () => {
   const databaseUrl = process.env.DATABASE_URL!;
   const limits = createSendLimits({ redisUrl: config.REDIS_URL, databaseUrl });
   const liveness = createPoolLiveness({ connectionString: databaseUrl, log, staleAfterSeconds: config.JOB_STALE_LOCK_SECONDS });
-  const runner = await startDeliveryRunner({ connectionString: databaseUrl, appDb: db, limits, log, events: liveness.events, scheduled: { systemDb: getSystemDb() } });
+  const mail = { SMTP_URL: config.SMTP_URL, MAIL_FROM: config.MAIL_FROM };
+  const runner = await startDeliveryRunner({
+    connectionString: databaseUrl,
+    appDb: db,
+    limits,
+    log,
+    events: liveness.events,
+    scheduled: { systemDb: getSystemDb() },
+    notifications: { mail, secret: config.APP_SECRET },
+  });
   liveness.start();
   const router = startAssignmentRouter({ connectionString: databaseUrl, appDb: db, systemDb: getSystemDb(), log });
+  const notifierPool = createSystemPool(databaseUrl, 2);
+  const notifier = startNotifier({ connectionString: databaseUrl, systemPool: notifierPool, appDb: db, log, mail: Boolean(config.SMTP_URL) });
   const poller = startPolling({ databaseUrl, systemDb: getSystemDb(), pool: getAppPool(), log });
   const probes = createProbes({ proc: "worker", db, connectionString: databaseUrl });
   registerPoolMetrics(getAppPool(), "app");
@@ -34,7 +46,8 @@ runMain(async () => {
   onShutdown(log, async () => {
     probes.drain();
     // Stop claiming jobs and let running ones finish; unfinished ones are released to another worker.
-    await Promise.all([runner.stop(), poller.stop(), router.stop()]);
+    await Promise.all([runner.stop(), poller.stop(), router.stop(), notifier.stop()]);
+    await notifierPool.end();
     await liveness.stop();
     await new Promise((resolve) => server.close(resolve));
     await limits.close();

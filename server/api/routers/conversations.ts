@@ -1,5 +1,8 @@
 import { z } from "zod";
+import { addParticipant } from "@/server/services/conversations/add-participant";
 import { assignmentHistory } from "@/server/services/conversations/assignment-history";
+import { listParticipants } from "@/server/services/conversations/list-participants";
+import { removeParticipant } from "@/server/services/conversations/remove-participant";
 import { saneCoercedDateSchema } from "@/lib/validation";
 import { createTRPCRouter, scopedProcedure } from "@/server/api/trpc";
 import { conversationPriorities } from "@/lib/conversations/priority";
@@ -62,4 +65,17 @@ export const conversationsRouter = createTRPCRouter({
   markRead: scopedProcedure("conversations:write", "conversations:read", "contacts:read")
     .input(z.object({ id: z.uuid() }))
     .mutation(({ ctx, input }) => markConversationRead(ctx.db, { id: input.id, tenantId: ctx.tenantId })),
+
+  /** Who takes part besides the assignee (they get the conversation's notifications): joined by replying, being mentioned or assigned, or added. */
+  participants: scopedProcedure("conversations:read")
+    .input(z.object({ id: z.uuid() }))
+    .query(({ ctx, input }) => listParticipants(ctx.db, { conversationId: input.id })),
+
+  addParticipant: scopedProcedure("conversations:write", "conversations:read")
+    .input(z.object({ id: z.uuid(), userId: z.uuid() }))
+    .mutation(({ ctx, input }) => addParticipant(ctx.db, { tenantId: ctx.tenantId, conversationId: input.id, userId: input.userId, addedById: ctx.actor.userId })),
+
+  removeParticipant: scopedProcedure("conversations:write", "conversations:read")
+    .input(z.object({ id: z.uuid(), userId: z.uuid() }))
+    .mutation(({ ctx, input }) => removeParticipant(ctx.db, { conversationId: input.id, userId: input.userId })),
 });

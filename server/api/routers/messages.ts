@@ -19,6 +19,11 @@ export const messagesRouter = createTRPCRouter({
         isPrivate: z.boolean().default(false),
         clientMessageId: z.string().min(1).max(100).optional(),
         replyToId: z.uuid().optional(),
+        // Members a private note mentions: where in the text ("@Name") and who.
+        mentions: z
+          .array(z.object({ userId: z.uuid(), offset: z.number().int().min(0).max(20_000), length: z.number().int().min(1).max(200) }).strict())
+          .max(50, "at most 50 mentions per note")
+          .optional(),
       }),
     )
     .mutation(({ ctx, input }) =>
@@ -30,6 +35,7 @@ export const messagesRouter = createTRPCRouter({
         isPrivate: input.isPrivate,
         clientMessageId: input.clientMessageId,
         replyToId: input.replyToId,
+        mentions: input.mentions,
         actor: ctx.actor,
       }),
     ),

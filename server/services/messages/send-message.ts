@@ -4,7 +4,7 @@ import type { Prisma } from "@/server/db/generated/client";
 import { AppError } from "@/server/errors";
 import { uuidPattern } from "@/server/db/app-pool";
 import { messageCreated, messageUpdated } from "@/lib/events/payloads";
-import type { AttachmentKind } from "@/lib/messages/content";
+import type { AttachmentKind, Mention } from "@/lib/messages/content";
 import { enqueueDelivery } from "@/server/channels/core/queue-delivery";
 import { adapterFor } from "@/server/channels/registry";
 import { recordEvent } from "@/server/services/events/record-event";
@@ -31,6 +31,8 @@ export async function sendMessage(
     replyToId?: string;
     /** Structured marks of a reply the product itself writes (an auto-reply's kind). */
     content?: Prisma.InputJsonObject;
+    /** Members a private note calls in (each notified by the notifier, server/services/notifications). */
+    mentions?: Mention[];
     actor: Actor;
   },
 ) {
@@ -68,6 +70,7 @@ export async function sendMessage(
     return { kind, uploadId: upload.id, fileName: upload.fileName, mimeType: upload.mimeType, size: upload.size };
   });
   if (!input.text && attachments.length === 0) throw new AppError("BAD_REQUEST", "write something or attach a file");
+  const mentions = await checkMentions(db, input);
   const adapter = adapterFor(conversation.channelType);
   if (!input.isPrivate && attachments.some((attachment) => !adapter.capabilities.attachments.includes(attachment.kind))) {
     throw new AppError("BAD_REQUEST", "this conversation's channel cannot carry files; send text, or add the file to a private note");
@@ -91,7 +94,7 @@ export async function sendMessage(
       externalId: sentOnCommit ? id : undefined,
       clientMessageId: input.clientMessageId,
       replyToId: input.replyToId,
-      content: input.content,
+      content: mentions.length ? { ...input.content, mentions } : input.content,
     },
   });
   if (!input.isPrivate) {
@@ -103,6 +106,27 @@ export async function sendMessage(
   }
   await recordEvent(db, { tenantId: input.tenantId, type: "message.created", conversationId: conversation.id, payload: messageCreated(message) });
   return message;
+}
+
+/**
+ * A note's mentions as stored: each a current member, at an "@" inside the text, none
+ * overlapping another (the composer's chips); the same person twice is kept (two places).
+ */
+async function checkMentions(db: DbClient, input: { text?: string; isPrivate: boolean; mentions?: Mention[] }): Promise<Mention[]> {
+  const mentions = [...(input.mentions ?? [])].sort((a, b) => a.offset - b.offset);
+  if (mentions.length === 0) return [];
+  const refuse = (message: string) => new AppError("BAD_REQUEST", message, { fieldErrors: { mentions: [message] } });
+  if (!input.isPrivate) throw refuse("mentions are for private notes only: a reply goes to the customer");
+  const text = input.text ?? "";
+  let end = 0;
+  for (const mention of mentions) {
+    if (mention.offset < end || mention.offset + mention.length > text.length || text[mention.offset] !== "@") throw refuse("each mention must cover an @name inside the note's text, none overlapping");
+    end = mention.offset + mention.length;
+  }
+  const userIds = [...new Set(mentions.map((mention) => mention.userId))];
+  const members = await db.membership.count({ where: { userId: { in: userIds } } });
+  if (members !== userIds.length) throw refuse("a mentioned person is not a member of this workspace");
+  return mentions.map(({ userId, offset, length }) => ({ userId, offset, length }));
 }
 
 /**
