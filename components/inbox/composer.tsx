@@ -2,16 +2,21 @@
 
 import { useTranslations } from "next-intl";
 import { forwardRef, useImperativeHandle, useRef, useState } from "react";
+import type { Mention } from "@/lib/messages/content";
+import { mentionsIn } from "@/lib/messages/mentions";
 import { pickVariant, renderTemplate, type Variant } from "@/lib/templates/render";
 import { PaperclipIcon } from "./icons";
+import { MentionList } from "./mention-list";
+import { useMentionPicker } from "./use-mention-picker";
 
 export type ComposerHandle = { focus: (mode?: "reply" | "note") => void };
-export type ComposerSubmit = { text: string; isPrivate: boolean; files: File[] };
+export type ComposerSubmit = { text: string; isPrivate: boolean; files: File[]; mentions: Mention[] };
 
 /**
  * Where an agent writes: Enter sends, Shift+Enter starts a new line; a reply goes
  * to the customer, a note stays with the team. Files (photos, documents) ride
  * along. While the agent types, the others (and the customer) see "typing…".
+ * In a note, "@" calls a teammate in (they are notified).
  */
 export type CannedResponse = { key: string; description: string | null; variants: Variant[] };
 
@@ -38,6 +43,7 @@ export const Composer = forwardRef<
   const fileInput = useRef<HTMLInputElement>(null);
   const lastTyping = useRef(0);
   const isNote = note || props.blocked;
+  const mentions = useMentionPicker({ enabled: isNote, text, setText, textarea });
   const [active, setActive] = useState(0);
   const [hint, setHint] = useState<string | null>(null);
   // "/" at the start opens the canned responses, filtered by what follows.
@@ -81,9 +87,10 @@ export const Composer = forwardRef<
     if (files.length > 10) return setError(t("tooManyFiles"));
     setSending(true);
     setError(null);
-    const input = { text: trimmed, isPrivate: isNote, files };
+    const input = { text: trimmed, isPrivate: isNote, files, mentions: isNote ? mentionsIn(trimmed, mentions.chosen) : [] };
     setText("");
     setFiles([]);
+    mentions.reset();
     if (lastTyping.current) {
       lastTyping.current = 0;
       props.onTyping(false);
@@ -153,6 +160,7 @@ export const Composer = forwardRef<
         </ul>
       )}
       {picking && matches.length === 0 && <p className="mb-2 text-xs text-slate-500">{t("noCanned", { search })}</p>}
+      <MentionList picker={mentions} />
       <label htmlFor="composer" className="sr-only">
         {isNote ? t("note") : t("reply")}
       </label>
@@ -164,9 +172,11 @@ export const Composer = forwardRef<
         maxLength={20_000}
         disabled={props.disabled}
         placeholder={isNote ? t("notePlaceholder") : t("replyPlaceholder")}
+        aria-controls={mentions.query !== null ? "mention-list" : undefined}
         aria-autocomplete="list"
         onChange={(event) => {
           setText(event.target.value);
+          mentions.follow(event.target.selectionStart);
           setActive(0);
           if (hint) setHint(null);
           typing(event.target.value);
@@ -177,7 +187,9 @@ export const Composer = forwardRef<
             props.onTyping(false);
           }
         }}
+        onSelect={(event) => mentions.follow(event.currentTarget.selectionStart)}
         onKeyDown={(event) => {
+          if (mentions.onKeyDown(event)) return;
           if (matches.length > 0) {
             if (event.key === "ArrowDown" || event.key === "ArrowUp") {
               event.preventDefault();

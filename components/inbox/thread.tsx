@@ -2,6 +2,7 @@
 
 import { useQueries } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
+import { useSearchParams } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useLayoutEffect, useRef, useState } from "react";
 import type { inferRouterOutputs } from "@trpc/server";
@@ -10,6 +11,7 @@ import { useTRPC } from "@/lib/trpc/client";
 import { dayLabel, sameDay, shortTime, useDateContext, type DateContext } from "./format";
 import type { Attachment, MessageContent } from "@/lib/messages/content";
 import { AttachmentView } from "./attachment-view";
+import { MessageText } from "./message-text";
 import { useWaitLabel } from "./use-wait-label";
 import { AlertIcon, CheckIcon, ClockIcon, PersonIcon, PinIcon } from "./icons";
 
@@ -99,6 +101,18 @@ export function Thread(props: {
     setCursors((list) => [...list, nextCursor]);
   };
 
+  // A notification's link (?message=…) brings its message into view, highlighted, once it is loaded.
+  const highlighted = useSearchParams().get("message");
+  const shownHighlight = useRef<string | null>(null);
+  useLayoutEffect(() => {
+    if (!highlighted || shownHighlight.current === highlighted) return;
+    const index = all.findIndex((row) => row.id === highlighted);
+    if (index < 0) return;
+    shownHighlight.current = highlighted;
+    atBottom.current = false;
+    virtualizer.scrollToIndex(index, { align: "center" });
+  });
+
   const items = virtualizer.getVirtualItems();
   return (
     <div
@@ -136,7 +150,15 @@ export function Thread(props: {
               {isAssignment(message) ? (
                 <AssignmentLine entry={message.assignment} names={props.agentNames} dates={dates} />
               ) : (
-                <Bubble slug={props.slug} dates={dates} message={message} onRetry={props.onRetry} retrying={props.retrying === message.id} author={message.senderUserId ? props.agentNames.get(message.senderUserId) : undefined} />
+                <Bubble
+                  slug={props.slug}
+                  dates={dates}
+                  message={message}
+                  onRetry={props.onRetry}
+                  retrying={props.retrying === message.id}
+                  author={message.senderUserId ? props.agentNames.get(message.senderUserId) : undefined}
+                  highlighted={message.id === highlighted}
+                />
               )}
             </li>
           );
@@ -146,7 +168,23 @@ export function Thread(props: {
   );
 }
 
-function Bubble({ slug, dates, message, onRetry, retrying, author }: { slug: string; dates: DateContext; message: ThreadMessage; onRetry: (id: string) => void; retrying: boolean; author?: string }) {
+function Bubble({
+  slug,
+  dates,
+  message,
+  onRetry,
+  retrying,
+  author,
+  highlighted,
+}: {
+  slug: string;
+  dates: DateContext;
+  message: ThreadMessage;
+  onRetry: (id: string) => void;
+  retrying: boolean;
+  author?: string;
+  highlighted: boolean;
+}) {
   const t = useTranslations("inbox.thread");
   const inbound = message.direction === "inbound";
   const attachments = (message.attachments ?? []) as Attachment[];
@@ -158,8 +196,14 @@ function Bubble({ slug, dates, message, onRetry, retrying, author }: { slug: str
       ? "bg-white text-slate-900 shadow-sm dark:bg-slate-800 dark:text-slate-100"
       : "bg-sky-600 text-white";
   return (
-    <div className={`flex ${inbound ? "justify-start" : "justify-end"}`} data-testid="message" data-direction={message.direction} data-private={message.isPrivate || undefined}>
-      <div className={`max-w-[75%] rounded-2xl px-3 py-2 text-sm ${tone}`}>
+    <div
+      className={`flex ${inbound ? "justify-start" : "justify-end"}`}
+      data-testid="message"
+      data-direction={message.direction}
+      data-private={message.isPrivate || undefined}
+      data-highlighted={highlighted || undefined}
+    >
+      <div className={`max-w-[75%] rounded-2xl px-3 py-2 text-sm ${tone} ${highlighted ? "ring-4 ring-sky-400/70 ring-offset-2 ring-offset-slate-50 dark:ring-sky-500/70 dark:ring-offset-slate-950" : ""}`}>
         {message.isPrivate && <p className="mb-0.5 text-xs font-semibold uppercase tracking-wide text-amber-700 dark:text-amber-300">{author ? t("privateNoteBy", { author }) : t("privateNote")}</p>}
         {!message.isPrivate && !inbound && <p className="mb-0.5 text-xs font-semibold text-sky-100">{author ?? (message.senderType === "bot" ? t("bot") : t("agent"))}</p>}
         {content.from && <p className="mb-0.5 text-xs font-semibold opacity-80">{content.from.name}</p>}
@@ -182,7 +226,7 @@ function Bubble({ slug, dates, message, onRetry, retrying, author }: { slug: str
             <PersonIcon /> {content.contact.firstName} {content.contact.lastName} · {content.contact.phone}
           </p>
         )}
-        {message.text && <p className="whitespace-pre-wrap break-words">{message.text}</p>}
+        {message.text && <MessageText text={message.text} mentions={content.mentions} />}
         <p className={`mt-0.5 flex items-center justify-end gap-1 text-[11px] ${inbound || message.isPrivate ? "text-slate-500 dark:text-slate-400" : "text-sky-100"}`}>
           {message.editedAt && (
             <span title={history.map((h) => `${shortTime(h.editedAt, dates)}: ${h.text ?? ""}`).join("\n")} className="italic">

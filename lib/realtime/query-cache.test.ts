@@ -37,3 +37,25 @@ describe("a new message from the event log in the open thread", () => {
     expect(ids()).toEqual(["m1", "m2", "m3"]);
   });
 });
+
+describe("a person's notification events", () => {
+  const notificationEvent = (type: "notification.created" | "notification.read", data: Record<string, unknown>) => ({ eventId: "9", tenantId: "t", type, conversationId: null, at: at(9).toISOString(), data });
+
+  it("set the bell's count from what was read elsewhere, and leave the inbox's lists alone", () => {
+    const lists = trpc.conversations.list.queryKey({ view: "all", status: "open" } as never);
+    queryClient.setQueryData(lists, { conversations: [] } as never);
+    queryClient.setQueryData(trpc.notifications.unreadCount.queryKey(), { unread: 5 });
+    applyRealtimeEvent(queryClient, trpc, notificationEvent("notification.read", { userId: "u", ids: "all", unread: 0 }));
+    expect(queryClient.getQueryData(trpc.notifications.unreadCount.queryKey())).toEqual({ unread: 0 });
+    expect(queryClient.getQueryState(lists)?.isInvalidated).toBe(false);
+  });
+
+  it("mark the count and the centre's pages stale when a new entry arrives", () => {
+    queryClient.setQueryData(trpc.notifications.unreadCount.queryKey(), { unread: 1 });
+    const page = trpc.notifications.list.queryKey({ limit: 30, unreadOnly: false });
+    queryClient.setQueryData(page, { notifications: [], nextCursor: null } as never);
+    applyRealtimeEvent(queryClient, trpc, notificationEvent("notification.created", { userId: "u", notification: { id: "n" } }));
+    expect(queryClient.getQueryState(trpc.notifications.unreadCount.queryKey())?.isInvalidated).toBe(true);
+    expect(queryClient.getQueryState(page)?.isInvalidated).toBe(true);
+  });
+});

@@ -21,6 +21,14 @@ function reviveMessage(raw: Record<string, unknown>): Message {
  * Returns whether the cache was updated in place.
  */
 export function applyRealtimeEvent(queryClient: QueryClient, trpc: TRPCOptionsProxy<AppRouter>, event: RealtimeEvent): boolean {
+  // One person's notification centre (only their sockets get these): the bell's count at once, its list on next look.
+  if (event.type === "notification.created" || event.type === "notification.read") {
+    const unread = (event.data as { unread?: unknown }).unread;
+    if (typeof unread === "number") queryClient.setQueryData(trpc.notifications.unreadCount.queryKey(), { unread });
+    else void queryClient.invalidateQueries(trpc.notifications.unreadCount.pathFilter());
+    void queryClient.invalidateQueries(trpc.notifications.list.pathFilter());
+    return false;
+  }
   // Lists and counts depend on many rows at once: the inbox reloads them (only the ones on screen refetch).
   void queryClient.invalidateQueries(trpc.conversations.list.pathFilter());
   if (event.conversationId) void queryClient.invalidateQueries(trpc.conversations.get.queryFilter({ id: event.conversationId }));

@@ -3,7 +3,7 @@ import { sendMail } from "@/server/mail/send-mail";
 import { resolvePreferences, type NotificationType } from "@/lib/notifications/preferences";
 import { translator } from "@/server/i18n/translate";
 import { EMAIL_INTERVAL_MS } from "./delivery-jobs";
-import { notificationLink } from "./notification-link";
+import { notificationLink } from "@/lib/notifications/link";
 import { notificationView } from "./notification-view";
 import { signUnsubscribeToken } from "./unsubscribe-token";
 import { messageKey } from "@/lib/notifications/message-key";
@@ -62,7 +62,7 @@ export async function sendNotificationEmail(
     "—",
     t("email.why", { workspace: tenant.name }),
     ...unsubscribe.map(({ type, url }) => t("email.unsubscribe", { type: t(`types.${messageKey(type)}`), url })),
-    t("email.settings", { url: `${input.publicUrl}/account/notifications` }),
+    t("email.settings", { url: `${input.publicUrl}/t/${encodeURIComponent(tenant.slug)}/notifications` }),
   ].join("\n");
   const sent = await sendMail(
     {

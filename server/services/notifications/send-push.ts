@@ -5,7 +5,7 @@ import type { VapidKeys } from "@/server/config/vapid";
 import { resolvePreferences, type NotificationType } from "@/lib/notifications/preferences";
 import { translator } from "@/server/i18n/translate";
 import { notificationView } from "./notification-view";
-import { notificationLink } from "./notification-link";
+import { notificationLink } from "@/lib/notifications/link";
 import { messageKey } from "@/lib/notifications/message-key";
 
 /** What the service worker shows (public/sw.js): never the message's text unless the person allows previews. */
