@@ -257,7 +257,7 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
                   </button>
                 ))}
               </div>
-              <div className="flex flex-wrap gap-1 max-md:flex-nowrap max-md:overflow-x-auto max-md:[&>*]:shrink-0">
+              <div className="flex flex-wrap gap-1 max-md:flex-nowrap max-md:overflow-x-auto max-md:[&>*]:shrink-0 max-md:[&_select]:max-w-none max-md:[&_select]:flex-none">
                 <ChannelFilter channels={channels.data ?? []} value={channel} onChange={setChannel} />
                 <label className="sr-only" htmlFor="inbox-label">
                   {t("filters.labelFilter")}
