@@ -131,7 +131,9 @@ test("on a phone the header folds into a menu, and the settings and account page
   await page.getByTestId("signed-in-as").tap();
   await expect(page).toHaveURL(`${baseUrl()}/account`);
   await expect(page.getByRole("heading", { name: "Your account" })).toBeVisible();
+  await expect(page.getByText("Loading your sessions…")).toHaveCount(0, { timeout: 15_000 });
   await expectNoSidewaysScroll(page);
+  await expectTouchSized(page, "header");
   await page.screenshot({ path: "e2e/screenshots/mobile-account.png", fullPage: true });
   await page.context().close();
 });
