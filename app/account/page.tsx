@@ -12,7 +12,7 @@ export async function generateMetadata() {
   return { title: t("title") };
 }
 
-const navLink = "rounded-lg px-3 py-1.5 text-sm font-medium hover:bg-slate-100 max-md:flex max-md:min-h-11 max-md:items-center dark:hover:bg-slate-800";
+const navLink = "rounded-lg px-3 py-1.5 text-sm font-medium hover:bg-slate-100 max-md:flex max-md:min-h-11 max-md:items-center max-md:gap-1 dark:hover:bg-slate-800";
 
 /** The signed-in person's own account, whichever workspaces they are in: where they are signed in, and their password. */
 export default async function AccountPage() {
