@@ -1,5 +1,6 @@
 import type { NextConfig } from "next";
 import createNextIntlPlugin from "next-intl/plugin";
+import { OFFLINE_PAGE_POLICY, SERVICE_WORKER_POLICY } from "./server/http/security-headers";
 
 const nextConfig: NextConfig = {
   // The Docker image's build (NEXT_OUTPUT=standalone) also writes a pruned server build to
@@ -21,6 +22,27 @@ const nextConfig: NextConfig = {
     "@prisma/instrumentation",
   ],
   poweredByHeader: false,
+  // The service worker and its offline page are static files with policies of their own (proxy.ts leaves them
+  // alone). The worker is asked for on every visit (no-cache), so a new version reaches browsers at once.
+  async headers() {
+    return [
+      {
+        source: "/sw.js",
+        headers: [
+          { key: "Content-Type", value: "text/javascript; charset=utf-8" },
+          { key: "Cache-Control", value: "no-cache" },
+          { key: "Content-Security-Policy", value: SERVICE_WORKER_POLICY },
+        ],
+      },
+      {
+        source: "/offline.html",
+        headers: [
+          { key: "Cache-Control", value: "no-cache" },
+          { key: "Content-Security-Policy", value: OFFLINE_PAGE_POLICY },
+        ],
+      },
+    ];
+  },
 };
 
 // The console's language and messages per request (next-intl, without locale prefixes in URLs).

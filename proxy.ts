@@ -26,10 +26,11 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Pages only: API routes, Next's assets, files and the website widget's script answer with their own policies.
+  // Pages only: API routes, Next's assets, files, the website widget's script and the installable app's files
+  // (manifest, icons, service worker, offline page: next.config.ts) answer with their own policies.
   matcher: [
     {
-      source: "/((?!api/|_next/static|_next/image|files/|favicon.ico|widget.js).*)",
+      source: "/((?!api/|_next/static|_next/image|files/|favicon.ico|widget.js|manifest.webmanifest|icons/|sw.js|offline.html|offline.css).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

@@ -12,7 +12,7 @@ export async function generateMetadata() {
   return { title: t("title") };
 }
 
-const navLink = "rounded-lg px-3 py-1.5 text-sm font-medium hover:bg-slate-100 dark:hover:bg-slate-800";
+const navLink = "rounded-lg px-3 py-1.5 text-sm font-medium hover:bg-slate-100 max-md:flex max-md:min-h-11 max-md:items-center max-md:gap-1 dark:hover:bg-slate-800";
 
 /** The signed-in person's own account, whichever workspaces they are in: where they are signed in, and their password. */
 export default async function AccountPage() {
@@ -20,19 +20,19 @@ export default async function AccountPage() {
   const [t, tShell] = await Promise.all([getTranslations("account"), getTranslations("shell")]);
   return (
     <div className="flex min-h-dvh flex-col">
-      <header className="flex items-center justify-between border-b border-slate-200 px-4 py-2 dark:border-slate-800">
+      <header className="flex items-center justify-between border-b border-slate-200 px-4 py-2 max-md:px-2 max-md:py-0.5 dark:border-slate-800">
         <Link href="/" className={navLink}>
           <span aria-hidden>← </span>
           {t("back")}
         </Link>
-        <div className="flex items-center gap-3 text-sm">
+        <div className="flex items-center gap-3 text-sm max-md:gap-1 max-md:[&_select]:min-h-11">
           <LanguageSwitcher />
           <Link href="/sign-out" className={navLink}>
             {tShell("signOut")}
           </Link>
         </div>
       </header>
-      <main className="mx-auto flex w-full max-w-3xl flex-col gap-6 px-6 py-10">
+      <main className="mx-auto flex w-full max-w-3xl flex-col gap-6 px-6 py-10 max-md:px-4 max-md:py-6">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">{t("title")}</h1>
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-400" data-testid="account-of">

@@ -8,6 +8,8 @@ import type { AppRouter } from "@/server/api/root";
 import { ChannelIdentity } from "./channel-identity";
 import { ChannelTag } from "./channel-kind";
 import { initials, shortTime, type DateContext } from "./format";
+import { PaneButton } from "./pane-button";
+import { ChevronLeftIcon } from "./pane-icons";
 
 type Conversation = inferRouterOutputs<AppRouter>["conversations"]["get"];
 
@@ -23,6 +25,7 @@ export function ContactPanel({
   currentId,
   fieldLabels,
   onLabels,
+  onBack,
 }: {
   slug: string;
   dates: DateContext;
@@ -31,12 +34,20 @@ export function ContactPanel({
   /** The channel's own names for what it asked the customer (the widget's pre-chat fields), by key. */
   fieldLabels?: Record<string, string>;
   onLabels: (labels: string[]) => void;
+  /** Back to the thread, on a phone, where this panel takes the whole screen. */
+  onBack: () => void;
 }) {
   const t = useTranslations("inbox");
   const contact = details.contact;
   const identity = contact.identities.find((candidate) => candidate.channelId === details.channel.id);
   return (
-    <aside className="w-72 shrink-0 overflow-y-auto border-l border-slate-200 bg-white p-4 text-sm dark:border-slate-800 dark:bg-slate-900 max-xl:hidden" aria-label={t("contact.label")}>
+    <aside className="w-72 shrink-0 overflow-y-auto border-l border-slate-200 bg-white p-4 text-sm max-md:w-full max-md:border-l-0 md:max-xl:hidden dark:border-slate-800 dark:bg-slate-900" aria-label={t("contact.label")}>
+      <div className="-mx-4 -mt-4 mb-4 flex items-center gap-1 border-b border-slate-200 bg-white px-1 py-0.5 md:hidden dark:border-slate-800 dark:bg-slate-900">
+        <PaneButton label={t("pane.backToConversation")} onClick={onBack}>
+          <ChevronLeftIcon />
+        </PaneButton>
+        <h2 className="truncate font-semibold">{t("contact.label")}</h2>
+      </div>
       <div className="flex flex-col items-center gap-2 text-center">
         <span aria-hidden className="flex size-14 items-center justify-center rounded-full bg-gradient-to-br from-sky-400 to-indigo-500 text-lg font-semibold text-white">
           {initials(contact.name)}
@@ -76,7 +87,7 @@ export function ContactPanel({
       <ul className="mt-1 space-y-1">
         {contact.conversations.map((previous) => (
           <li key={previous.id}>
-            <Link href={`/t/${slug}/inbox/${previous.id}`} aria-current={previous.id === currentId ? "page" : undefined} className={`block rounded-lg px-2 py-1 hover:bg-slate-100 dark:hover:bg-slate-800 ${previous.id === currentId ? "bg-slate-100 dark:bg-slate-800" : ""}`}>
+            <Link href={`/t/${slug}/inbox/${previous.id}`} aria-current={previous.id === currentId ? "page" : undefined} className={`block rounded-lg px-2 py-1 hover:bg-slate-100 max-md:py-2 dark:hover:bg-slate-800 ${previous.id === currentId ? "bg-slate-100 dark:bg-slate-800" : ""}`}>
               <span className="flex justify-between text-xs">
                 <span>{t(`conversation.status.${previous.status}`)}</span>
                 <span className="text-slate-500">{shortTime(previous.lastMessageAt, dates)}</span>
@@ -99,7 +110,7 @@ function Labels({ labels, onLabels }: { labels: string[]; onLabels: (labels: str
       {labels.map((label) => (
         <span key={label} className="flex items-center gap-0.5 rounded bg-slate-100 px-1.5 text-xs dark:bg-slate-800">
           {label}
-          <button type="button" aria-label={t("removeLabel", { label })} onClick={() => onLabels(labels.filter((l) => l !== label))} className="text-slate-500 hover:text-slate-900 dark:hover:text-white">
+          <button type="button" aria-label={t("removeLabel", { label })} onClick={() => onLabels(labels.filter((l) => l !== label))} className="text-slate-500 hover:text-slate-900 max-md:flex max-md:size-11 max-md:items-center max-md:justify-center max-md:text-base dark:hover:text-white">
             ×
           </button>
         </span>
@@ -115,7 +126,7 @@ function Labels({ labels, onLabels }: { labels: string[]; onLabels: (labels: str
         <label className="sr-only" htmlFor="add-label">
           {t("addLabel")}
         </label>
-        <input id="add-label" value={newLabel} onChange={(event) => setNewLabel(event.target.value)} maxLength={40} placeholder={t("labelPlaceholder")} className="w-20 rounded border border-slate-300 bg-transparent px-1 text-xs dark:border-slate-700" />
+        <input id="add-label" value={newLabel} onChange={(event) => setNewLabel(event.target.value)} maxLength={40} placeholder={t("labelPlaceholder")} className="w-20 rounded border border-slate-300 bg-transparent px-1 text-xs max-md:h-11 max-md:w-32 max-md:text-base dark:border-slate-700" />
       </form>
     </div>
   );

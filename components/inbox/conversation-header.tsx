@@ -9,20 +9,26 @@ import { conversationPriorities, type ConversationPriority } from "@/lib/convers
 import { PriorityChip } from "./priority";
 import type { Availability } from "@/lib/assignment/availability";
 import { AvailabilityDot } from "./availability-dot";
+import { PaneButton } from "./pane-button";
+import { ChevronLeftIcon, ContactIcon } from "./pane-icons";
 
 type Details = inferRouterOutputs<AppRouter>["conversations"]["get"];
 type Changes = { assigneeId?: string | null; teamId?: string | null; priority?: ConversationPriority | null; status?: "open" | "resolved" | "snoozed"; snoozedUntil?: Date };
 
 /**
  * The open conversation's header: who it is with, its status, assignee,
- * channel, team and priority, and the controls that change them.
+ * channel, team and priority, and the controls that change them. On a phone it
+ * also leads back to the list and on to the contact, and its controls scroll
+ * sideways in a row of their own.
  */
-export function ConversationHeader({ details, me, members, teams, onUpdate }: {
+export function ConversationHeader({ details, me, members, teams, onUpdate, onBack, onShowContact }: {
   details: Details | undefined;
   me: { id: string };
   members: { id: string; name: string; availability: Availability }[];
   teams: { id: string; name: string }[];
   onUpdate: (changes: Changes) => void;
+  onBack: () => void;
+  onShowContact: () => void;
 }) {
   const t = useTranslations("inbox");
   const dates = useDateContext();
@@ -35,10 +41,13 @@ export function ConversationHeader({ details, me, members, teams, onUpdate }: {
     </option>
   ));
   return (
-      <header className="flex items-center justify-between gap-3 border-b border-slate-200 bg-white px-4 py-2 dark:border-slate-800 dark:bg-slate-900">
-        <div className="min-w-0">
+      <header className="flex items-center justify-between gap-3 border-b border-slate-200 bg-white px-4 py-2 max-md:flex-wrap max-md:gap-1 max-md:px-1 max-md:py-1 dark:border-slate-800 dark:bg-slate-900">
+        <PaneButton label={t("pane.backToList")} onClick={onBack}>
+          <ChevronLeftIcon />
+        </PaneButton>
+        <div className="min-w-0 max-md:flex-1">
           <h2 className="truncate font-semibold">{details?.contact.name ?? "…"}</h2>
-          <p className="text-xs text-slate-500 dark:text-slate-400">
+          <p className="text-xs text-slate-500 max-md:truncate dark:text-slate-400">
             {details ? (
               <>
                 {details.status === "snoozed" && details.snoozedUntil ? t("conversation.snoozedUntil", { time: shortTime(details.snoozedUntil, dates) }) : t(`conversation.status.${details.status}`)} ·{" "}
@@ -54,13 +63,18 @@ export function ConversationHeader({ details, me, members, teams, onUpdate }: {
           </p>
         </div>
         {details && (
-          <div className="flex shrink-0 items-center gap-1.5">
+          <PaneButton label={t("pane.showContact")} onClick={onShowContact}>
+            <ContactIcon />
+          </PaneButton>
+        )}
+        {details && (
+          <div className="flex shrink-0 items-center gap-1.5 max-md:w-full max-md:overflow-x-auto max-md:px-1 max-md:pb-1" data-testid="conversation-controls">
             {details.assignee?.id !== me.id ? (
-              <button className="rounded-lg border border-slate-300 px-2.5 py-1 text-xs font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800" onClick={() => onUpdate({ assigneeId: me.id })}>
+              <button className="rounded-lg max-md:min-h-11 max-md:shrink-0 border border-slate-300 px-2.5 py-1 text-xs font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800" onClick={() => onUpdate({ assigneeId: me.id })}>
                 {t("conversation.assignToMe")}
               </button>
             ) : (
-              <button className="rounded-lg border border-slate-300 px-2.5 py-1 text-xs font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800" onClick={() => onUpdate({ assigneeId: null })}>
+              <button className="rounded-lg max-md:min-h-11 max-md:shrink-0 border border-slate-300 px-2.5 py-1 text-xs font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800" onClick={() => onUpdate({ assigneeId: null })}>
                 {t("conversation.unassign")}
               </button>
             )}
@@ -68,7 +82,7 @@ export function ConversationHeader({ details, me, members, teams, onUpdate }: {
               aria-label={t("conversation.assignee")}
               value={details.assignee?.id ?? ""}
               onChange={(event) => onUpdate({ assigneeId: event.target.value || null })}
-              className="max-w-36 rounded-lg border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700"
+              className="max-w-36 rounded-lg max-md:min-h-11 max-md:shrink-0 border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700"
             >
               <option value="">{t("conversation.unassigned")}</option>
               {members.map((member) => (
@@ -81,7 +95,7 @@ export function ConversationHeader({ details, me, members, teams, onUpdate }: {
               aria-label={t("conversation.team")}
               value={details.team?.id ?? ""}
               onChange={(event) => onUpdate({ teamId: event.target.value || null })}
-              className="max-w-32 rounded-lg border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700"
+              className="max-w-32 rounded-lg max-md:min-h-11 max-md:shrink-0 border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700"
             >
               <option value="">{t("conversation.noTeam")}</option>
               {teamOptions}
@@ -90,7 +104,7 @@ export function ConversationHeader({ details, me, members, teams, onUpdate }: {
               aria-label={t("conversation.priority")}
               value={details.priority ?? ""}
               onChange={(event) => onUpdate({ priority: (event.target.value || null) as ConversationPriority | null })}
-              className="rounded-lg border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700"
+              className="rounded-lg max-md:min-h-11 max-md:shrink-0 border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700"
             >
               <option value="">{t("conversation.noPriority")}</option>
               {conversationPriorities.map((priority) => (
@@ -106,7 +120,7 @@ export function ConversationHeader({ details, me, members, teams, onUpdate }: {
                 const hours = Number(event.target.value);
                 if (hours) onUpdate({ status: "snoozed", snoozedUntil: new Date(Date.now() + hours * 3_600_000) });
               }}
-              className="rounded-lg border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700"
+              className="rounded-lg max-md:min-h-11 max-md:shrink-0 border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700"
             >
               <option value="">{t("conversation.snoozePrompt")}</option>
               <option value="1">{t("conversation.snoozeHours", { hours: 1 })}</option>
@@ -115,11 +129,11 @@ export function ConversationHeader({ details, me, members, teams, onUpdate }: {
               <option value="168">{t("conversation.aWeek")}</option>
             </select>
             {details.status === "resolved" ? (
-              <button className="rounded-lg bg-slate-800 px-2.5 py-1 text-xs font-semibold text-white hover:bg-slate-700 dark:bg-slate-200 dark:text-slate-900" onClick={() => onUpdate({ status: "open" })}>
+              <button className="rounded-lg max-md:min-h-11 max-md:shrink-0 bg-slate-800 px-2.5 py-1 text-xs font-semibold text-white hover:bg-slate-700 dark:bg-slate-200 dark:text-slate-900" onClick={() => onUpdate({ status: "open" })}>
                 {t("conversation.reopen")}
               </button>
             ) : (
-              <button className="rounded-lg bg-emerald-600 px-2.5 py-1 text-xs font-semibold text-white hover:bg-emerald-700" onClick={() => onUpdate({ status: "resolved" })}>
+              <button className="rounded-lg max-md:min-h-11 max-md:shrink-0 bg-emerald-600 px-2.5 py-1 text-xs font-semibold text-white hover:bg-emerald-700" onClick={() => onUpdate({ status: "resolved" })}>
                 {t("conversation.resolve")}
               </button>
             )}

@@ -1,21 +1,27 @@
 "use client";
 
-import { CLIENT_HEADER, CLIENT_HEADER_VALUE } from "@/lib/client-header";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useParams, useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useRealtime } from "@/lib/realtime/use-realtime";
-import { useTRPC, useTRPCClient } from "@/lib/trpc/client";
+import { useTRPC } from "@/lib/trpc/client";
 import { AvailabilitySwitch } from "./availability-switch";
 import { ChannelFilter, type ChannelFilterValue } from "./channel-filter";
 import { QueueIndicator } from "./queue-indicator";
-import { Composer, type ComposerHandle, type ComposerSubmit } from "./composer";
+import { Composer, type ComposerHandle } from "./composer";
 import { ContactPanel } from "./contact-panel";
 import { ConversationHeader } from "./conversation-header";
 import { ConversationList } from "./conversation-list";
 import { useDateContext } from "./format";
+import { InboxLayout } from "./inbox-layout";
+import { PaneButton } from "./pane-button";
+import { ChevronLeftIcon } from "./pane-icons";
+import { playTone } from "./play-tone";
+import { ShortcutHelp } from "./shortcut-help";
 import { Thread, type ThreadMessage } from "./thread";
+import { useMobilePane } from "./use-mobile-pane";
+import { useSendMessage } from "./use-send-message";
 
 type Status = "open" | "pending" | "snoozed" | "resolved";
 type View = "mine" | "unassigned" | "my_teams" | "all";
@@ -23,19 +29,19 @@ type Sort = "recent" | "priority";
 const statuses: Status[] = ["open", "pending", "snoozed", "resolved"];
 const views: View[] = ["mine", "unassigned", "my_teams", "all"];
 
-/**
- * The agent inbox: conversations on the left, the thread in the middle, the
- * contact on the right; live through the realtime server, and driven by the
- * keyboard as much as by the mouse (press ? for the shortcuts).
- */
 /** Who is typing, when it is the conversation's customer rather than a teammate. */
 const CUSTOMER_TYPING = "customer";
+
+/**
+ * The agent inbox: conversations on the left, the thread in the middle, the
+ * contact on the right (one at a time on a phone); live through the realtime
+ * server, and driven by the keyboard as much as by the mouse (press ? for the shortcuts).
+ */
 
 export function Inbox(props: { slug: string; me: { id: string; name: string } }) {
   const t = useTranslations("inbox");
   const dates = useDateContext();
   const trpc = useTRPC();
-  const trpcClient = useTRPCClient();
   const queryClient = useQueryClient();
   const router = useRouter();
   const [view, setView] = useState<View>("all");
@@ -120,6 +126,7 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
   // --- the open conversation -----------------------------------------------------------------
   const params = useParams<{ conversation?: string[] }>();
   const id = params.conversation?.[0];
+  const panes = useMobilePane(props.slug, id);
   useEffect(() => {
     openId.current = id;
   }, [id]);
@@ -149,55 +156,7 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
   const retry = useMutation(trpc.messages.retry.mutationOptions());
   const canned = useQuery({ ...trpc.templates.list.queryOptions({ kind: "canned" }), staleTime: 5 * 60_000 });
 
-  const send = async ({ text, isPrivate, files }: ComposerSubmit) => {
-    if (!id) return;
-    const clientMessageId = crypto.randomUUID();
-    const key = trpc.messages.list.queryKey({ conversationId: id });
-    const now = new Date();
-    const optimistic = {
-      id: `pending-${clientMessageId}`,
-      clientMessageId,
-      direction: "outbound",
-      senderType: "agent",
-      senderUserId: props.me.id,
-      isPrivate,
-      text: text || null,
-      attachments: files.map((file) => ({ kind: file.type.startsWith("image/") ? "photo" : "document", fileName: file.name })),
-      content: null,
-      deliveryStatus: isPrivate ? "sent" : "pending",
-      deliveryError: null,
-      editedAt: null,
-      editHistory: [],
-      createdAt: now,
-      updatedAt: now,
-      optimistic: "sending",
-    } as unknown as ThreadMessage;
-    const withOut = (messages: ThreadMessage[]) => messages.filter((m) => m.id !== optimistic.id);
-    // A fetch of the thread already under way would overwrite the bubble with the list from before it.
-    await queryClient.cancelQueries({ queryKey: key });
-    queryClient.setQueryData(key, (page) => (page ? { ...page, messages: [...page.messages, optimistic] } : page));
-    try {
-      const uploads = [];
-      for (const file of files) {
-        const form = new FormData();
-        form.append("file", file);
-        const response = await fetch(`/api/t/${props.slug}/uploads`, { method: "POST", body: form, headers: { [CLIENT_HEADER]: CLIENT_HEADER_VALUE } });
-        const body = (await response.json().catch(() => ({}))) as { id?: string; error?: { message?: string } };
-        if (!response.ok || !body.id) throw new Error(body.error?.message ?? t("uploadFailed", { file: file.name }));
-        uploads.push({ uploadId: body.id });
-      }
-      // The client message id makes a retried send store one message, not two.
-      const sent = await trpcClient.messages.send.mutate({ conversationId: id, text: text || undefined, isPrivate, attachments: uploads, clientMessageId });
-      queryClient.setQueryData(key, (page) => {
-        if (!page) return page;
-        const rest = withOut(page.messages as ThreadMessage[]);
-        return { ...page, messages: rest.some((m) => m.id === sent.id) ? rest : [...rest, sent] };
-      });
-    } catch (error) {
-      queryClient.setQueryData(key, (page) => (page ? { ...page, messages: withOut(page.messages as ThreadMessage[]) } : page));
-      throw error;
-    }
-  };
+  const send = useSendMessage({ slug: props.slug, me: props.me, conversationId: id });
 
   // --- keyboard -------------------------------------------------------------------------------
   const move = useCallback(
@@ -248,108 +207,116 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
           {realtime.status === "ended" ? t("liveStopped", { reason: realtime.detail ?? t("signInAgain") }) : t("reconnecting")}
         </div>
       )}
-      <div className="flex min-h-0 flex-1">
-        {/* Conversation list */}
-        <aside className="flex w-80 shrink-0 flex-col border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900 max-lg:w-72" aria-label={t("sidebar")}>
-          <div className="space-y-2 border-b border-slate-200 p-3 dark:border-slate-800">
-            <div className="flex items-center justify-between">
-              <h1 className="text-base font-semibold">{t("title")}</h1>
-              <label className="ml-auto mr-2 flex items-center gap-1 text-xs text-slate-600 dark:text-slate-300">
-                <input
-                  type="checkbox"
-                  checked={notify}
-                  onChange={async (event) => {
-                    if (!event.target.checked) return setNotify(false);
-                    if (typeof Notification === "undefined") return;
-                    const permission = Notification.permission === "granted" ? "granted" : await Notification.requestPermission();
-                    setNotify(permission === "granted");
-                  }}
-                />
-                {t("notify")}
+      <InboxLayout
+        pane={panes.pane}
+        listLabel={t("sidebar")}
+        threadLabel={t("conversation.label")}
+        list={
+          <>
+            {/* On a phone every control here is a 44 px touch target; the filters scroll sideways in one row. */}
+            <div className="space-y-2 border-b border-slate-200 p-3 max-md:[&_button]:min-h-11 max-md:[&_select]:min-h-11 max-md:[&_select]:text-sm dark:border-slate-800">
+              <div className="flex items-center justify-between">
+                <h1 className="text-base font-semibold">{t("title")}</h1>
+                <label className="ml-auto mr-2 flex items-center gap-1 text-xs text-slate-600 max-md:min-h-11 max-md:px-2 max-md:text-sm dark:text-slate-300">
+                  <input
+                    type="checkbox"
+                    checked={notify}
+                    onChange={async (event) => {
+                      if (!event.target.checked) return setNotify(false);
+                      if (typeof Notification === "undefined") return;
+                      const permission = Notification.permission === "granted" ? "granted" : await Notification.requestPermission();
+                      setNotify(permission === "granted");
+                    }}
+                  />
+                  {t("notify")}
+                </label>
+                <span className={`size-2 rounded-full ${realtime.status === "live" ? "bg-emerald-500" : "bg-amber-500"}`} title={realtime.status === "live" ? t("live") : t("notLive")} aria-label={realtime.status === "live" ? t("live") : t("notLive")} />
+              </div>
+              <div className="flex items-center justify-between gap-2">
+                <AvailabilitySwitch status={myAvailability} />
+                <QueueIndicator />
+              </div>
+              <label className="sr-only" htmlFor="inbox-search">
+                {t("filters.search")}
               </label>
-              <span className={`size-2 rounded-full ${realtime.status === "live" ? "bg-emerald-500" : "bg-amber-500"}`} title={realtime.status === "live" ? t("live") : t("notLive")} aria-label={realtime.status === "live" ? t("live") : t("notLive")} />
-            </div>
-            <div className="flex items-center justify-between gap-2">
-              <AvailabilitySwitch status={myAvailability} />
-              <QueueIndicator />
-            </div>
-            <label className="sr-only" htmlFor="inbox-search">
-              {t("filters.search")}
-            </label>
-            <input
-              id="inbox-search"
-              ref={searchInput}
-              type="search"
-              value={search}
-              onChange={(event) => setSearch(event.target.value)}
-              onKeyDown={(event) => event.key === "Escape" && event.currentTarget.blur()}
-              placeholder={t("filters.searchPlaceholder")}
-              maxLength={200}
-              className="w-full rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm outline-none focus:border-sky-500 focus:ring-2 focus:ring-sky-500/30 dark:border-slate-700 dark:bg-slate-950"
-            />
-            <div className="flex gap-1" role="tablist" aria-label={t("filters.view")}>
-              {views.map((option) => (
-                <button key={option} role="tab" aria-selected={view === option} onClick={() => setView(option)} className={`rounded-md px-2.5 py-1 text-xs font-medium ${view === option ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900" : "text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"}`}>
-                  {t(`filters.views.${option}`)}
-                </button>
-              ))}
-            </div>
-            <div className="flex flex-wrap gap-1">
-              <ChannelFilter channels={channels.data ?? []} value={channel} onChange={setChannel} />
-              <label className="sr-only" htmlFor="inbox-label">
-                {t("filters.labelFilter")}
-              </label>
-              <input id="inbox-label" value={label} onChange={(event) => setLabel(event.target.value)} placeholder={t("filters.labelFilter")} maxLength={40} className="w-24 rounded-md border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700" />
-              {(teams.data?.length ?? 0) > 0 ? (
-                <select aria-label={t("filters.team")} value={activeTeamId} onChange={(event) => setTeamId(event.target.value)} className="max-w-32 rounded-md border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700">
-                  <option value="">{t("filters.allTeams")}</option>
-                  {teamOptions}
+              <input
+                id="inbox-search"
+                ref={searchInput}
+                type="search"
+                value={search}
+                onChange={(event) => setSearch(event.target.value)}
+                onKeyDown={(event) => event.key === "Escape" && event.currentTarget.blur()}
+                placeholder={t("filters.searchPlaceholder")}
+                maxLength={200}
+                className="w-full rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm outline-none max-md:min-h-11 max-md:text-base focus:border-sky-500 focus:ring-2 focus:ring-sky-500/30 dark:border-slate-700 dark:bg-slate-950"
+              />
+              <div className="flex gap-1 max-md:[&>button]:flex-1" role="tablist" aria-label={t("filters.view")}>
+                {views.map((option) => (
+                  <button key={option} role="tab" aria-selected={view === option} onClick={() => setView(option)} className={`rounded-md px-2.5 py-1 text-xs font-medium ${view === option ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900" : "text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"}`}>
+                    {t(`filters.views.${option}`)}
+                  </button>
+                ))}
+              </div>
+              <div className="flex flex-wrap gap-1 max-md:flex-nowrap max-md:overflow-x-auto max-md:[&>*]:shrink-0 max-md:[&_select]:max-w-none max-md:[&_select]:flex-none">
+                <ChannelFilter channels={channels.data ?? []} value={channel} onChange={setChannel} />
+                <label className="sr-only" htmlFor="inbox-label">
+                  {t("filters.labelFilter")}
+                </label>
+                <input id="inbox-label" value={label} onChange={(event) => setLabel(event.target.value)} placeholder={t("filters.labelFilter")} maxLength={40} className="w-24 rounded-md border border-slate-300 bg-transparent px-1.5 py-1 text-xs max-md:min-h-11 max-md:text-base dark:border-slate-700" />
+                {(teams.data?.length ?? 0) > 0 ? (
+                  <select aria-label={t("filters.team")} value={activeTeamId} onChange={(event) => setTeamId(event.target.value)} className="max-w-32 rounded-md border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700">
+                    <option value="">{t("filters.allTeams")}</option>
+                    {teamOptions}
+                  </select>
+                ) : null}
+                <select aria-label={t("filters.sort")} value={sort} onChange={(event) => setSort(event.target.value as Sort)} className="rounded-md border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700">
+                  <option value="recent">{t("filters.sortRecent")}</option>
+                  <option value="priority">{t("filters.sortPriority")}</option>
                 </select>
-              ) : null}
-              <select aria-label={t("filters.sort")} value={sort} onChange={(event) => setSort(event.target.value as Sort)} className="rounded-md border border-slate-300 bg-transparent px-1.5 py-1 text-xs dark:border-slate-700">
-                <option value="recent">{t("filters.sortRecent")}</option>
-                <option value="priority">{t("filters.sortPriority")}</option>
-              </select>
+              </div>
+              <div className="flex gap-1" role="tablist" aria-label={t("filters.status")}>
+                {statuses.map((option) => (
+                  <button key={option} role="tab" aria-selected={status === option} onClick={() => setStatus(option)} className={`min-w-0 flex-1 rounded-md px-1.5 py-1 text-xs capitalize ${status === option ? "bg-sky-100 font-semibold text-sky-900 dark:bg-sky-900 dark:text-sky-50" : "text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"}`}>
+                    {t(`filters.tabs.${option}`)} {counts ? <span className="tabular-nums opacity-70">{counts[option]}</span> : null}
+                  </button>
+                ))}
+              </div>
             </div>
-            <div className="flex gap-1" role="tablist" aria-label={t("filters.status")}>
-              {statuses.map((option) => (
-                <button key={option} role="tab" aria-selected={status === option} onClick={() => setStatus(option)} className={`min-w-0 flex-1 rounded-md px-1.5 py-1 text-xs capitalize ${status === option ? "bg-sky-100 font-semibold text-sky-900 dark:bg-sky-900 dark:text-sky-50" : "text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"}`}>
-                  {t(`filters.tabs.${option}`)} {counts ? <span className="tabular-nums opacity-70">{counts[option]}</span> : null}
+            {list.isError ? (
+              <p className="p-4 text-sm text-red-700" role="alert">
+                {t("list.loadFailed", { error: list.error.message })}{" "}
+                <button className="underline" onClick={() => void list.refetch()}>
+                  {t("list.retry")}
                 </button>
-              ))}
-            </div>
-          </div>
-          {list.isError ? (
-            <p className="p-4 text-sm text-red-700" role="alert">
-              {t("list.loadFailed", { error: list.error.message })}{" "}
-              <button className="underline" onClick={() => void list.refetch()}>
-                {t("list.retry")}
-              </button>
-            </p>
-          ) : (
-            <ConversationList
-              slug={props.slug}
-              rows={rows}
-              selectedId={id}
-              loading={list.isLoading || list.isFetchingNextPage}
-              hasMore={Boolean(list.hasNextPage)}
-              loadMore={loadMore}
-              emptyText={debouncedSearch ? t("list.noMatches", { search: debouncedSearch }) : t("list.empty", { status, view })}
-            />
-          )}
-        </aside>
-
-        {/* Thread */}
-        <main className="flex min-w-0 flex-1 flex-col" aria-label={t("conversation.label")}>
-          {!id ? (
+              </p>
+            ) : (
+              <ConversationList
+                slug={props.slug}
+                rows={rows}
+                selectedId={id}
+                loading={list.isLoading || list.isFetchingNextPage}
+                hasMore={Boolean(list.hasNextPage)}
+                loadMore={loadMore}
+                emptyText={debouncedSearch ? t("list.noMatches", { search: debouncedSearch }) : t("list.empty", { status, view })}
+              />
+            )}
+          </>
+        }
+        thread={
+          !id ? (
             <div className="flex flex-1 flex-col items-center justify-center gap-2 text-center text-slate-500 dark:text-slate-400">
               <p className="text-lg font-medium">{t("conversation.pick")}</p>
               <p className="text-sm">{t("conversation.pickHint")}</p>
             </div>
           ) : conversation.isError ? (
-            <p className="m-6 text-sm text-red-700" role="alert">
-              {conversation.error.message === "no such conversation" ? t("conversation.notFound") : conversation.error.message}
-            </p>
+            <div className="flex items-start gap-1 max-md:p-1">
+              <PaneButton label={t("pane.backToList")} onClick={panes.back}>
+                <ChevronLeftIcon />
+              </PaneButton>
+              <p className="m-6 text-sm text-red-700 max-md:mx-2 max-md:my-3" role="alert">
+                {conversation.error.message === "no such conversation" ? t("conversation.notFound") : conversation.error.message}
+              </p>
+            </div>
           ) : (
             <>
               <ConversationHeader
@@ -358,6 +325,8 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
                 members={(members.data?.members ?? []).map((member) => ({ ...member.user, availability: member.availability }))}
                 teams={teams.data ?? []}
                 onUpdate={(changes) => details && update.mutate({ id: details.id, ...changes })}
+                onBack={panes.back}
+                onShowContact={panes.showContact}
               />
               {update.isError && (
                 <p className="bg-red-50 px-4 py-1 text-xs text-red-800" role="alert">
@@ -372,80 +341,25 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
               <p className="h-5 px-4 text-xs text-slate-500 dark:text-slate-400" aria-live="polite" data-testid="typing">
                 {typists.length > 0 ? t("conversation.typing", { count: typists.length, names: typists.map((user) => (user === CUSTOMER_TYPING ? (details?.contact.name ?? t("conversation.customer")) : (agentNames.get(user) ?? t("conversation.teammate")))).join(", ") }) : ""}
               </p>
-              <Composer
-                ref={composer}
-                blocked={Boolean(details?.contact.blockedAt)}
-                disabled={!details}
-                onSubmit={send}
-                onTyping={(typing) => id && void realtime.client?.setTyping(id, typing)}
-                canned={canned.data ?? []}
-                locale={details?.contact.locale ?? null}
-                variables={{ firstName: details?.contact.name.split(/\s+/)[0], name: details?.contact.name, username: details?.contact.username ?? undefined, agentName: props.me.name }}
-              />
+              {/* On a phone: touch-sized buttons, and 16 px text so that focusing the field does not zoom the page. */}
+              <div className="max-md:[&_button]:min-h-11 max-md:[&_label[for=composer-files]]:min-h-11 max-md:[&_textarea]:text-base">
+                <Composer
+                  ref={composer}
+                  blocked={Boolean(details?.contact.blockedAt)}
+                  disabled={!details}
+                  onSubmit={send}
+                  onTyping={(typing) => id && void realtime.client?.setTyping(id, typing)}
+                  canned={canned.data ?? []}
+                  locale={details?.contact.locale ?? null}
+                  variables={{ firstName: details?.contact.name.split(/\s+/)[0], name: details?.contact.name, username: details?.contact.username ?? undefined, agentName: props.me.name }}
+                />
+              </div>
             </>
-          )}
-        </main>
-
-        {/* Contact */}
-        {id && details && <ContactPanel slug={props.slug} dates={dates} details={details} currentId={id} fieldLabels={fieldLabels} onLabels={(labels) => update.mutate({ id: details.id, labels })} />}
-      </div>
+          )
+        }
+        contact={id && details ? <ContactPanel slug={props.slug} dates={dates} details={details} currentId={id} fieldLabels={fieldLabels} onLabels={(labels) => update.mutate({ id: details.id, labels })} onBack={panes.back} /> : null}
+      />
       {help && <ShortcutHelp onClose={() => setHelp(false)} />}
     </div>
   );
-}
-
-function ShortcutHelp({ onClose }: { onClose: () => void }) {
-  const t = useTranslations("inbox.shortcuts");
-  const shortcuts = [
-    ["j / k", t("move")],
-    ["r", t("reply")],
-    ["n", t("note")],
-    ["e", t("resolve")],
-    ["a", t("assign")],
-    ["/", t("search")],
-    ["Enter / Shift+Enter", t("send")],
-    ["?", t("help")],
-  ];
-  return (
-    <div className="fixed inset-0 z-10 flex items-center justify-center bg-black/40" onClick={onClose}>
-      <div role="dialog" aria-modal="true" aria-labelledby="shortcuts-title" className="w-80 rounded-xl bg-white p-5 shadow-xl dark:bg-slate-900" onClick={(event) => event.stopPropagation()}>
-        <h2 id="shortcuts-title" className="mb-3 font-semibold">
-          {t("title")}
-        </h2>
-        <dl className="space-y-1.5 text-sm">
-          {shortcuts.map(([keys, what]) => (
-            <div key={keys} className="flex justify-between gap-3">
-              <dt>
-                <kbd className="rounded border border-slate-300 px-1.5 font-mono text-xs dark:border-slate-700">{keys}</kbd>
-              </dt>
-              <dd className="text-slate-600 dark:text-slate-300">{what}</dd>
-            </div>
-          ))}
-        </dl>
-        <button className="mt-4 w-full rounded-lg bg-slate-900 py-1.5 text-sm text-white dark:bg-slate-100 dark:text-slate-900" onClick={onClose} autoFocus>
-          {t("close")}
-        </button>
-      </div>
-    </div>
-  );
-}
-
-/** A short, quiet two-note tone for a new message (no audio file to load). */
-function playTone() {
-  try {
-    const audio = new AudioContext();
-    const gain = audio.createGain();
-    gain.gain.value = 0.05;
-    gain.connect(audio.destination);
-    [660, 880].forEach((frequency, i) => {
-      const oscillator = audio.createOscillator();
-      oscillator.frequency.value = frequency;
-      oscillator.connect(gain);
-      oscillator.start(audio.currentTime + i * 0.12);
-      oscillator.stop(audio.currentTime + i * 0.12 + 0.1);
-    });
-    setTimeout(() => void audio.close(), 500);
-  } catch {
-    // no audio: the notification is enough
-  }
 }

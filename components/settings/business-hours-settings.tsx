@@ -16,7 +16,7 @@ type Hours = Settings["businessHours"];
 type AutoReplies = Settings["autoReplies"];
 
 const timeInput =
-  "w-28 rounded-lg border border-slate-300 bg-white px-2 py-1.5 text-sm aria-[invalid]:border-red-500 dark:border-slate-700 dark:bg-slate-900";
+  "w-28 rounded-lg max-md:w-32 border border-slate-300 bg-white px-2 py-1.5 text-sm aria-[invalid]:border-red-500 dark:border-slate-700 dark:bg-slate-900";
 
 function Checkbox({ label, checked, onChange, hint }: { label: string; checked: boolean; onChange: (checked: boolean) => void; hint?: string }) {
   return (
@@ -52,7 +52,7 @@ export function BusinessHoursSettings({ slug }: { slug: string }) {
           <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
             {days.map((day) => (
               <tr key={day}>
-                <th scope="row" className="w-32 py-2 text-left align-top font-medium">
+                <th scope="row" className="w-32 py-2 text-left align-top font-medium max-md:w-24">
                   {t(`days.${day}`)}
                 </th>
                 <td className="py-2">

@@ -145,7 +145,7 @@ export function MembersSettings({ slug }: { slug: string }) {
                   {self ? <span className="ml-1 text-xs text-slate-500">({t("you")})</span> : null}
                   <span className="block text-slate-500">{member.user.email}</span>
                 </span>
-                <span className="flex items-center gap-2">
+                <span className="flex flex-wrap items-center gap-2">
                   <MemberCapacity userId={member.user.id} name={member.user.name} capacity={member.capacity} defaultCapacity={settings.data?.values.assignment.defaultCapacity} />
                   <label className="sr-only" htmlFor={`role-${member.id}`}>
                     {t("roleOf", { name: member.user.name })}

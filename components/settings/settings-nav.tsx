@@ -20,7 +20,7 @@ export function SettingsNav({ slug }: { slug: string }) {
               <Link
                 href={href}
                 aria-current={active ? "page" : undefined}
-                className={`block whitespace-nowrap rounded-lg px-3 py-1.5 text-sm ${
+                className={`block whitespace-nowrap rounded-lg px-3 py-1.5 text-sm max-md:flex max-md:min-h-11 max-md:items-center ${
                   active ? "bg-brand-50 font-medium text-brand-700 dark:bg-slate-800 dark:text-white" : "text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"
                 }`}
               >

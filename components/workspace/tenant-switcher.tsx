@@ -9,12 +9,12 @@ export function TenantSwitcher({ current, memberships }: { current: string; memb
   const others = memberships.filter((membership) => membership.tenant.slug !== current);
   const active = memberships.find((membership) => membership.tenant.slug === current);
   return (
-    <details className="relative">
+    <details className="relative min-w-0">
       <summary
-        className="flex cursor-pointer list-none items-center gap-2 rounded-lg px-3 py-1.5 text-sm font-semibold hover:bg-slate-100 dark:hover:bg-slate-800"
+        className="flex cursor-pointer list-none items-center gap-2 rounded-lg px-3 py-1.5 text-sm font-semibold hover:bg-slate-100 max-md:min-h-11 dark:hover:bg-slate-800"
         aria-label={t("home.switcher.label", { name: active?.tenant.name ?? "" })}
       >
-        {active?.tenant.name}
+        <span className="truncate">{active?.tenant.name}</span>
         <span aria-hidden className="text-slate-400">▾</span>
       </summary>
       <nav
@@ -26,7 +26,7 @@ export function TenantSwitcher({ current, memberships }: { current: string; memb
           <Link
             key={membership.id}
             href={`/t/${membership.tenant.slug}`}
-            className="flex justify-between gap-4 rounded-md px-3 py-2 text-sm hover:bg-slate-100 dark:hover:bg-slate-800"
+            className="flex justify-between gap-4 rounded-md px-3 py-2 text-sm hover:bg-slate-100 max-md:min-h-11 max-md:items-center dark:hover:bg-slate-800"
           >
             <span>{membership.tenant.name}</span>
             <span className="text-slate-500">{t(`team.roles.${membership.role}`)}</span>

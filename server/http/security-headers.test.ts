@@ -49,6 +49,8 @@ describe("security headers", () => {
     expect(policy).toContain("img-src 'self' data: blob: https://files.example");
     expect(policy).toContain("media-src 'self' blob: https://files.example");
     expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).toContain("manifest-src 'self'");
+    expect(policy).toContain("worker-src 'self' blob:");
     expect(policy).toContain("object-src 'none'");
     expect(policy).toContain("upgrade-insecure-requests");
     expect(policy).not.toContain("unsafe-eval");

@@ -24,6 +24,15 @@ export function baselineSecurityHeaders(publicUrl: string): Record<string, strin
   };
 }
 
+/**
+ * The service worker's policy (public/sw.js; a worker is governed by the policy
+ * of its own script): it fetches pages and its offline files from this site, and nothing else.
+ */
+export const SERVICE_WORKER_POLICY = "default-src 'none'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/** The static offline page's (public/offline.html): its stylesheet and icon from this site, and no script at all. */
+export const OFFLINE_PAGE_POLICY = "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 /** Both schemes of an http(s) origin, for connect-src: Socket.IO talks WebSocket to the realtime server. */
 function withWebSocket(origin: string): string[] {
   const url = new URL(origin);
@@ -51,6 +60,7 @@ export function pagePolicy(nonce: string, options: { publicUrl: string; realtime
     ["object-src", "'none'"],
     ["frame-src", "'none'"],
     ["worker-src", "'self'", "blob:"],
+    ["manifest-src", "'self'"],
     ["base-uri", "'none'"],
     ["form-action", "'self'"],
     ["frame-ancestors", "'none'"],
