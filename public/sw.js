@@ -64,4 +64,43 @@ self.addEventListener("fetch", (event) => {
 });
 
 // ---- push notifications --------------------------------------------------------------------
-// (none yet: `push` and `notificationclick` handlers go here)
+// The server sends { title, body, url, tag, notificationId } (server/services/notifications/send-push.ts),
+// encrypted for this browser; the body holds a message's text only when the person allowed previews.
+
+self.addEventListener("push", (event) => {
+  let push;
+  try {
+    push = event.data ? event.data.json() : null;
+  } catch {
+    push = null;
+  }
+  if (!push || typeof push.title !== "string") return;
+  event.waitUntil(
+    self.registration.showNotification(push.title, {
+      body: typeof push.body === "string" ? push.body : "",
+      // One notification per conversation on the device: a newer push replaces the older one.
+      tag: typeof push.tag === "string" ? push.tag : undefined,
+      renotify: true,
+      icon: "/icons/icon-192.png",
+      badge: "/icons/icon-192.png",
+      data: { url: typeof push.url === "string" && push.url.startsWith("/") && !push.url.startsWith("//") ? push.url : "/" },
+    }),
+  );
+});
+
+/** A click opens the conversation: in a tab of the app that is already open when there is one, else in a new one. */
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = new URL(event.notification.data?.url ?? "/", self.location.origin).href;
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+      const open = windows.find((client) => new URL(client.url).origin === self.location.origin);
+      if (open) {
+        await open.focus();
+        return open.navigate(url);
+      }
+      return self.clients.openWindow(url);
+    })(),
+  );
+});

@@ -4,7 +4,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 import { useTranslations } from "next-intl";
 import { useParams, useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { useRealtime } from "@/lib/realtime/use-realtime";
+import { useWorkspaceRealtime } from "@/components/workspace/workspace-realtime";
 import { useTRPC } from "@/lib/trpc/client";
 import { AvailabilitySwitch } from "./availability-switch";
 import { ChannelFilter, type ChannelFilterValue } from "./channel-filter";
@@ -60,7 +60,7 @@ export function Inbox(props: { slug: string; me: { id: string; name: string } })
 
   const [notify, setNotify] = useState(false);
   const openId = useRef<string | undefined>(undefined);
-  const realtime = useRealtime(props.slug, {
+  const realtime = useWorkspaceRealtime({
     onEvent: (event) => {
       // A team's conversations changed hands (a team was deleted, say): its count and the team lists follow.
       if (event.type === "team.changed") void queryClient.invalidateQueries(trpc.teams.list.pathFilter());

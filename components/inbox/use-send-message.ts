@@ -17,7 +17,7 @@ export function useSendMessage({ slug, me, conversationId }: { slug: string; me:
   const trpc = useTRPC();
   const trpcClient = useTRPCClient();
   const queryClient = useQueryClient();
-  return async ({ text, isPrivate, files }: ComposerSubmit) => {
+  return async ({ text, isPrivate, files, mentions }: ComposerSubmit) => {
     if (!conversationId) return;
     const clientMessageId = crypto.randomUUID();
     const key = trpc.messages.list.queryKey({ conversationId });
@@ -31,7 +31,7 @@ export function useSendMessage({ slug, me, conversationId }: { slug: string; me:
       isPrivate,
       text: text || null,
       attachments: files.map((file) => ({ kind: file.type.startsWith("image/") ? "photo" : "document", fileName: file.name })),
-      content: null,
+      content: mentions.length ? { mentions } : null,
       deliveryStatus: isPrivate ? "sent" : "pending",
       deliveryError: null,
       editedAt: null,
@@ -55,7 +55,7 @@ export function useSendMessage({ slug, me, conversationId }: { slug: string; me:
         uploads.push({ uploadId: body.id });
       }
       // The client message id makes a retried send store one message, not two.
-      const sent = await trpcClient.messages.send.mutate({ conversationId, text: text || undefined, isPrivate, attachments: uploads, clientMessageId });
+      const sent = await trpcClient.messages.send.mutate({ conversationId, text: text || undefined, isPrivate, attachments: uploads, clientMessageId, ...(mentions.length ? { mentions } : {}) });
       queryClient.setQueryData(key, (page) => {
         if (!page) return page;
         const rest = withOut(page.messages as ThreadMessage[]);
