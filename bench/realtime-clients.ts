@@ -14,6 +14,8 @@ const now = () => performance.timeOrigin + performance.now();
 const sockets: Socket[] = [];
 /** Per event seq, when each socket got it (a socket receiving one twice is a duplicate). */
 const received = new Map<number, number[]>();
+/** Per notification seq (its preview "n:<seq>"), when its person's socket got it. */
+const notified = new Map<number, number[]>();
 let duplicates = 0;
 
 async function connectAll(start: Start) {
@@ -32,6 +34,14 @@ async function connectAll(start: Start) {
       times.push(at);
       received.set(seq, times);
     });
+    socket.on("notification.created", (event: { data: { notification: { data: { preview: string } } } }) => {
+      const at = now();
+      const seq = Number(/^n:(\d+)$/.exec(event.data.notification.data.preview)?.[1] ?? -1);
+      if (seq < 0) return;
+      const times = notified.get(seq) ?? [];
+      times.push(at);
+      notified.set(seq, times);
+    });
     await new Promise<void>((resolve, reject) => {
       socket.once(start.secret ? "sync" : "connect", () => resolve());
       socket.once("connect_error", reject);
@@ -46,7 +56,21 @@ async function connectAll(start: Start) {
 }
 
 
-process.on("message", (message: { connect?: Start; finish?: Finish }) => {
+/** From each notification's triggering commit to its person's socket. */
+function notificationFigures(sentAt: Record<string, number>) {
+  const latencies: number[] = [];
+  let duplicated = 0;
+  for (const [seq, at] of Object.entries(sentAt)) {
+    const times = notified.get(Number(seq)) ?? [];
+    if (times.length > 1) duplicated += times.length - 1;
+    if (times[0] !== undefined) latencies.push(times[0] - at);
+  }
+  const sorted = Float64Array.from(latencies).sort();
+  return { notifications: Object.keys(sentAt).length, delivered: latencies.length, lost: Object.keys(sentAt).length - latencies.length, duplicated, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: sorted.at(-1) ?? 0 };
+}
+
+process.on("message", (message: { connect?: Start; finish?: Finish; notifications?: Finish }) => {
+  if (message.notifications) process.send!({ notificationFigures: notificationFigures(message.notifications.sentAt) });
   if (message.connect) {
     connectAll(message.connect).then(
       () => process.send!({ connected: sockets.length }),

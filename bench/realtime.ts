@@ -63,6 +63,11 @@ async function startClients(start: { url: string; secret: string | null; tenantI
   child.send({ connect: start });
   await connected;
   return {
+    notifications: async (sentAt: Record<string, number>) => {
+      const figures = next<Figures & { notifications: number; delivered: number }>("notificationFigures");
+      child.send({ notifications: { sentAt } });
+      return figures;
+    },
     finish: async (sentAt: Record<string, number>) => {
       const figures = next<Figures>("figures");
       child.send({ finish: { sentAt } });
@@ -87,6 +92,63 @@ async function publishSteadily(scenario: Scenario, publish: (seq: number) => Pro
   // Let the last events arrive.
   await sleep(2000);
   return sentAt;
+}
+
+/**
+ * In-app notifications: the worker (as `npm run start:worker` runs it, its notifier following the
+ * log) and the realtime node already running; customers write in conversations assigned to 20 of
+ * the agents, at the scenario's rate; each message's commit to its assignee's notification.created.
+ */
+async function notificationPhase(input: {
+  scenario: Scenario;
+  url: string;
+  secret: string;
+  tenantId: string;
+  userIds: string[];
+  systemPool: ReturnType<typeof createSystemPool>;
+  appPool: ReturnType<typeof createAppPool>;
+  clients: Awaited<ReturnType<typeof startClients>>;
+}) {
+  const { systemPool, tenantId } = input;
+  const assignees = input.userIds.slice(0, 20);
+  const channelId = (await systemPool.query<{ id: string }>(`INSERT INTO "Channel" (id, "tenantId", type, name, status, "updatedAt") VALUES (gen_random_uuid(), $1, 'telegram', 'Bench bot', 'active', now()) RETURNING id`, [tenantId])).rows[0]!.id;
+  const conversations = (
+    await systemPool.query<{ id: string }>(
+      `WITH contacts AS (INSERT INTO "Contact" (id, "tenantId", name, "updatedAt") SELECT gen_random_uuid(), $1, 'Customer ' || n, now() FROM generate_series(1, $3) n RETURNING id)
+       INSERT INTO "Conversation" (id, "tenantId", "channelId", "contactId", "externalChatId", "assigneeId", "updatedAt")
+       SELECT gen_random_uuid(), $1, $2, c.id, c.id::text, a.user_id, now() FROM (SELECT id, row_number() OVER () AS n FROM contacts) c JOIN (SELECT user_id, row_number() OVER () AS n FROM unnest($4::uuid[]) user_id) a USING (n)
+       RETURNING id`,
+      [tenantId, channelId, assignees.length, assignees],
+    )
+  ).rows.map((row) => row.id);
+  const port = await freePort();
+  let output = "";
+  const worker = spawn(process.execPath, ["--import", "tsx", path.join(root, "server/worker/main.ts")], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: input.url, APP_SECRET: input.secret, ENCRYPTION_KEY: "ab".repeat(32), WORKER_PORT: String(port), LOG_LEVEL: "warn", REDIS_URL: "", SMTP_URL: "" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  worker.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+  worker.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+  await waitForHttp(`http://127.0.0.1:${port}/health`, worker, () => output);
+  const write = (text: string, seq: number) => {
+    const conversationId = conversations[seq % conversations.length]!;
+    const message = { id: crypto.randomUUID(), tenantId, conversationId, direction: "inbound", senderType: "contact", senderUserId: null, isPrivate: false, text, content: null, attachments: [], deliveryStatus: "received", createdAt: new Date().toISOString(), updatedAt: new Date().toISOString() };
+    return withTenantSql(input.appPool, tenantId, (client) =>
+      client.query(`INSERT INTO "Event" ("tenantId", type, "conversationId", payload) VALUES ($1, 'message.created', $2, $3)`, [tenantId, conversationId, JSON.stringify({ message })]),
+    ).then(() => {
+      const committedAt = now();
+      announceEvents(systemPool);
+      return committedAt;
+    });
+  };
+  // An unmeasured warm-up (2 s at the same rate): a fresh process's first queries compile and plan.
+  await publishSteadily({ ...input.scenario, seconds: 2 }, (seq) => write(`warm-up ${seq}`, seq));
+  const sentAt = await publishSteadily(input.scenario, (seq) => write(`n:${seq}`, seq));
+  const figures = await input.clients.notifications(sentAt);
+  worker.kill("SIGTERM");
+  await new Promise((resolve) => worker.once("exit", resolve));
+  return figures;
 }
 
 export async function runRealtimeBench(): Promise<void> {
@@ -144,6 +206,7 @@ export async function runRealtimeBench(): Promise<void> {
     }),
   );
   const loadedMemory = memoryOf(realtime.pid!);
+  const notifications = await notificationPhase({ scenario, url, secret, tenantId, userIds, systemPool, appPool, clients });
   const figures = await clients.finish(sentAt);
   realtime.kill("SIGTERM");
 
@@ -171,6 +234,9 @@ export async function runRealtimeBench(): Promise<void> {
       connectSeconds: round(connectSeconds, 2),
       memory: { idle, connected: connectedMemory, underLoad: loadedMemory },
     },
+    // A customer's message in a conversation of one of the agents, 20 such agents in turn: the worker's notifier makes the
+    // notification and its person's socket gets notification.created. From the message's commit to that socket.
+    notifications: { ...notifications, p50Ms: round(notifications.p50Ms, 2), p99Ms: round(notifications.p99Ms, 2), maxMs: round(notifications.maxMs, 2) },
     baselineBareSocketIo: { ...baseline, p50Ms: round(baseline.p50Ms, 2), p99Ms: round(baseline.p99Ms, 2), maxMs: round(baseline.maxMs, 2), memory: bareMemory },
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -9,14 +9,15 @@ import { ChannelIdentity } from "./channel-identity";
 import { ChannelTag } from "./channel-kind";
 import { initials, shortTime, type DateContext } from "./format";
 import { PaneButton } from "./pane-button";
+import { Participants } from "./participants";
 import { ChevronLeftIcon } from "./pane-icons";
 
 type Conversation = inferRouterOutputs<AppRouter>["conversations"]["get"];
 
 /**
  * The right-hand panel of the inbox: who the customer is (on this
- * conversation's channel too), the conversation's labels, and the customer's
- * other conversations.
+ * conversation's channel too), the conversation's labels and participants, and
+ * the customer's other conversations.
  */
 export function ContactPanel({
   slug,
@@ -83,6 +84,7 @@ export function ContactPanel({
           </dd>
         </div>
       </dl>
+      <Participants conversationId={currentId} />
       <h3 className="mt-5 text-xs font-semibold uppercase tracking-wide text-slate-500">{t("contact.conversations")}</h3>
       <ul className="mt-1 space-y-1">
         {contact.conversations.map((previous) => (

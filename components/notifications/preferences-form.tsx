@@ -10,7 +10,7 @@ import { notificationMedia, notificationTypes, type NotificationPreferences } fr
 import { useTRPC } from "@/lib/trpc/client";
 
 /** A grid of what × where (in the app, push, email), and whether pushes and emails may show the text. Saved as a whole. */
-export function NotificationPreferencesForm({ initial }: { initial: NotificationPreferences }) {
+export function NotificationPreferencesForm({ initial, emailConfigured }: { initial: NotificationPreferences; emailConfigured: boolean }) {
   const t = useTranslations("notifications");
   const trpc = useTRPC();
   const [preferences, setPreferences] = useState(initial);
@@ -76,6 +76,7 @@ export function NotificationPreferencesForm({ initial }: { initial: Notification
           </tbody>
         </table>
       </div>
+      {emailConfigured ? null : <Alert tone="info">{t("preferences.emailOff")}</Alert>}
       <label className="flex items-start gap-3 text-sm">
         <input type="checkbox" className="mt-0.5 h-5 w-5 accent-sky-600" checked={preferences.previews} onChange={(event) => change({ ...preferences, previews: event.target.checked })} data-testid="preference-previews" />
         <span>

@@ -31,7 +31,11 @@ export function applyRealtimeEvent(queryClient: QueryClient, trpc: TRPCOptionsPr
   }
   // Lists and counts depend on many rows at once: the inbox reloads them (only the ones on screen refetch).
   void queryClient.invalidateQueries(trpc.conversations.list.pathFilter());
-  if (event.conversationId) void queryClient.invalidateQueries(trpc.conversations.get.queryFilter({ id: event.conversationId }));
+  if (event.conversationId) {
+    void queryClient.invalidateQueries(trpc.conversations.get.queryFilter({ id: event.conversationId }));
+    // Replies, notes and assignments make participants (the notifier, a moment after the event).
+    void queryClient.invalidateQueries(trpc.conversations.participants.queryFilter({ id: event.conversationId }));
+  }
   const raw = event.data.message as Record<string, unknown> | undefined;
   if ((event.type === "message.created" || event.type === "message.updated") && raw && event.conversationId) {
     const message = reviveMessage(raw);

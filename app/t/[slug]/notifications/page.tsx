@@ -19,7 +19,7 @@ export default async function NotificationsPage({ params }: { params: Promise<{ 
         <h1 className="text-2xl font-semibold tracking-tight">{t("title")}</h1>
         <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{t("intro", { workspace: workspace.name })}</p>
       </div>
-      <NotificationPreferencesForm initial={preferences} />
+      <NotificationPreferencesForm initial={preferences} emailConfigured={Boolean(process.env.SMTP_URL)} />
       <PushDevice />
     </main>
   );
