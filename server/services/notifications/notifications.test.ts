@@ -15,8 +15,8 @@ import { EMAIL_GATHER_MS, EMAIL_INTERVAL_MS } from "./delivery-jobs";
 import { notifyFromEvents } from "./notify-from-events";
 import { sendNotificationEmail } from "./send-notification-email";
 import { sendPush, type PushPayload } from "./send-push";
-import { verifyUnsubscribeToken } from "./unsubscribe-token";
-import { unsubscribeEmail } from "./unsubscribe-email";
+import { unsubscribeByLink } from "./unsubscribe-by-link";
+import { signUnsubscribeToken, verifyUnsubscribeToken } from "./unsubscribe-token";
 
 /**
  * Notifications on a real PostgreSQL, from real events: Telegram messages through the emulator and
@@ -413,11 +413,13 @@ describe("email", () => {
     expect(await emailAbout(conversationId, new Date(sentAt.getTime() + 60_000))).toMatchObject({ sent: false, retryAt: new Date(sentAt.getTime() + EMAIL_INTERVAL_MS) });
     expect(mails.filter((m) => m.to.includes(p.t.users.agent.email))).toHaveLength(1);
 
-    // The link in the email turns that type's email off; what is pending is then not sent.
+    // The link in the email turns that type's email off (the page asks first); what is pending is then not sent.
     const token = /Stop emails about New messages in my conversations: \S+\?token=([\w.-]+)/.exec(body)![1]!;
-    const unsubscribe = await verifyUnsubscribeToken(token, p.secret);
-    expect(unsubscribe).toEqual({ tenantId: p.t.tenant.id, userId: userId("agent"), type: "message.new" });
-    await withTenant(p.database.appDb, p.t.tenant.id, (db) => unsubscribeEmail(db, unsubscribe!));
+    expect(await verifyUnsubscribeToken(token, p.secret)).toEqual({ tenantId: p.t.tenant.id, userId: userId("agent"), type: "message.new" });
+    const asked = await unsubscribeByLink(p.database.appDb, { token, secret: p.secret, apply: false });
+    expect(asked).toEqual({ tenantId: p.t.tenant.id, userId: userId("agent"), type: "message.new", email: p.t.users.agent.email, workspace: p.t.tenant.name });
+    expect((await as("agent").notifications.getPreferences()).types["message.new"].email).toBe(true);
+    await unsubscribeByLink(p.database.appDb, { token, secret: p.secret, apply: true });
     expect((await as("agent").notifications.getPreferences()).types["message.new"]).toEqual({ inApp: true, push: true, email: false });
     await customerWrites("quick five", chat);
     expect(await emailAbout(conversationId, new Date(sentAt.getTime() + EMAIL_INTERVAL_MS + 1))).toEqual({ sent: false, notifications: 0 });
@@ -434,8 +436,12 @@ describe("email", () => {
     await as("agent").notifications.updatePreferences({ types: { "message.new": { email: false } } });
   });
 
-  it("refuses a forged, expired or other-purpose unsubscribe token", async () => {
+  it("refuses a forged, expired or other-purpose unsubscribe token, and one of a person who left", async () => {
     expect(await verifyUnsubscribeToken("not-a-token", p.secret)).toBeNull();
+    const theirs = { tenantId: p.t.tenant.id, userId: userId("agent"), type: "mention" as const };
+    expect(await verifyUnsubscribeToken(await signUnsubscribeToken(theirs, "another secret of at least thirty-two chars"), p.secret)).toBeNull();
+    const leaver = await p.database.db.user.create({ data: { email: "gone@example.com", name: "Gone" } });
+    expect(await unsubscribeByLink(p.database.appDb, { token: await signUnsubscribeToken({ ...theirs, userId: leaver.id }, p.secret), secret: p.secret, apply: true })).toBeNull();
     expect(await verifyUnsubscribeToken(await signRealtimeToken({ tenantId: p.t.tenant.id, role: "agent", principal: { kind: "user", userId: userId("agent"), sessionId: p.t.sessions.agent.id } }, p.secret), p.secret)).toBeNull();
   });
 });

@@ -63,10 +63,15 @@ const quarantined = (t: TenantFixture, createdAt: Date) =>
     data: { tenantId: t.tenant.id, channelId: t.rows.channel.id, raw: new Uint8Array(Buffer.from('{"update_id":1}')), digest: `d-${createdAt.getTime()}-${t.tenant.id}`, error: "x", errorCode: "23514", createdAt },
   });
 
+const notification = (t: TenantFixture, createdAt: Date) =>
+  database.db.notification.create({
+    data: { tenantId: t.tenant.id, userId: t.users.agent.id, type: "message.new", conversationId: t.rows.conversation.id, sourceEventId: BigInt(createdAt.getTime()), data: { preview: "old words" }, createdAt },
+  });
+
 const event = (t: TenantFixture, createdAt: Date) => database.db.event.create({ data: { tenantId: t.tenant.id, type: "message.created", payload: { message: { text: "old" } }, createdAt } });
 
 describe("retention purge", () => {
-  it("deletes exactly the workspace's messages, files, events and quarantined updates older than its window, in batches, keeps conversations, and audits the counts", async () => {
+  it("deletes exactly the workspace's messages, files, events, quarantined updates and notifications older than its window, in batches, keeps conversations, and audits the counts", async () => {
     const oldOnly = await conversationOf(a, "old-only", "ancient history");
     const mixed = await conversationOf(a, "mixed", "fresh words");
     // More than two statements' worth (1,000 rows each) of old messages.
@@ -87,13 +92,18 @@ describe("retention purge", () => {
     const oldQuarantined = await quarantined(a, before(MINUTE));
     const newQuarantined = await quarantined(a, after(MINUTE));
     const bOldQuarantined = await quarantined(b, before(400 * DAY));
+    const oldNotification = await notification(a, before(MINUTE));
+    const newNotification = await notification(a, after(MINUTE));
+    const bOldNotification = await notification(b, before(400 * DAY));
     // The other workspaces' old rows, which A's purge must not touch.
     const bOld = await message(b, b.rows.conversation.id, "b's old message", before(400 * DAY));
     const cOld = await message(c, c.rows.conversation.id, "c's old message", before(400 * DAY));
     const bOldEvent = await event(b, before(400 * DAY));
 
     const result = await purgeExpiredData({ appDb: database.appDb, log, now }, a.tenant.id);
-    expect(result).toEqual({ cutoff, days: 10, messages: 2_103, uploads: 2, events: 1, quarantinedUpdates: 1 });
+    expect(result).toEqual({ cutoff, days: 10, messages: 2_103, uploads: 2, events: 1, quarantinedUpdates: 1, notifications: 1 });
+    const notifications = await database.db.notification.findMany({ where: { id: { in: [oldNotification.id, newNotification.id, bOldNotification.id] } }, select: { id: true } });
+    expect(notifications.map((row) => row.id).sort()).toEqual([newNotification.id, bOldNotification.id].sort());
     const quarantine = await database.db.quarantinedUpdate.findMany({ where: { id: { in: [oldQuarantined.id, newQuarantined.id, bOldQuarantined.id] } }, select: { id: true } });
     expect(quarantine.map((row) => row.id).sort()).toEqual([newQuarantined.id, bOldQuarantined.id].sort());
 
@@ -114,10 +124,10 @@ describe("retention purge", () => {
     expect(await database.db.event.count({ where: { id: bOldEvent.id } })).toBe(1);
 
     const audit = await database.db.auditLog.findFirstOrThrow({ where: { tenantId: a.tenant.id, action: "retention.purged" } });
-    expect(audit).toMatchObject({ targetType: "tenant", targetId: a.tenant.id, actorUserId: null, metadata: { cutoff: cutoff.toISOString(), days: 10, messages: 2_103, uploads: 2, events: 1, quarantinedUpdates: 1 } });
+    expect(audit).toMatchObject({ targetType: "tenant", targetId: a.tenant.id, actorUserId: null, metadata: { cutoff: cutoff.toISOString(), days: 10, messages: 2_103, uploads: 2, events: 1, quarantinedUpdates: 1, notifications: 1 } });
 
     // Run again: nothing more to delete, and no audit entry for nothing.
-    expect(await purgeExpiredData({ appDb: database.appDb, log, now }, a.tenant.id)).toMatchObject({ messages: 0, uploads: 0, events: 0, quarantinedUpdates: 0 });
+    expect(await purgeExpiredData({ appDb: database.appDb, log, now }, a.tenant.id)).toMatchObject({ messages: 0, uploads: 0, events: 0, quarantinedUpdates: 0, notifications: 0 });
     expect(await database.db.auditLog.count({ where: { tenantId: a.tenant.id, action: "retention.purged" } })).toBe(1);
   });
 

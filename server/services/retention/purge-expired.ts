@@ -11,7 +11,7 @@ const BATCH = 1_000;
 /** Conversations whose messages are looked at per page (through the conversation + time index). */
 const CONVERSATION_PAGE = 500;
 
-type PurgeResult = { cutoff: Date; days: number; messages: number; uploads: number; events: number; quarantinedUpdates: number };
+type PurgeResult = { cutoff: Date; days: number; messages: number; uploads: number; events: number; quarantinedUpdates: number; notifications: number };
 
 /**
  * Deletes what a workspace keeps no longer than `retention.days` (its own value,
@@ -19,8 +19,9 @@ type PurgeResult = { cutoff: Date; days: number; messages: number; uploads: numb
  * the cutoff, uploaded files older than it that no remaining message attaches
  * (a file is always older than the message that attaches it, so this includes
  * every file only purged messages used), and event-log rows before it (they
- * carry messages in their payloads), and Telegram updates quarantined before it
- * (their raw bodies are customer messages too). Conversations stay; one left without any
+ * carry messages in their payloads), Telegram updates quarantined before it
+ * (their raw bodies are customer messages too), and notifications made before it
+ * (they carry a message's preview). Conversations stay; one left without any
  * message loses its preview. Records what it deleted as a `retention.purged`
  * audit entry, when it deleted anything. Returns null when the workspace keeps
  * everything.
@@ -35,7 +36,7 @@ export async function purgeExpiredData(deps: { appDb: AppDb; log: Logger; now?: 
   const days = values.retention.days;
   if (days === null) return null;
   const cutoff = new Date((deps.now ?? new Date()).getTime() - days * DAY_MS);
-  const result: PurgeResult = { cutoff, days, messages: 0, uploads: 0, events: 0, quarantinedUpdates: 0 };
+  const result: PurgeResult = { cutoff, days, messages: 0, uploads: 0, events: 0, quarantinedUpdates: 0, notifications: 0 };
 
   // Messages, through the (conversationId, createdAt) index: a page of the workspace's conversations at a time.
   let after = "00000000-0000-0000-0000-000000000000";
@@ -86,7 +87,7 @@ export async function purgeExpiredData(deps: { appDb: AppDb; log: Logger; now?: 
   }
 
   /** Rows of a table written before the cutoff, a batch per statement; how many went. */
-  const purgeOlder = async (table: "Event" | "QuarantinedUpdate") => {
+  const purgeOlder = async (table: "Event" | "QuarantinedUpdate" | "Notification") => {
     let total = 0;
     for (;;) {
       const deleted = await inTenant((db) =>
@@ -101,8 +102,9 @@ export async function purgeExpiredData(deps: { appDb: AppDb; log: Logger; now?: 
   };
   result.events = await purgeOlder("Event");
   result.quarantinedUpdates = await purgeOlder("QuarantinedUpdate");
+  result.notifications = await purgeOlder("Notification");
 
-  if (result.messages + result.uploads + result.events + result.quarantinedUpdates > 0) {
+  if (result.messages + result.uploads + result.events + result.quarantinedUpdates + result.notifications > 0) {
     await inTenant((db) =>
       recordAudit(db, {
         tenantId,
@@ -110,7 +112,15 @@ export async function purgeExpiredData(deps: { appDb: AppDb; log: Logger; now?: 
         actor: {},
         targetType: "tenant",
         targetId: tenantId,
-        metadata: { cutoff: cutoff.toISOString(), days, messages: result.messages, uploads: result.uploads, events: result.events, quarantinedUpdates: result.quarantinedUpdates },
+        metadata: {
+          cutoff: cutoff.toISOString(),
+          days,
+          messages: result.messages,
+          uploads: result.uploads,
+          events: result.events,
+          quarantinedUpdates: result.quarantinedUpdates,
+          notifications: result.notifications,
+        },
       }),
     );
     deps.log.info({ tenantId, ...result }, "data past its retention purged");
