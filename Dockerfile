@@ -48,6 +48,7 @@ COPY --from=build /app/package.json /app/tsconfig.json ./
 COPY --from=build /app/.next/standalone/.next ./.next
 COPY --from=build /app/.next/static ./.next/static
 COPY --from=build /app/widget/dist ./widget/dist
+COPY --from=build /app/public ./public
 COPY --from=build /app/server ./server
 COPY --from=build /app/lib ./lib
 COPY --from=build /app/config ./config

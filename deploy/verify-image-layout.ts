@@ -345,6 +345,8 @@ async function main(): Promise<void> {
     const asset = /\/_next\/static\/[^"'\s]+\.(?:js|css)/.exec(signIn)?.[0];
     if (!asset) failWith("the sign-in page links no /_next/static asset", procs);
     await expectStatus(`${base}${asset}`, 200, procs);
+    // The installable app's files (public/): the service worker that shows pushes, the offline page, the manifest's icons.
+    for (const file of ["/sw.js", "/offline.html", "/icons/icon-192.png", "/manifest.webmanifest"]) await expectStatus(`${base}${file}`, 200, procs);
     await expectStatus(`${base}/api/metrics`, 401, procs);
     await expectStatus(`${base}/api/metrics`, 200, procs, { headers: { authorization: `Bearer ${metricsToken}` } });
     await expectStatus(`http://127.0.0.1:${realtimePort}/health/ready`, 200, procs);

@@ -128,6 +128,13 @@ test("on a phone the header folds into a menu, and the settings and account page
     if (section === "general" || section === "business-hours" || section === "members") await page.screenshot({ path: `e2e/screenshots/mobile-settings-${section}.png`, fullPage: true });
   }
 
+  // My notification settings: the grid fits, its checkboxes are touch-sized.
+  await page.goto(`${baseUrl()}/t/demo/notifications`);
+  await expect(page.getByTestId("push-device-state")).not.toHaveText("…");
+  await expectNoSidewaysScroll(page);
+  await expectTouchSized(page, "main");
+  await page.screenshot({ path: "e2e/screenshots/mobile-notifications.png", fullPage: true });
+
   await page.getByTestId("signed-in-as").tap();
   await expect(page).toHaveURL(`${baseUrl()}/account`);
   await expect(page.getByRole("heading", { name: "Your account" })).toBeVisible();

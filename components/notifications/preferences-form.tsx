@@ -85,7 +85,7 @@ export function NotificationPreferencesForm({ initial, emailConfigured }: { init
         </span>
       </label>
       <div className="flex flex-wrap items-center gap-3">
-        <Button type="submit" disabled={!dirty || save.isPending}>
+        <Button type="submit" disabled={!dirty || save.isPending} className="max-md:min-h-11">
           {t("preferences.save")}
         </Button>
         {save.isSuccess ? (

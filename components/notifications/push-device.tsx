@@ -105,7 +105,7 @@ export function PushDevice() {
       </p>
       {support === "ready" && status.data?.publicKey && permission !== "denied" ? (
         <div>
-          <Button type="button" variant={on ? "secondary" : "primary"} disabled={toggle.isPending} onClick={() => toggle.mutate(!on)}>
+          <Button type="button" variant={on ? "secondary" : "primary"} disabled={toggle.isPending} onClick={() => toggle.mutate(!on)} className="max-md:min-h-11">
             {on ? t("disable") : t("enable")}
           </Button>
         </div>
