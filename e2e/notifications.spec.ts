@@ -59,8 +59,16 @@ test("a mention in a note rings the teammate's bell live; the entry opens the co
   else await expect(count).toHaveText(String(before));
   await teammate.screenshot({ path: "e2e/screenshots/notifications-highlighted-dark.png" });
 
-  // Sam now takes part: the customer's next message is news for them too.
+  // Sam now takes part: the customer's next message is news for them too — read at once while Sam looks at that
+  // conversation, and counted on the bell once Sam is elsewhere.
   await customerWrites(300501, "Lea Mention", "Thanks, waiting for your answer");
+  await expect(highlighted.page().getByTestId("thread").getByTestId("message").filter({ hasText: "Thanks, waiting for your answer" })).toBeVisible({ timeout: 15_000 });
+  await teammate.waitForTimeout(1500);
+  if (before === 0) await expect(count).toHaveCount(0);
+  else await expect(count).toHaveText(String(before));
+  await teammate.getByRole("link", { name: "Team" }).click();
+  await expect(teammate).toHaveURL(/\/t\/demo\/team$/);
+  await customerWrites(300501, "Lea Mention", "Hello? Anyone?");
   await expect(count).toHaveText(String(before + 1), { timeout: 15_000 });
   await owner.context().close();
   await teammate.context().close();

@@ -9,7 +9,8 @@ const conversationPath = /^\/t\/[^/]+\/inbox\/([0-9a-f-]{36})(?:\/|$)/i;
 
 /**
  * What I have seen is read: arriving from a notification's link (a push, an email: ?notification=…)
- * reads that notification, and opening a conversation in the inbox reads what the bell holds about it.
+ * reads that notification, and the conversation open in the inbox has nothing unread in the bell —
+ * what arrives about it while the tab is in view is read as it comes.
  */
 export function ReadOnArrival() {
   const trpc = useTRPC();
@@ -23,16 +24,21 @@ export function ReadOnArrival() {
       onSettled: () => void queryClient.invalidateQueries(trpc.notifications.list.pathFilter()),
     }),
   );
-  const { mutate } = markRead;
-  const done = useRef(new Set<string>());
+  const { mutate, isPending } = markRead;
+  const arrived = useRef(new Set<string>());
   const conversationId = conversationPath.exec(pathname)?.[1];
 
+  // A notification's own link, once.
   useEffect(() => {
-    const key = `${notification ?? ""}|${conversationId ?? ""}`;
-    if ((!notification && !conversationId) || unread === 0 || done.current.has(key)) return;
-    done.current.add(key);
-    const ids = notification && /^[0-9a-f-]{36}$/i.test(notification) ? [notification] : undefined;
-    mutate({ ...(ids ? { ids } : {}), ...(conversationId ? { conversationId } : {}) });
-  }, [notification, conversationId, unread, mutate]);
+    if (!notification || !/^[0-9a-f-]{36}$/i.test(notification) || arrived.current.has(notification)) return;
+    arrived.current.add(notification);
+    mutate({ ids: [notification] });
+  }, [notification, mutate]);
+
+  // The conversation on screen: what comes about it while I look at it is read at once (the bell stays quiet).
+  useEffect(() => {
+    if (!conversationId || unread === 0 || isPending || document.visibilityState !== "visible") return;
+    mutate({ conversationId });
+  }, [conversationId, unread, isPending, mutate]);
   return null;
 }
