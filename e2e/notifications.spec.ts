@@ -23,6 +23,7 @@ test("a mention in a note rings the teammate's bell live; the entry opens the co
   // "@" in a note offers the members, filtered as one types; Enter takes the highlighted one.
   await owner.getByRole("radio", { name: "Private note" }).click();
   const composer = owner.getByLabel("Private note", { exact: true });
+  await expect(composer).toBeFocused();
   await composer.pressSequentially("@Sa");
   const picker = owner.getByTestId("mention-picker");
   const options = picker.getByRole("option");
@@ -105,7 +106,7 @@ test("notification settings: a grid per type and medium, saved; push on this dev
 
 test("an email's unsubscribe link that is forged or expired says so, and changes nothing", async ({ page }) => {
   await page.goto(`${baseUrl()}/notifications/unsubscribe?token=forged.token.value`);
-  await expect(page.getByRole("alert")).toContainText("This link is not valid or has expired");
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("This link is not valid or has expired");
   const oneClick = await page.request.post(`${baseUrl()}/api/notifications/unsubscribe?token=forged`, { form: { "List-Unsubscribe": "One-Click" } });
   expect(oneClick.status()).toBe(404);
 });

@@ -128,7 +128,11 @@ export const Composer = forwardRef<
             role="radio"
             aria-checked={(mode === "note") === isNote}
             disabled={mode === "reply" && props.blocked}
-            onClick={() => setNote(mode === "note")}
+            onClick={() => {
+              setNote(mode === "note");
+              // Straight on to writing (a shortcut key typed next must not act on the conversation).
+              textarea.current?.focus();
+            }}
             className={`rounded-full px-3 py-1 text-xs font-medium disabled:opacity-40 ${
               (mode === "note") === isNote ? (mode === "note" ? "bg-amber-200 text-amber-950 dark:bg-amber-800 dark:text-amber-50" : "bg-sky-600 text-white") : "text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"
             }`}
