@@ -100,7 +100,7 @@ export function ApiKeysSettings() {
         <ul className="divide-y divide-slate-200 dark:divide-slate-800">
           {list.data?.map((key) => (
             <li key={key.id} className="flex flex-wrap items-center justify-between gap-3 py-3 text-sm" data-testid="api-key-row">
-              <span className="min-w-0">
+              <span className="min-w-0 [overflow-wrap:anywhere]">
                 <span className="font-medium">{key.name}</span> <code className="font-mono text-xs text-slate-500">{key.prefix}…</code>
                 <span className="block text-xs text-slate-500">
                   {key.scopes.join(", ")} ·{" "}
