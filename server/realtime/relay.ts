@@ -38,9 +38,12 @@ export const TAIL_QUERY = `SELECT (SELECT array_agg(x::text) FROM pg_snapshot_xi
  * ids are taken at insert, so such an event can carry a lower id than one
  * already read). Nothing is read twice and nothing is skipped.
  */
+/** What the relay reads the log through: a node-postgres pool of the owner, or anything that answers the same way. */
+export type LogReader = { query<R extends object>(config: { name?: string; text: string; values?: unknown[] }): Promise<{ rows: R[] }> };
+
 export function startEventRelay(options: {
   connectionString: string;
-  systemPool: pg.Pool;
+  systemPool: pg.Pool | LogReader;
   log: Logger;
   /**
    * The events of each read, in order, with where the relay stands once they are handled. A
@@ -55,9 +58,13 @@ export function startEventRelay(options: {
   start?: () => Promise<RelayPosition | null>;
   /** Who follows, for the log lines ("realtime" by default). */
   label?: string;
+  /** Called on each announcement too, so another follower in the process can share this LISTEN connection. */
+  onNotify?: () => void;
 }): { stop: () => Promise<void>; ready: Promise<void>; position: () => RelayPosition; readNow: () => Promise<void> } {
   const { log } = options;
   const pollMs = options.pollMs ?? 250;
+  // A node-postgres pool answers these calls as a LogReader does.
+  const reader = options.systemPool as LogReader;
   const label = options.label ?? "realtime";
   let lastId: string | null = null;
   let running: string[] = [];
@@ -81,7 +88,7 @@ export function startEventRelay(options: {
       for (;;) {
         again = false;
         served.push(...waiters.splice(0));
-        const { rows } = await options.systemPool.query<TailRow>({
+        const { rows } = await reader.query<TailRow>({
           name: "realtime_tail",
           text: TAIL_QUERY,
           values: [lastId, running, runningFrom],
@@ -111,7 +118,10 @@ export function startEventRelay(options: {
   const listen = async (attempt: number): Promise<void> => {
     if (stopped) return;
     const client = new pg.Client({ connectionString: options.connectionString });
-    client.on("notification", () => void read());
+    client.on("notification", () => {
+      options.onNotify?.();
+      void read();
+    });
     client.on("error", () => {
       void client.end().catch(() => undefined);
       if (!stopped) setTimeout(() => void listen(1), 500);
@@ -136,10 +146,10 @@ export function startEventRelay(options: {
           ({ lastId, running, runningFrom } = saved);
           break;
         }
-        const { rows } = await options.systemPool.query<{ last: string | null; xip: string[] | null; xmax: string }>(
-          `SELECT (SELECT max(id)::text FROM "Event") AS last, (SELECT array_agg(x::text) FROM pg_snapshot_xip(pg_current_snapshot()) x) AS xip,
+        const { rows } = await reader.query<{ last: string | null; xip: string[] | null; xmax: string }>({
+          text: `SELECT (SELECT max(id)::text FROM "Event") AS last, (SELECT array_agg(x::text) FROM pg_snapshot_xip(pg_current_snapshot()) x) AS xip,
              pg_snapshot_xmax(pg_current_snapshot())::text AS xmax`,
-        );
+        });
         lastId = rows[0]!.last;
         running = rows[0]!.xip ?? [];
         runningFrom = rows[0]!.xmax;

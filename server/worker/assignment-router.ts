@@ -13,7 +13,15 @@ import { routeQueue } from "@/server/services/assignment/route-queue";
  * something committed meanwhile; several workers route the same workspace one after the
  * other, serialized by its assignment lock (routeQueue).
  */
-export function startAssignmentRouter(options: { connectionString: string; appDb: AppDb; systemDb: SystemDb; log: Logger; pollMs?: number }) {
+export function startAssignmentRouter(options: {
+  connectionString: string;
+  appDb: AppDb;
+  systemDb: SystemDb;
+  log: Logger;
+  pollMs?: number;
+  /** false: no LISTEN connection of its own; whoever already listens in the process calls `wake` (the worker's notifier). */
+  listen?: boolean;
+}) {
   const { appDb, systemDb, log } = options;
   let stopped = false;
   let running: Promise<void> | null = null;
@@ -75,11 +83,13 @@ export function startAssignmentRouter(options: { connectionString: string; appDb
     }
   };
 
-  void listen(0);
+  if (options.listen !== false) void listen(0);
   const timer = setInterval(wake, options.pollMs ?? 1000);
   wake();
 
   return {
+    /** Routes as soon as it can: events committed. */
+    wake,
     /** Routes now (and resolves when that pass, and any it owes, is done): for tests. */
     routeNow: async () => {
       wake();

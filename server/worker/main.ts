@@ -7,11 +7,11 @@ import { listen } from "@/server/runtime/listen";
 import { onShutdown } from "@/server/runtime/shutdown";
 import { createSendLimits } from "@/server/channels/core/send-limits";
 import { startPolling } from "@/server/channels/telegram/poller";
-import { createSystemPool, getAppPool } from "@/server/db/app-pool";
+import { getAppPool } from "@/server/db/app-pool";
 import { getSystemDb } from "@/server/db/client";
 import { startAssignmentRouter } from "./assignment-router";
 import { startDeliveryRunner } from "./delivery-runner";
-import { startNotifier } from "./notifier";
+import { logReader, startNotifier } from "./notifier";
 import { createPoolLiveness } from "./stale-locks";
 
 // The job runner: delivers replies to Telegram, assigns waiting conversations to agents, notifies people (in the app, by push and email), sends auto-replies, resolves idle conversations,
@@ -33,9 +33,10 @@ runMain(async () => {
     notifications: { mail, secret: config.APP_SECRET },
   });
   liveness.start();
-  const router = startAssignmentRouter({ connectionString: databaseUrl, appDb: db, systemDb: getSystemDb(), log });
-  const notifierPool = createSystemPool(databaseUrl, 2);
-  const notifier = startNotifier({ connectionString: databaseUrl, systemPool: notifierPool, appDb: db, log, mail: Boolean(config.SMTP_URL) });
+  // One LISTEN connection for both followers of the log: the notifier's, which wakes the router too (on a
+  // PostgreSQL of 100 connections, the scale-out run's six processes have none to spare).
+  const router = startAssignmentRouter({ connectionString: databaseUrl, appDb: db, systemDb: getSystemDb(), log, listen: false });
+  const notifier = startNotifier({ connectionString: databaseUrl, systemPool: logReader(getSystemDb()), appDb: db, log, mail: Boolean(config.SMTP_URL), onNotify: router.wake });
   const poller = startPolling({ databaseUrl, systemDb: getSystemDb(), pool: getAppPool(), log });
   const probes = createProbes({ proc: "worker", db, connectionString: databaseUrl });
   registerPoolMetrics(getAppPool(), "app");
@@ -47,7 +48,6 @@ runMain(async () => {
     probes.drain();
     // Stop claiming jobs and let running ones finish; unfinished ones are released to another worker.
     await Promise.all([runner.stop(), poller.stop(), router.stop(), notifier.stop()]);
-    await notifierPool.end();
     await liveness.stop();
     await new Promise((resolve) => server.close(resolve));
     await limits.close();

@@ -1,16 +1,26 @@
-import type pg from "pg";
-import type { AppDb } from "@/server/db/client";
+import type { AppDb, SystemDb } from "@/server/db/client";
 import { withTenant } from "@/server/db/tenant-scope";
 import type { Logger } from "@/server/logger";
 import { announceEvents } from "@/server/realtime/announce";
 import type { LoggedEvent } from "@/server/realtime/events";
-import { startEventRelay, type RelayPosition } from "@/server/realtime/relay";
+import { startEventRelay, type LogReader, type RelayPosition } from "@/server/realtime/relay";
 import { notifyFromEvents } from "@/server/services/notifications/notify-from-events";
 
 const FOLLOWER = "notifier";
 
 /** The events the notifier makes something of; the rest only move its place on. */
 const followed = new Set(["message.created", "assignee.changed", "conversation.created", "team.changed"]);
+
+/**
+ * The owner's Prisma client as the relay's reader: the worker reads the log through the connections
+ * it already holds for its system work rather than a pool of its own (on a PostgreSQL of 100
+ * connections, the scale-out run's six processes have none to spare).
+ */
+export function logReader(systemDb: SystemDb): LogReader {
+  return {
+    query: async <R extends object>(config: { text: string; values?: unknown[] }) => ({ rows: await systemDb.$queryRawUnsafe<R[]>(config.text, ...(config.values ?? [])) }),
+  };
+}
 
 /**
  * The notifier: a follower of the event log that turns what happened into people's
@@ -21,7 +31,17 @@ const followed = new Set(["message.created", "assignee.changed", "conversation.c
  * workers may all run it: each notification is unique per person and event, so the slower one
  * finds its work done.
  */
-export function startNotifier(options: { connectionString: string; systemPool: pg.Pool; appDb: AppDb; log: Logger; mail: boolean; pollMs?: number }) {
+export function startNotifier(options: {
+  connectionString: string;
+  /** The owner's connections (the log spans every workspace): a node-postgres pool, or the worker's system client (logReader). */
+  systemPool: LogReader;
+  appDb: AppDb;
+  log: Logger;
+  mail: boolean;
+  pollMs?: number;
+  /** Also told of every announcement its LISTEN connection hears (the worker's assignment router shares it). */
+  onNotify?: () => void;
+}) {
   const { systemPool, appDb, log } = options;
   const requestId = `notifier:${process.pid}`;
 
@@ -52,12 +72,13 @@ export function startNotifier(options: { connectionString: string; systemPool: p
     systemPool,
     log,
     label: "notifier",
+    onNotify: options.onNotify,
     pollMs: options.pollMs ?? 250,
     onEvents: handle,
     // A durable follower has no gap: it reads again from its saved place.
     onGap: () => undefined,
     start: async () => {
-      const { rows } = await systemPool.query<{ position: RelayPosition }>(`SELECT position FROM "EventFollower" WHERE name = $1`, [FOLLOWER]);
+      const { rows } = await systemPool.query<{ position: RelayPosition }>({ text: `SELECT position FROM "EventFollower" WHERE name = $1`, values: [FOLLOWER] });
       return rows[0]?.position ?? null;
     },
   });
