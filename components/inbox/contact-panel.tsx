@@ -10,7 +10,7 @@ import { ChannelTag } from "./channel-kind";
 import { initials, shortTime, type DateContext } from "./format";
 import { PaneButton } from "./pane-button";
 import { Participants } from "./participants";
-import { ChevronLeftIcon } from "./pane-icons";
+import { ChevronLeftIcon } from "./icons";
 
 type Conversation = inferRouterOutputs<AppRouter>["conversations"]["get"];
 

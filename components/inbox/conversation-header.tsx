@@ -10,7 +10,7 @@ import { PriorityChip } from "./priority";
 import type { Availability } from "@/lib/assignment/availability";
 import { AvailabilityDot } from "./availability-dot";
 import { PaneButton } from "./pane-button";
-import { ChevronLeftIcon, ContactIcon } from "./pane-icons";
+import { ChevronLeftIcon, ContactIcon } from "./icons";
 
 type Details = inferRouterOutputs<AppRouter>["conversations"]["get"];
 type Changes = { assigneeId?: string | null; teamId?: string | null; priority?: ConversationPriority | null; status?: "open" | "resolved" | "snoozed"; snoozedUntil?: Date };

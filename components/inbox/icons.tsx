@@ -41,3 +41,19 @@ export const PersonIcon = () => (
     <path d="M4 21a8 8 0 0 1 16 0" />
   </svg>
 );
+
+/** The phone layout's icons, a little larger (they stand alone in touch-sized buttons). */
+const large = { ...base, width: 22, height: 22 };
+
+export const ChevronLeftIcon = () => (
+  <svg {...large}>
+    <path d="m15 5-7 7 7 7" />
+  </svg>
+);
+
+export const ContactIcon = () => (
+  <svg {...large}>
+    <circle cx="12" cy="8" r="4" />
+    <path d="M4 21a8 8 0 0 1 16 0" />
+  </svg>
+);

@@ -16,7 +16,7 @@ import { ConversationList } from "./conversation-list";
 import { useDateContext } from "./format";
 import { InboxLayout } from "./inbox-layout";
 import { PaneButton } from "./pane-button";
-import { ChevronLeftIcon } from "./pane-icons";
+import { ChevronLeftIcon } from "./icons";
 import { playTone } from "./play-tone";
 import { ShortcutHelp } from "./shortcut-help";
 import { Thread, type ThreadMessage } from "./thread";

@@ -4,7 +4,8 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useEffect, useId, useMemo, useRef, useState } from "react";
+import { useCallback, useId, useMemo, useRef, useState } from "react";
+import { useDismiss } from "@/components/ui/use-dismiss";
 import { useTRPC } from "@/lib/trpc/client";
 import { groupNotifications } from "./group-notifications";
 import { NotificationEntry } from "./notification-entry";
@@ -38,18 +39,7 @@ export function NotificationBell({ slug }: { slug: string }) {
   const groups = useMemo(() => groupNotifications(list.data?.pages.flatMap((page) => page.notifications) ?? []), [list.data]);
   const unread = count.data?.unread ?? 0;
 
-  useEffect(() => {
-    if (!open) return;
-    const close = (event: MouseEvent | KeyboardEvent) => {
-      if (event instanceof KeyboardEvent ? event.key === "Escape" : !root.current?.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener("mousedown", close);
-    document.addEventListener("keydown", close);
-    return () => {
-      document.removeEventListener("mousedown", close);
-      document.removeEventListener("keydown", close);
-    };
-  }, [open]);
+  useDismiss(open, root, useCallback(() => setOpen(false), []));
 
   return (
     <div ref={root} className="relative">

@@ -1,51 +1,36 @@
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/server/test/database";
 import { createTenantFixture, type TenantFixture } from "@/server/test/fixtures";
 import { freePort } from "@/server/test/free-port";
+import { startSmtpServer } from "@/server/test/smtp";
 import { callerFor } from "@/server/test/trpc";
 
 /** With SMTP_URL set, the link goes to the invitee by mail (a real SMTP server here) and not to the admin. */
 
 let database: TestDatabase;
 let t: TenantFixture;
-let smtp: SMTPServer;
-let port: number;
-const received: { to: string[]; body: string }[] = [];
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   t = await createTenantFixture(database.db, "mailers");
-  port = await freePort();
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    onData(stream, session, callback) {
-      let body = "";
-      stream.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
-      stream.on("end", () => {
-        received.push({ to: session.envelope.rcptTo.map((rcpt) => rcpt.address), body });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(port, "127.0.0.1", resolve));
+  smtp = await startSmtpServer();
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
   await database.drop();
   delete process.env.SMTP_URL;
 });
 
 describe("invitation mail", () => {
   it("mails the single-use link to the invitee and does not show it to the admin", async () => {
-    process.env.SMTP_URL = `smtp://127.0.0.1:${port}`;
+    process.env.SMTP_URL = smtp.url;
     const invited = await callerFor(database, t.as("admin"), { tenantSlug: "mailers" }).members.invite({ email: "mailed@example.com", role: "agent" });
     expect(invited).toMatchObject({ emailed: true, url: null });
-    expect(received).toHaveLength(1);
-    expect(received[0]!.to).toEqual(["mailed@example.com"]);
-    expect(received[0]!.body).toContain("You are invited to Tenant mailers on Support Chat");
-    const token = /\/invite\/([\w-]{43})/.exec(received[0]!.body.replace(/=\r?\n/g, ""))?.[1];
+    expect(smtp.received).toHaveLength(1);
+    expect(smtp.received[0]!.to).toEqual(["mailed@example.com"]);
+    expect(smtp.received[0]!.body).toContain("You are invited to Tenant mailers on Support Chat");
+    const token = /\/invite\/([\w-]{43})/.exec(smtp.received[0]!.body)?.[1];
     expect(token).toBeDefined();
     expect((await callerFor(database, null).invitations.get({ token: token! })).email).toBe("mailed@example.com");
   });

@@ -1,13 +1,12 @@
-import { SMTPServer } from "smtp-server";
 import { io as connectClient, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import webpush from "web-push";
 import { withTenant } from "@/server/db/tenant-scope";
 import { createLogger } from "@/server/logger";
 import { signRealtimeToken } from "@/server/realtime/token";
-import { freePort } from "@/server/test/free-port";
 import { startPipeline, type Pipeline } from "@/server/test/pipeline";
 import { startPushService, type PushService } from "@/server/test/push-service";
+import { startSmtpServer } from "@/server/test/smtp";
 import { callerFor } from "@/server/test/trpc";
 import { until } from "@/server/test/wait";
 import { startNotifier } from "@/server/worker/notifier";
@@ -27,9 +26,7 @@ import { signUnsubscribeToken, verifyUnsubscribeToken } from "./unsubscribe-toke
 let p: Pipeline;
 let notifier: ReturnType<typeof startNotifier>;
 let push: PushService;
-let smtp: SMTPServer;
-let smtpPort: number;
-const mails: { to: string[]; body: string }[] = [];
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 const sockets: Socket[] = [];
 const slug = "notify";
 
@@ -38,27 +35,13 @@ beforeAll(async () => {
   notifier = startNotifier({ connectionString: p.database.url, systemPool: p.database.systemPool, appDb: p.database.appDb, log: createLogger("test", "silent"), mail: true, pollMs: 60_000 });
   await notifier.ready;
   push = await startPushService();
-  smtpPort = await freePort();
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    onData(stream, session, callback) {
-      let body = "";
-      stream.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
-      stream.on("end", () => {
-        // Quoted-printable, undone enough to read links: soft line breaks and "=".
-        mails.push({ to: session.envelope.rcptTo.map((rcpt) => rcpt.address), body: body.replace(/=\r?\n/g, "").replaceAll("=3D", "=") });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(smtpPort, "127.0.0.1", resolve));
+  smtp = await startSmtpServer();
 }, 60_000);
 afterAll(async () => {
   for (const socket of sockets) socket.disconnect();
   await notifier?.stop();
   await push?.close();
-  if (smtp) await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp?.close();
   await p?.stop();
 });
 
@@ -379,7 +362,7 @@ describe("web push", () => {
 });
 
 describe("email", () => {
-  const mail = () => ({ SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, MAIL_FROM: "Support <support@example.com>" });
+  const mail = () => ({ SMTP_URL: smtp.url, MAIL_FROM: "Support <support@example.com>" });
   const emailAbout = (conversationId: string, now: Date) =>
     withTenant(p.database.appDb, p.t.tenant.id, (db) => sendNotificationEmail(db, { tenantId: p.t.tenant.id, userId: userId("agent"), conversationId, mail: mail(), publicUrl: "https://support.example.com", secret: p.secret, now }));
   const jobTime = (conversationId: string) =>
@@ -398,7 +381,7 @@ describe("email", () => {
 
     const sentAt = new Date(due!.getTime());
     expect(await emailAbout(conversationId, sentAt)).toEqual({ sent: true, notifications: 4 });
-    const ours = mails.filter((m) => m.to.includes(p.t.users.agent.email));
+    const ours = smtp.received.filter((m) => m.to.includes(p.t.users.agent.email));
     expect(ours).toHaveLength(1);
     const body = ours[0]!.body;
     expect(body).toContain(`https://support.example.com/t/${slug}/inbox/${conversationId}?notification=`);
@@ -411,7 +394,7 @@ describe("email", () => {
     await customerWrites("quick four", chat);
     expect((await jobTime(conversationId))[0]!.getTime()).toBe(sentAt.getTime() + EMAIL_INTERVAL_MS);
     expect(await emailAbout(conversationId, new Date(sentAt.getTime() + 60_000))).toMatchObject({ sent: false, retryAt: new Date(sentAt.getTime() + EMAIL_INTERVAL_MS) });
-    expect(mails.filter((m) => m.to.includes(p.t.users.agent.email))).toHaveLength(1);
+    expect(smtp.received.filter((m) => m.to.includes(p.t.users.agent.email))).toHaveLength(1);
 
     // The link in the email turns that type's email off (the page asks first); what is pending is then not sent.
     const token = /Stop emails about New messages in my conversations: \S+\?token=([\w.-]+)/.exec(body)![1]!;
@@ -423,7 +406,7 @@ describe("email", () => {
     expect((await as("agent").notifications.getPreferences()).types["message.new"]).toEqual({ inApp: true, push: true, email: false });
     await customerWrites("quick five", chat);
     expect(await emailAbout(conversationId, new Date(sentAt.getTime() + EMAIL_INTERVAL_MS + 1))).toEqual({ sent: false, notifications: 0 });
-    expect(mails.filter((m) => m.to.includes(p.t.users.agent.email))).toHaveLength(1);
+    expect(smtp.received.filter((m) => m.to.includes(p.t.users.agent.email))).toHaveLength(1);
   });
 
   it("sends nothing for what the person already read in the app", async () => {

@@ -90,7 +90,8 @@ export async function notifyFromEvents(db: DbClient, input: { tenantId: string; 
 
   const stored = await db.notificationPreference.findMany({ where: { userId: { in: people } }, select: { userId: true, settings: true } });
   const preferences = new Map(stored.map((row) => [row.userId, resolvePreferences(row.settings)]));
-  const choices = (w: Wanted) => (preferences.get(w.userId) ?? resolvePreferences(undefined)).types[w.type];
+  const defaults = resolvePreferences(undefined);
+  const choices = (row: { userId: string; type: string }) => (preferences.get(row.userId) ?? defaults).types[row.type as NotificationType];
   // One per person per event (a mention already outranks "a new message" above); nobody who chose no medium for the type.
   const seen = new Set<string>();
   const rows = wanted.filter((w) => {
@@ -123,13 +124,13 @@ export async function notifyFromEvents(db: DbClient, input: { tenantId: string; 
       .filter((row) => row.inApp)
       .map((row) => ({ tenantId: input.tenantId, type: "notification.created" as const, payload: { userId: row.userId, notification: notificationView(row) } })),
   );
-  const pushable = created.filter((row) => preferences.get(row.userId)?.types[row.type as NotificationType].push ?? resolvePreferences(undefined).types[row.type as NotificationType].push);
+  const pushable = created.filter((row) => choices(row).push);
   if (pushable.length) {
     const devices = new Set((await db.pushSubscription.findMany({ where: { userId: { in: [...new Set(pushable.map((row) => row.userId))] } }, select: { userId: true } })).map((row) => row.userId));
     for (const row of pushable) if (devices.has(row.userId)) await enqueue(db, { task: PUSH_TASK, payload: { tenantId: input.tenantId, notificationId: row.id }, maxAttempts: 5 });
   }
   if (input.mail) {
-    const emailed = created.filter((row) => row.conversationId && (preferences.get(row.userId) ?? resolvePreferences(undefined)).types[row.type as NotificationType].email);
+    const emailed = created.filter((row) => row.conversationId && choices(row).email);
     const pairs = [...new Map(emailed.map((row) => [`${row.userId}|${row.conversationId}`, { userId: row.userId, conversationId: row.conversationId! }])).values()];
     for (const pair of pairs) {
       const runAt = await emailRunAt(db, { ...pair, now: input.now ?? new Date() });
