@@ -21,6 +21,7 @@ describe("environment validation", () => {
       TELEGRAM_API_ROOT: "https://api.telegram.org",
       LOG_LEVEL: "info",
       EMBEDDED_POSTGRES_PORT: 54329,
+      DATABASE_POOL_SIZE: 10,
     });
     expect(result.env.DATABASE_URL).toBeUndefined();
   });
@@ -40,6 +41,8 @@ describe("environment validation", () => {
     [{ NODE_ENV: "prod" }, 'NODE_ENV must be one of development, production, test (got "prod")'],
     [{ WORKER_HOST: "everywhere" }, 'WORKER_HOST must be an IPv4 address, such as 127.0.0.1 or 0.0.0.0 (got "everywhere")'],
     [{ METRICS_TOKEN: "short" }, "METRICS_TOKEN must be at least 16 characters"],
+    [{ DATABASE_POOL_SIZE: "1" }, 'DATABASE_POOL_SIZE must be between 2 and 200 (got "1")'],
+    [{ DATABASE_POOL_SIZE: "ten" }, 'DATABASE_POOL_SIZE must be a whole number of connections (got "ten")'],
   ])("rejects %j with one line naming the variable and the rule", (source, message) => {
     expect(errorsFor(source)).toEqual([message]);
   });

@@ -100,6 +100,11 @@ export const envSchema = z
     ),
     SMTP_URL: z.preprocess(emptyAsUnset, url(["smtp:", "smtps:"], "smtps://user:password@mail.example.com:465").optional()),
     MAIL_FROM: z.preprocess(emptyAsUnset, z.string().trim().min(3).default("Support Chat <no-reply@localhost>")),
+    // The app role's connections in each process (web, realtime, worker); the owner's pool and the job runner's come on top.
+    DATABASE_POOL_SIZE: z.preprocess(
+      emptyAsUnset,
+      z.string().regex(/^\d+$/, "must be a whole number of connections").transform(Number).refine((n) => n >= 2 && n <= 200, "must be between 2 and 200").default(10),
+    ),
     JOB_STALE_LOCK_SECONDS: z.preprocess(
       emptyAsUnset,
       z.string().regex(/^\d+$/, "must be a whole number of seconds").transform(Number).refine((n) => n >= 1, "must be at least 1").default(30),

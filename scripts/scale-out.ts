@@ -238,10 +238,19 @@ async function run(): Promise<void> {
 
   // How many PostgreSQL connections the six processes use at most (a figure: max_connections is often 100).
   let peakConnections = 0;
+  let peakByProcess = "";
   const sampler = setInterval(() => {
     inspect
-      .query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database()`)
-      .then(({ rows }) => void (peakConnections = Math.max(peakConnections, rows[0]!.n)), () => undefined);
+      .query<{ app: string; n: number }>(
+        `SELECT coalesce(nullif(application_name, ''), '?') AS app, count(*)::int AS n
+           FROM pg_stat_activity WHERE datname = current_database() GROUP BY 1 ORDER BY 1`,
+      )
+      .then(({ rows }) => {
+        const total = rows.reduce((sum, row) => sum + row.n, 0);
+        if (total <= peakConnections) return;
+        peakConnections = total;
+        peakByProcess = rows.map((row) => `${row.app.replace(/^support-chat-/, "")} ${row.n}`).join(", ");
+      }, () => undefined);
   }, 500);
   onCleanup("stop sampling connections", async () => clearInterval(sampler));
 
@@ -577,7 +586,7 @@ async function run(): Promise<void> {
   say(`  ${TOTAL_REPLIES} replies enqueued in:        ${seconds(enqueuedMs)} (${(TOTAL_REPLIES / (enqueuedMs / 1000)).toFixed(0)}/s through two web nodes)`);
   say(`  ${TOTAL_REPLIES} replies delivered in:       ${seconds(deliveredMs)} (${(TOTAL_REPLIES / (deliveredMs / 1000)).toFixed(1)}/s, kills included)`);
   say(`  sockets back on node B after:   ${seconds(realtimeRecoveredMs)} (kill → caught up)`);
-  say(`  PostgreSQL connections, peak:   ${peakConnections} (six processes and this script's 3)`);
+  say(`  PostgreSQL connections, peak:   ${peakConnections} (six processes and this script's 3: ${peakByProcess})`);
   say(`  worker A's jobs released after: ${seconds(workerRecoveredMs)} (kill → worker B hands them back; JOB_STALE_LOCK_SECONDS=2, scan every 15 s)`);
 }
 

@@ -27,7 +27,8 @@ export function startProcess(name: string, entry: "web" | "realtime" | "worker",
   // An IPC channel, as `npm start` gives its children: if this script dies outright, they stop themselves.
   const child = spawn(process.execPath, ["--import", "tsx", path.join(root, `server/${entry}/main.ts`)], {
     cwd: root,
-    env: childEnv(env),
+    // Named in pg_stat_activity after the process, for the run's connection figures.
+    env: childEnv({ PGAPPNAME: `support-chat-${name.toLowerCase().replace(/\s+/g, "-")}`, ...env }),
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
   const lines: string[] = [];

@@ -1,13 +1,21 @@
 import pg from "pg";
-import { APP_ROLE } from "./client";
+import { APP_ROLE } from "./role";
 import { isRequestId } from "@/server/http/api-error";
 import { originSettings, type TransactionOrigin } from "./tenant-scope";
 
 /**
- * A plain node-postgres pool running as the app role, for the one path where
- * Prisma's per-query cost (about a millisecond each, measured) would cap
- * throughput: Telegram intake. Row-level security applies exactly as for the
- * Prisma app client; `withTenantSql` sets the tenant for one transaction.
+ * A process's connections: one node-postgres pool per role. The app role's serves the
+ * Prisma app client (getDb) and the paths where Prisma's per-query cost (about a
+ * millisecond each, measured) would cap throughput — Telegram intake, the widget,
+ * realtime's catch-up — through `withTenantSql`, which sets the tenant for one
+ * transaction; row-level security applies alike. The owner's serves the system
+ * client (getSystemDb) and the lookups before a tenant is known. One pool per role
+ * instead of one per client keeps a process's connections to what it uses at once:
+ * six processes fit PostgreSQL's default 100 connections (scripts/scale-out.ts).
+ *
+ * Nothing may wait for a second connection of a pool while holding one of it
+ * (a tenant procedure's transaction holds one): with every connection held so, the
+ * waits would only end at Prisma's transaction timeout.
  */
 /**
  * Prisma keeps DateTime in `timestamp(3)` columns as UTC. node-postgres would read
@@ -37,16 +45,32 @@ export function createSystemPool(connectionString: string, max = 3): pg.Pool {
 
 const globalForPool = globalThis as unknown as { supportChatAppPool?: pg.Pool; supportChatSystemPool?: pg.Pool };
 
+/** The owner's pool: a few connections, for lookups across tenants and the log's readers. */
+export const SYSTEM_POOL_SIZE = 3;
+
+/** DATABASE_POOL_SIZE (validated at start, lib/env.ts): the app role's connections in each process. */
+export function appPoolSize(env: NodeJS.ProcessEnv = process.env): number {
+  const size = Number(env.DATABASE_POOL_SIZE);
+  return Number.isInteger(size) && size > 0 ? size : 10;
+}
+
 export function getSystemPool(): pg.Pool {
   if (!process.env.DATABASE_URL) throw new Error("DATABASE_URL is not set in this process");
-  globalForPool.supportChatSystemPool ??= createSystemPool(process.env.DATABASE_URL);
+  globalForPool.supportChatSystemPool ??= createSystemPool(process.env.DATABASE_URL, SYSTEM_POOL_SIZE);
   return globalForPool.supportChatSystemPool;
 }
 
 export function getAppPool(): pg.Pool {
   if (!process.env.DATABASE_URL) throw new Error("DATABASE_URL is not set in this process");
-  globalForPool.supportChatAppPool ??= createAppPool(process.env.DATABASE_URL);
+  globalForPool.supportChatAppPool ??= createAppPool(process.env.DATABASE_URL, appPoolSize());
   return globalForPool.supportChatAppPool;
+}
+
+/** A process's last step with the database: ends its pools (after its clients have disconnected). */
+export async function endPools(): Promise<void> {
+  const pools = [globalForPool.supportChatAppPool, globalForPool.supportChatSystemPool];
+  globalForPool.supportChatAppPool = globalForPool.supportChatSystemPool = undefined;
+  await Promise.all(pools.map((pool) => pool?.end()));
 }
 
 export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

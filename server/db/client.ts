@@ -1,5 +1,8 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import type pg from "pg";
+import { getAppPool, getSystemPool } from "./app-pool";
 import { PrismaClient } from "./generated/client";
+import { APP_ROLE } from "./role";
 import { tenantScope } from "./tenant-scope";
 
 /**
@@ -13,23 +16,29 @@ import { tenantScope } from "./tenant-scope";
  *   cross tenants before a tenant is known (an API key by its hash, a user's memberships).
  */
 
-export const APP_ROLE = "supportchat_app";
+export { APP_ROLE };
 
+/**
+ * A connection string gives the client a pool of its own; a pool (the process's, from app-pool.ts) is
+ * shared with the node-postgres paths of the same role, so a process holds one pool per role.
+ */
+type Connection = string | pg.Pool;
 
-function adapter(connectionString: string, max: number, role?: string) {
+function adapter(connection: Connection, max: number, role?: string) {
+  if (typeof connection !== "string") return new PrismaPg(connection);
   // A startup parameter, so every pooled connection is switched before its first query.
-  return new PrismaPg({ connectionString, max, ...(role ? { options: `-c role=${role}` } : {}) });
+  return new PrismaPg({ connectionString: connection, max, ...(role ? { options: `-c role=${role}` } : {}) });
 }
 
-export function createSystemDb(connectionString: string, options: { max?: number } = {}) {
+export function createSystemDb(connection: Connection, options: { max?: number } = {}) {
   // An empty extension gives it exactly the app client's types, so services take either.
-  return new PrismaClient({ adapter: adapter(connectionString, options.max ?? 5) }).$extends({ name: "system" });
+  return new PrismaClient({ adapter: adapter(connection, options.max ?? 5) }).$extends({ name: "system" });
 }
 
 export type SystemDb = ReturnType<typeof createSystemDb>;
 
-export function createAppDb(connectionString: string, options: { max?: number } = {}) {
-  return new PrismaClient({ adapter: adapter(connectionString, options.max ?? 10, APP_ROLE) }).$extends(tenantScope);
+export function createAppDb(connection: Connection, options: { max?: number } = {}) {
+  return new PrismaClient({ adapter: adapter(connection, options.max ?? 10, APP_ROLE) }).$extends(tenantScope);
 }
 
 /** The app role without the scope extension: only row-level security stands (tests prove it holds alone). */
@@ -44,20 +53,14 @@ export type DbClient = Omit<AppDb, "$connect" | "$disconnect" | "$on" | "$transa
 
 const globalForDb = globalThis as unknown as { supportChatAppDb?: AppDb; supportChatSystemDb?: SystemDb };
 
-function databaseUrl(): string {
-  const url = process.env.DATABASE_URL;
-  if (!url) throw new Error("DATABASE_URL is not set in this process");
-  return url;
-}
-
-/** The process-wide app client (one pool per process). */
+/** The process-wide app client, over the process's app-role pool (getAppPool). */
 export function getDb(): AppDb {
-  globalForDb.supportChatAppDb ??= createAppDb(databaseUrl());
+  globalForDb.supportChatAppDb ??= createAppDb(getAppPool());
   return globalForDb.supportChatAppDb;
 }
 
-/** The process-wide system client; use only through the functions in server/db/system-queries.ts. */
+/** The process-wide system client, over the process's owner pool (getSystemPool); use only through the functions in server/db/system-queries.ts. */
 export function getSystemDb(): SystemDb {
-  globalForDb.supportChatSystemDb ??= createSystemDb(databaseUrl(), { max: 3 });
+  globalForDb.supportChatSystemDb ??= createSystemDb(getSystemPool());
   return globalForDb.supportChatSystemDb;
 }

@@ -1,6 +1,6 @@
 import { processPublicUrl } from "@/lib/env";
 import { runMain } from "@/server/config/fail";
-import { createAppPool, createSystemPool } from "@/server/db/app-pool";
+import { endPools, getAppPool, getSystemPool } from "@/server/db/app-pool";
 import { createHealthServer } from "@/server/health/health-server";
 import { createProbes } from "@/server/health/probes";
 import { registerPoolMetrics } from "@/server/metrics/registry";
@@ -14,8 +14,8 @@ import { createRealtimeServer } from "./server";
 runMain(async () => {
   const { config, log, db, stopTracing } = await bootstrap("realtime");
   const databaseUrl = process.env.DATABASE_URL!;
-  const appPool = createAppPool(databaseUrl);
-  const systemPool = createSystemPool(databaseUrl);
+  const appPool = getAppPool();
+  const systemPool = getSystemPool();
   registerPoolMetrics(appPool, "app");
   registerPoolMetrics(systemPool, "system");
   const probes = createProbes({ proc: "realtime", db, connectionString: databaseUrl });
@@ -40,8 +40,9 @@ runMain(async () => {
     probes.drain();
     await realtime.close();
     await new Promise((resolve) => server.close(resolve));
-    await Promise.all([appPool.end(), systemPool.end(), limiters.close()]);
+    await limiters.close();
     await db.$disconnect();
+    await endPools();
     await stopTracing();
   });
 });

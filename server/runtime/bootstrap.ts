@@ -15,6 +15,8 @@ export type ProcessContext = {
 /** What every long-running process does first: validate config, start tracing if configured, reach a migrated database. */
 export async function bootstrap(proc: "web" | "realtime" | "worker"): Promise<ProcessContext> {
   const config = loadConfig();
+  // node-postgres names every connection after PGAPPNAME, so pg_stat_activity says which process holds it.
+  process.env.PGAPPNAME ??= `support-chat-${proc}`;
   const log = createLogger(proc, config.LOG_LEVEL);
   // Before the database client exists, so Prisma's instrumentation sees every query.
   const stopTracing = await startTracing(proc);

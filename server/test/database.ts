@@ -52,10 +52,11 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
     }
   }
   const url = withDatabase(inject("pgAdminUrl"), name);
-  const db = createSystemDb(url, { max: 5 });
-  const appDb = createAppDb(url, { max: 5 });
-  const appPool = createAppPool(url, 5);
-  const systemPool = createSystemPool(url, 2);
+  // One pool per role, the Prisma clients over them, as in the product's processes (server/db/app-pool.ts).
+  const appPool = createAppPool(url, 8);
+  const systemPool = createSystemPool(url, 5);
+  const db = createSystemDb(systemPool);
+  const appDb = createAppDb(appPool);
   return {
     name,
     url,

@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import next from "next";
 import { publicUrl } from "@/lib/env";
 import { serveTelegramWebhook } from "@/server/channels/telegram/handle-webhook";
-import { getAppPool, getSystemPool } from "@/server/db/app-pool";
+import { endPools, getAppPool, getSystemPool } from "@/server/db/app-pool";
 import { createProbes, serveProbes } from "@/server/health/probes";
 import { REQUEST_ID_HEADER, requestIdFrom } from "@/server/http/api-error";
 import { metrics, registerPoolMetrics, routeOf } from "@/server/metrics/registry";
@@ -101,8 +101,8 @@ runMain(async () => {
     probes.drain();
     await new Promise((resolve) => server.close(resolve));
     await app.close();
-    await Promise.all([webhookDeps.pool.end(), webhookDeps.systemPool.end()]);
     await db.$disconnect();
+    await endPools();
     await stopTracing();
   });
 });

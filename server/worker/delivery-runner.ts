@@ -54,9 +54,12 @@ export async function startDeliveryRunner(options: {
       throw error;
     }
   };
+  const concurrency = options.concurrency ?? 5;
   return run({
     connectionString: options.connectionString,
-    concurrency: options.concurrency ?? 5,
+    concurrency,
+    // graphile-worker's own pool: a connection per running job, its LISTEN and one to claim with (its default is 10).
+    maxPoolSize: concurrency + 2,
     noHandleSignals: true,
     pollInterval: 1000,
     events: options.events,

@@ -7,7 +7,7 @@ import { listen } from "@/server/runtime/listen";
 import { onShutdown } from "@/server/runtime/shutdown";
 import { createSendLimits } from "@/server/channels/core/send-limits";
 import { startPolling } from "@/server/channels/telegram/poller";
-import { getAppPool } from "@/server/db/app-pool";
+import { endPools, getAppPool } from "@/server/db/app-pool";
 import { getSystemDb } from "@/server/db/client";
 import { startAssignmentRouter } from "./assignment-router";
 import { startDeliveryRunner } from "./delivery-runner";
@@ -52,6 +52,8 @@ runMain(async () => {
     await new Promise((resolve) => server.close(resolve));
     await limits.close();
     await db.$disconnect();
+    await getSystemDb().$disconnect();
+    await endPools();
     await stopTracing();
   });
 });
