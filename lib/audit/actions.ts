@@ -31,6 +31,7 @@ export const auditActions = [
   "quarantined_update.retried",
   "quarantined_update.discarded",
   "retention.purged",
+  "reports.rebuilt",
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

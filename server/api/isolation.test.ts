@@ -159,7 +159,7 @@ function secretsOfA(): string[] {
     ...Object.values(a.memberships).map((membership) => membership.id),
     ...Object.values(a.sessions).map((session) => session.id),
     ...Object.values(a.rows)
-      .map((row) => ("id" in row ? String(row.id) : "channelId" in row ? row.channelId : ""))
+      .map((row) => ("id" in row ? String(row.id) : "channelId" in row ? (row.channelId ?? "") : ""))
       .filter((id) => id.length > 8),
     a.rows.pushSubscription.endpoint,
     a.rows.pushSubscription.p256dh,

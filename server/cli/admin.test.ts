@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashApiKey } from "@/server/services/api-keys/create-api-key";
 import { verifyPassword } from "@/server/security/password";
 import { createTestDatabase, type TestDatabase } from "@/server/test/database";
+import { createTenantFixture } from "@/server/test/fixtures";
 import { runScript } from "@/server/test/run-script";
 
 let database: TestDatabase;
@@ -132,5 +133,34 @@ describe("npm run admin", () => {
     const result = await admin(["apikey:create", "--tenant", "users", "--name", "CI"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Created API key "CI" for users \(scopes: conversations:read, conversations:write, messages:write, contacts:read\)\nKey \(shown once, store it now\): sck_/);
+  });
+
+  it("reports:rebuild recomputes a tenant's report facts from its event log, says how far it got, and audits it", async () => {
+    const t = await createTenantFixture(database.db, "rebuild");
+    await database.db.reportFact.deleteMany({ where: { tenantId: t.tenant.id } });
+    const conversationId = t.rows.conversation.id;
+    const at = (minute: number) => new Date(Date.parse("2026-05-04T10:00:00Z") + minute * 60_000);
+    const message = (minute: number, fields: object) => ({ message: { isPrivate: false, senderUserId: null, createdAt: at(minute).toISOString(), ...fields } });
+    await database.db.event.createMany({
+      data: [
+        { type: "conversation.created", payload: { conversation: { id: conversationId, channelId: t.rows.channel.id, labels: [], status: "open" } }, createdAt: at(0) },
+        { type: "message.created", payload: message(1, { direction: "inbound", senderType: "contact" }), createdAt: at(1) },
+        { type: "message.created", payload: message(6, { direction: "outbound", senderType: "agent", senderUserId: t.users.agent.id }), createdAt: at(6) },
+      ].map((event) => ({ ...event, tenantId: t.tenant.id, conversationId })),
+    });
+
+    const human = await admin(["reports:rebuild", "--tenant", "rebuild"]);
+    expect(human.code).toBe(0);
+    expect(human.stderr).toMatch(/^read \d+ events$/m);
+    expect(human.stdout).toMatch(/^Rebuilt the reports of rebuild in \d+\.\d s: 4 events, 1 conversation, 4 facts\n$/);
+    const out = json((await admin(["reports:rebuild", "--tenant", "rebuild", "--json"])).stdout);
+    expect(out).toMatchObject({ tenantId: t.tenant.id, events: 4, conversations: 1, facts: 4 });
+    const first = await database.db.reportFact.findFirstOrThrow({ where: { tenantId: t.tenant.id, kind: "first_response" } });
+    expect(first).toMatchObject({ conversationId, agentId: t.users.agent.id, millis: 300_000n, businessMillis: 300_000n });
+    expect(await database.db.auditLog.count({ where: { tenantId: t.tenant.id, action: "reports.rebuilt" } })).toBe(2);
+
+    const unknown = await admin(["reports:rebuild", "--tenant", "nope"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.trim()).toBe('admin: no tenant with the slug "nope"');
   });
 });

@@ -85,6 +85,7 @@ function expectedType(field: DmmfField): string {
   if (field.kind === "enum") base = `"${field.type}"`;
   else if (native === "Uuid") base = "uuid";
   else if (native === "VarChar") base = `character varying(${field.nativeType![1][0]})`;
+  else if (native === "Date") base = "date";
   else {
     base = {
       String: "text",

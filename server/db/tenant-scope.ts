@@ -39,6 +39,8 @@ export const tenantOwnedModels = new Set<string>([
   "NotificationPreference",
   "PushSubscription",
   "NotificationEmail",
+  "ReportFact",
+  "ReportState",
 ]);
 
 // One store per process: Next.js bundles each route separately, so a module-level

@@ -60,6 +60,8 @@ export function startEventRelay(options: {
   label?: string;
   /** Called on each announcement too, so another follower in the process can share this LISTEN connection. */
   onNotify?: () => void;
+  /** false: no LISTEN connection of its own; another follower's announcements wake it (readNow) besides its timer. */
+  listen?: boolean;
 }): { stop: () => Promise<void>; ready: Promise<void>; position: () => RelayPosition; readNow: () => Promise<void> } {
   const { log } = options;
   const pollMs = options.pollMs ?? 250;
@@ -160,7 +162,7 @@ export function startEventRelay(options: {
         await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** attempt)));
       }
     }
-    await listen(0);
+    if (options.listen !== false) await listen(0);
     timer = setTimeout(() => void read(), pollMs);
   })();
 

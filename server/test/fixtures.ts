@@ -80,6 +80,11 @@ export async function createTenantFixture(db: SystemDb, slug: string) {
     data: { tenantId: tenant.id, userId: agent.id, endpoint: `https://push.example.com/${slug}`, p256dh: `p256dh-${slug}`, auth: `auth-${slug}` },
   });
   const notificationEmail = await db.notificationEmail.create({ data: { tenantId: tenant.id, userId: agent.id, conversationId: conversation.id, lastSentAt: new Date() } });
+  // The reports' fact of the message and the fold's state of its conversation.
+  const reportFact = await db.reportFact.create({
+    data: { tenantId: tenant.id, eventId: event.id, kind: "message_in", conversationId: conversation.id, cycle: 0, at: message.createdAt, day: message.createdAt, channelId: channel.id, teamId: team.id, labels: [`label of ${slug}`] },
+  });
+  const reportState = await db.reportState.create({ data: { tenantId: tenant.id, conversationId: conversation.id, lastEventId: event.id, state: { cycle: 0, note: `state of ${slug}` } } });
   await db.processedUpdate.create({ data: { tenantId: tenant.id, channelId: channel.id, key: "1" } });
   const template = await db.template.create({ data: { tenantId: tenant.id, key: "greeting" } });
   const variant = await db.templateVariant.create({ data: { tenantId: tenant.id, templateId: template.id, locale: "en", body: "Hello" } });
@@ -130,7 +135,7 @@ export async function createTenantFixture(db: SystemDb, slug: string) {
     memberships,
     sessions,
     keys: { full: fullKey, read: readKey },
-    rows: { channel, telegramChannel, widgetChannel, webWidget, contact, identity, team, assignmentPolicy, conversation, message, event, participant, notification, notificationPreference, pushSubscription, notificationEmail, template, variant, invitation, audit, upload, settingsVersion, quarantinedUpdate },
+    rows: { channel, telegramChannel, widgetChannel, webWidget, contact, identity, team, assignmentPolicy, conversation, message, event, participant, notification, notificationPreference, pushSubscription, notificationEmail, reportFact, reportState, template, variant, invitation, audit, upload, settingsVersion, quarantinedUpdate },
     invitationToken,
     as,
     asKey,

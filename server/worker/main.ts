@@ -12,9 +12,10 @@ import { getSystemDb } from "@/server/db/client";
 import { startAssignmentRouter } from "./assignment-router";
 import { startDeliveryRunner } from "./delivery-runner";
 import { logReader, startNotifier } from "./notifier";
+import { startReportsFollower } from "./reports-follower";
 import { createPoolLiveness } from "./stale-locks";
 
-// The job runner: delivers replies to Telegram, assigns waiting conversations to agents, notifies people (in the app, by push and email), sends auto-replies, resolves idle conversations,
+// The job runner: delivers replies to Telegram, assigns waiting conversations to agents, notifies people (in the app, by push and email), keeps the reports' figures, sends auto-replies, resolves idle conversations,
 // purges data past its retention, and polls the channels in polling mode.
 // GET /health on WORKER_PORT answers while the database does.
 runMain(async () => {
@@ -33,10 +34,21 @@ runMain(async () => {
     notifications: { mail, secret: config.APP_SECRET },
   });
   liveness.start();
-  // One LISTEN connection for both followers of the log: the notifier's, which wakes the router too (on a
-  // PostgreSQL of 100 connections, the scale-out run's six processes have none to spare).
+  // One LISTEN connection for the followers of the log: the notifier's, which wakes the router and the reports'
+  // follower too (on a PostgreSQL of 100 connections, the scale-out run's six processes have none to spare).
   const router = startAssignmentRouter({ connectionString: databaseUrl, appDb: db, systemDb: getSystemDb(), log, listen: false });
-  const notifier = startNotifier({ connectionString: databaseUrl, systemPool: logReader(getSystemDb()), appDb: db, log, mail: Boolean(config.SMTP_URL), onNotify: router.wake });
+  const reports = startReportsFollower({ connectionString: databaseUrl, systemPool: logReader(getSystemDb()), appDb: db, log, listen: false, pollMs: 1000 });
+  const notifier = startNotifier({
+    connectionString: databaseUrl,
+    systemPool: logReader(getSystemDb()),
+    appDb: db,
+    log,
+    mail: Boolean(config.SMTP_URL),
+    onNotify: () => {
+      router.wake();
+      reports.wake();
+    },
+  });
   const poller = startPolling({ databaseUrl, systemDb: getSystemDb(), pool: getAppPool(), log });
   const probes = createProbes({ proc: "worker", db, connectionString: databaseUrl });
   registerPoolMetrics(getAppPool(), "app");
@@ -47,7 +59,7 @@ runMain(async () => {
   onShutdown(log, async () => {
     probes.drain();
     // Stop claiming jobs and let running ones finish; unfinished ones are released to another worker.
-    await Promise.all([runner.stop(), poller.stop(), router.stop(), notifier.stop()]);
+    await Promise.all([runner.stop(), poller.stop(), router.stop(), notifier.stop(), reports.stop()]);
     await liveness.stop();
     await new Promise((resolve) => server.close(resolve));
     await limits.close();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Settings } from "@/lib/settings/schema";
-import { isWithinBusinessHours } from "./business-hours";
+import { businessMillis, isWithinBusinessHours } from "./business-hours";
 
 type Days = Settings["businessHours"]["days"];
 const nineToSix = [{ from: "09:00", to: "18:00" }];
@@ -38,5 +38,41 @@ const cases: [string, ReturnType<typeof hours>, string, boolean][] = [
 describe("business hours", () => {
   it.each(cases)("%s", (_, settings, at, open) => {
     expect(isWithinBusinessHours(settings, new Date(at))).toBe(open);
+  });
+});
+
+describe("business time between two instants", () => {
+  const h = 3_600_000;
+  const span = (settings: ReturnType<typeof hours>, from: string, to: string) => businessMillis(settings, new Date(from), new Date(to)) / h;
+  it.each<[string, ReturnType<typeof hours>, string, string, number]>([
+    ["off: all of it", hours("UTC", {}, false), "2026-01-10T10:00:00Z", "2026-01-12T10:00:00Z", 48],
+    ["within one interval", hours("UTC"), "2026-01-05T10:00:00Z", "2026-01-05T12:30:00Z", 2.5],
+    ["starting before opening", hours("UTC"), "2026-01-05T07:00:00Z", "2026-01-05T10:00:00Z", 1],
+    ["overnight: the evening and the next morning", hours("UTC"), "2026-01-05T17:00:00Z", "2026-01-06T10:00:00Z", 2],
+    ["across a weekend: Friday 17:00 to Monday 10:00", hours("UTC"), "2026-01-09T17:00:00Z", "2026-01-12T10:00:00Z", 2],
+    ["all within a weekend: nothing", hours("UTC"), "2026-01-10T08:00:00Z", "2026-01-11T20:00:00Z", 0],
+    ["a whole week: five days of nine hours", hours("UTC"), "2026-01-05T00:00:00Z", "2026-01-12T00:00:00Z", 45],
+    ["overlapping intervals count once", hours("UTC", { mon: [{ from: "09:00", to: "12:00" }, { from: "11:00", to: "13:00" }] }), "2026-01-05T00:00:00Z", "2026-01-06T00:00:00Z", 4],
+    ["an end of 23:59 runs to midnight", hours("UTC", { sat: [{ from: "00:00", to: "23:59" }] }), "2026-01-10T00:00:00Z", "2026-01-11T00:00:00Z", 24],
+    ["in the workspace's zone: Berlin's 09:00 is 08:00Z in winter", hours("Europe/Berlin"), "2026-01-05T07:00:00Z", "2026-01-05T09:00:00Z", 1],
+    ["the spring change's Sunday, open all day, has 23 hours", hours("Europe/Berlin", { sun: [{ from: "00:00", to: "23:59" }] }), "2026-03-28T23:00:00Z", "2026-03-29T22:00:00Z", 23],
+    ["the autumn change's Sunday, open all day, has 25 hours", hours("Europe/Berlin", { sun: [{ from: "00:00", to: "23:59" }] }), "2026-10-24T22:00:00Z", "2026-10-25T23:00:00Z", 25],
+    ["02:00–02:30 on the autumn change is open twice", hours("Europe/Berlin", { sun: [{ from: "02:00", to: "02:30" }] }), "2026-10-24T22:00:00Z", "2026-10-25T23:00:00Z", 1],
+    ["01:00–04:00 on the spring change is two hours of clock", hours("Europe/Berlin", { sun: [{ from: "01:00", to: "04:00" }] }), "2026-03-28T22:00:00Z", "2026-03-29T22:00:00Z", 2],
+    ["a working week across the spring change: the Monday after opens an hour earlier in UTC", hours("Europe/Berlin"), "2026-03-27T16:00:00Z", "2026-03-30T08:00:00Z", 2],
+    ["half-hour zones: Kolkata's 09:00 is 03:30Z", hours("Asia/Kolkata"), "2026-01-05T03:00:00Z", "2026-01-05T04:00:00Z", 0.5],
+    ["the weekday is the local one: Sunday evening UTC is Monday morning in Tokyo", hours("Asia/Tokyo"), "2026-01-04T23:00:00Z", "2026-01-05T02:00:00Z", 2],
+    ["the end before the start: nothing", hours("UTC"), "2026-01-05T12:00:00Z", "2026-01-05T10:00:00Z", 0],
+  ])("%s", (_, settings, from, to, expected) => {
+    expect(span(settings, from, to)).toBeCloseTo(expected, 9);
+  });
+
+  it("agrees with isWithinBusinessHours, minute by minute, over a month with a daylight-saving change", () => {
+    const settings = hours("America/New_York", { sat: [{ from: "10:00", to: "14:00" }], mon: [{ from: "01:00", to: "03:30" }, { from: "09:00", to: "17:00" }] });
+    const from = Date.parse("2026-10-20T00:00:00Z");
+    const to = Date.parse("2026-11-15T00:00:00Z"); // the change is on 2026-11-01
+    let counted = 0;
+    for (let at = from; at < to; at += 60_000) if (isWithinBusinessHours(settings, new Date(at))) counted += 60_000;
+    expect(businessMillis(settings, new Date(from), new Date(to))).toBe(counted);
   });
 });
