@@ -173,6 +173,41 @@ describe("what each procedure needs", () => {
   });
 });
 
+describe("reports", () => {
+  const day = "2026-01-01";
+  const filter = { from: day, to: day };
+  const procedures: [string, (caller: ReturnType<typeof callerFor>) => Promise<unknown>][] = [
+    ["reports.overview", (c) => c.reports.overview()],
+    ["reports.summary", (c) => c.reports.summary(filter)],
+    ["reports.timeseries", (c) => c.reports.timeseries({ filter, groupBy: "week" })],
+    ["reports.breakdown", (c) => c.reports.breakdown({ filter, by: "label" })],
+    ["reports.agents", (c) => c.reports.agents(filter)],
+    ["reports.teams", (c) => c.reports.teams(filter)],
+    ["reports.conversations", (c) => c.reports.conversations({ filter, metric: "first_response" })],
+  ];
+
+  it("covers every procedure of the reports router", () => {
+    const listed = new Set(procedures.map(([path]) => path));
+    expect(Object.keys(appRouter._def.procedures).filter((path) => path.startsWith("reports.") && !listed.has(path))).toEqual([]);
+  });
+
+  it.each(procedures)("%s: every member (an agent their own figures) and a key with the admin scope; not a key without it, nobody signed out", async (_, run) => {
+    for (const role of ["agent", "admin", "owner"] as const) await run(as(role));
+    await run(callerFor(database, t.asKey(t.keys.full)));
+    expect(await code(run(callerFor(database, t.asKey(t.keys.read))))).toBe("FORBIDDEN");
+    expect(await code(run(callerFor(database, null)))).toBe("UNAUTHORIZED");
+  });
+
+  it("refuses an agent another agent's figures, and a range it cannot read, with the field named", async () => {
+    expect(await code(as("agent").reports.summary({ ...filter, agentId: t.users.admin.id }))).toBe("FORBIDDEN");
+    await as("agent").reports.summary({ ...filter, agentId: t.users.agent.id });
+    const range = (from: string, to: string) => refusal(as("owner").reports.summary({ from, to }));
+    expect(await range("2026-02-01", "2026-01-01")).toEqual({ code: "BAD_REQUEST", fieldErrors: { to: ["must not be before from"] } });
+    expect(await range("2025-01-01", "2026-01-03")).toEqual({ code: "BAD_REQUEST", fieldErrors: { to: ["at most 366 days after from"] } });
+    expect(await range("2026-02-30", "2026-03-01")).toEqual({ code: "BAD_REQUEST", fieldErrors: { from: ["not a date"] } });
+  });
+});
+
 describe("notifications and participants", () => {
   const personal: [string, (caller: ReturnType<typeof callerFor>) => Promise<unknown>][] = [
     ["notifications.list", (c) => c.notifications.list()],

@@ -36,6 +36,12 @@ type Attack =
 
 const randomToken = () => randomBytes(32).toString("base64url");
 
+/** A report's filter over the days around the fixtures' facts, aimed at A's channel, team and agent. */
+const reportFilterAt = (a: TenantFixture) => {
+  const day = a.rows.reportFact.day.toISOString().slice(0, 10);
+  return { from: day, to: day, channelId: a.rows.channel.id, teamId: a.rows.team.id, agentId: a.users.agent.id };
+};
+
 const attacks: Record<string, Attack> = {
   "health.check": { kind: "own tenant", input: () => undefined },
   "me.get": { kind: "own tenant", input: () => undefined },
@@ -89,6 +95,15 @@ const attacks: Record<string, Attack> = {
   "me.setLocale": { kind: "own tenant", input: () => ({ locale: "ru" }) },
   "me.setAvailability": { kind: "own tenant", input: () => ({ status: "online" }) },
   // A cursor of A's is no notification of B's: refused as a bad cursor, naming nothing of A's.
+  // Reports aimed at A's channel, team and agent: B's figures only, nothing of A's.
+  "reports.overview": { kind: "own tenant", input: () => undefined },
+  "reports.summary": { kind: "own tenant", input: (a) => reportFilterAt(a) },
+  "reports.timeseries": { kind: "own tenant", input: (a) => ({ filter: reportFilterAt(a), groupBy: "week" }) },
+  "reports.breakdown": { kind: "own tenant", input: (a) => ({ filter: { from: reportFilterAt(a).from, to: reportFilterAt(a).to }, by: "channel" }) },
+  "reports.agents": { kind: "own tenant", input: (a) => reportFilterAt(a) },
+  "reports.teams": { kind: "own tenant", input: (a) => ({ from: reportFilterAt(a).from, to: reportFilterAt(a).to }) },
+  // Over the same days without A's ids: B's own facts come back, and none of A's with them.
+  "reports.conversations": { kind: "own tenant", input: (a) => ({ filter: { from: reportFilterAt(a).from, to: reportFilterAt(a).to }, metric: "incoming" }) },
   "notifications.list": { kind: "own tenant", input: (a) => ({ cursor: a.rows.notification.id }) },
   "notifications.unreadCount": { kind: "own tenant", input: () => undefined },
   // A's entry named by id: it stays unread (the snapshot) and B's answer counts nothing of A's.

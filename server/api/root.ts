@@ -12,6 +12,7 @@ import { meRouter } from "@/server/api/routers/me";
 import { membersRouter } from "@/server/api/routers/members";
 import { messagesRouter } from "@/server/api/routers/messages";
 import { notificationsRouter } from "@/server/api/routers/notifications";
+import { reportsRouter } from "@/server/api/routers/reports";
 import { quarantineRouter } from "@/server/api/routers/quarantine";
 import { realtimeRouter } from "@/server/api/routers/realtime";
 import { settingsRouter } from "@/server/api/routers/settings";
@@ -33,6 +34,7 @@ export const appRouter = createTRPCRouter({
   conversations: conversationsRouter,
   messages: messagesRouter,
   notifications: notificationsRouter,
+  reports: reportsRouter,
   auditLog: auditLogRouter,
   realtime: realtimeRouter,
   templates: templatesRouter,

@@ -1,5 +1,6 @@
 import type { ApiScope } from "@/lib/api-scopes";
 import type { SystemDb } from "@/server/db/client";
+import type { Role } from "@/server/db/generated/client";
 import { membershipIn } from "./memberships";
 import { principalFromHeaders, type Principal } from "./principal";
 
@@ -13,14 +14,15 @@ export async function tenantForRequest(
   headers: Headers,
   slug: string,
   scope: ApiScope,
-): Promise<{ status: 401 | 404 } | { tenantId: string; principal: Principal }> {
+): Promise<{ status: 401 | 404 } | { tenantId: string; principal: Principal; role: Role }> {
   const { principal } = await principalFromHeaders(systemDb, headers);
   if (!principal) return { status: 401 };
   if (principal.kind === "user") {
     const membership = await membershipIn(systemDb, principal.userId, slug);
-    return membership ? { tenantId: membership.tenant.id, principal } : { status: 404 };
+    return membership ? { tenantId: membership.tenant.id, principal, role: membership.role } : { status: 404 };
   }
   if (!principal.scopes.includes(scope)) return { status: 404 };
   const tenant = await systemDb.tenant.findUnique({ where: { slug }, select: { id: true } });
-  return tenant?.id === principal.tenantId ? { tenantId: tenant.id, principal } : { status: 404 };
+  // A key acts as an admin with the admin scope, as an agent without it (as tenantProcedure has it).
+  return tenant?.id === principal.tenantId ? { tenantId: tenant.id, principal, role: principal.scopes.includes("admin") ? "admin" : "agent" } : { status: 404 };
 }

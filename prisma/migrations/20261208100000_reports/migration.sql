@@ -32,10 +32,12 @@ CREATE TABLE "ReportState" (
     "tenantId" UUID NOT NULL,
     "lastEventId" BIGINT NOT NULL,
     "state" JSONB NOT NULL,
+    -- Since when the customer waits for an agent's reply (null: answered, resolved or snoozed): the overview's "waiting longest".
+    "waitingSince" TIMESTAMP(3),
     "updatedAt" TIMESTAMP(3) NOT NULL,
     CONSTRAINT "ReportState_pkey" PRIMARY KEY ("conversationId")
 );
-CREATE INDEX "ReportState_tenantId_idx" ON "ReportState"("tenantId");
+CREATE INDEX "ReportState_tenantId_waitingSince_idx" ON "ReportState"("tenantId", "waitingSince");
 ALTER TABLE "ReportState" ADD CONSTRAINT "ReportState_tenantId_fkey" FOREIGN KEY ("tenantId") REFERENCES "Tenant"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 ALTER TABLE "ReportFact" ENABLE ROW LEVEL SECURITY;

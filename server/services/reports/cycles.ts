@@ -163,6 +163,12 @@ export function step(previous: CycleState | null, event: LogEvent): { state: Cyc
   return { state, facts };
 }
 
+/** Since when the customer waits for an agent's reply: from the cycle's first message until the first reply, then from each message after a reply. */
+export function awaitingReplySince(state: CycleState): Date | null {
+  if (state.status === "resolved" || state.status === "snoozed") return null;
+  return state.waitingSince ?? (state.firstReplyAt ? null : state.firstCustomerAt);
+}
+
 /** The facts of a whole history (a rebuild), folding each conversation's events in log order. */
 export function foldAll(events: LogEvent[], states = new Map<string, CycleState>()): { states: Map<string, CycleState>; facts: Fact[] } {
   const facts: Fact[] = [];

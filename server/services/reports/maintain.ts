@@ -2,7 +2,7 @@ import type { DbClient } from "@/server/db/client";
 import type { Settings } from "@/lib/settings/schema";
 import { businessMillis } from "@/server/services/automation/business-hours";
 import { getSettings } from "@/server/services/settings/settings";
-import { step, type CycleState, type Fact, type LogEvent } from "./cycles";
+import { awaitingReplySince, step, type CycleState, type Fact, type LogEvent } from "./cycles";
 
 /** The events the reports' fold reads; the rest change no figure. */
 export const reportEventTypes = ["conversation.created", "message.created", "conversation.status_changed", "assignee.changed", "team.changed", "conversation.updated"];
@@ -82,10 +82,11 @@ async function saveStates(db: DbClient, tenantId: string, states: CycleState[]):
   for (let start = 0; start < states.length; start += 5000) {
     const chunk = states.slice(start, start + 5000);
     await db.$executeRaw`
-      INSERT INTO "ReportState" ("conversationId", "tenantId", "lastEventId", state, "updatedAt")
-      SELECT v.id, ${tenantId}::uuid, v.last, v.state, now()
-      FROM unnest(${chunk.map((state) => state.conversationId)}::uuid[], ${chunk.map((state) => state.lastEventId)}::bigint[], ${chunk.map((state) => JSON.stringify(store(state)))}::jsonb[]) AS v(id, last, state)
-      ON CONFLICT ("conversationId") DO UPDATE SET "lastEventId" = excluded."lastEventId", state = excluded.state, "updatedAt" = excluded."updatedAt"`;
+      INSERT INTO "ReportState" ("conversationId", "tenantId", "lastEventId", state, "waitingSince", "updatedAt")
+      SELECT v.id, ${tenantId}::uuid, v.last, v.state, v.waiting, now()
+      FROM unnest(${chunk.map((state) => state.conversationId)}::uuid[], ${chunk.map((state) => state.lastEventId)}::bigint[], ${chunk.map((state) => JSON.stringify(store(state)))}::jsonb[],
+                  ${chunk.map((state) => awaitingReplySince(state))}::timestamp(3)[]) AS v(id, last, state, waiting)
+      ON CONFLICT ("conversationId") DO UPDATE SET "lastEventId" = excluded."lastEventId", state = excluded.state, "waitingSince" = excluded."waitingSince", "updatedAt" = excluded."updatedAt"`;
   }
 }
 
