@@ -36,6 +36,7 @@ export default async function WorkspaceLayout({ children, params }: { children: 
   const links = [
     { href: `/t/${slug}/inbox`, label: t("inbox") },
     { href: `/t/${slug}/team`, label: t("team") },
+    { href: `/t/${slug}/reports`, label: t("reports") },
     ...(membership.role !== "agent" ? [{ href: `/t/${slug}/settings`, label: t("settings") }] : []),
   ];
   // The header is 49 px high at every width (the inbox's height is the screen's less that); on a phone its

@@ -46,8 +46,11 @@ export const reportsRouter = createTRPCRouter({
         metric: z.enum(reportMetrics),
         period: z.object({ groupBy: z.enum(reportGroupings), start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "use YYYY-MM-DD") }).optional(),
         limit: z.number().int().min(1).max(100).default(50),
-        offset: z.number().int().min(0).max(100_000, "narrow the filters to look further").default(0),
+        /** Where the page starts: how many came before it (the answer's `total` says how many there are). */
+        cursor: z.number().int().min(0).max(100_000, "narrow the filters to look further").default(0),
       }),
     )
-    .query(({ ctx, input }) => reportConversations(ctx.db, { tenantId: ctx.tenantId, ...input, filter: checked(ctx.viewer, input.filter), viewer: ctx.viewer })),
+    .query(({ ctx, input: { cursor, ...input } }) =>
+      reportConversations(ctx.db, { tenantId: ctx.tenantId, ...input, offset: cursor, filter: checked(ctx.viewer, input.filter), viewer: ctx.viewer }),
+    ),
 });
