@@ -84,7 +84,15 @@ export async function createTenantFixture(db: SystemDb, slug: string) {
   const reportFact = await db.reportFact.create({
     data: { tenantId: tenant.id, eventId: event.id, kind: "message_in", conversationId: conversation.id, cycle: 0, at: message.createdAt, day: message.createdAt, channelId: channel.id, teamId: team.id, labels: [`label of ${slug}`] },
   });
-  const reportState = await db.reportState.create({ data: { tenantId: tenant.id, conversationId: conversation.id, lastEventId: event.id, state: { cycle: 0, note: `state of ${slug}` } } });
+  const reportState = await db.reportState.create({
+    data: {
+      tenantId: tenant.id,
+      conversationId: conversation.id,
+      lastEventId: event.id,
+      waitingSince: message.createdAt,
+      state: { conversationId: conversation.id, lastEventId: String(event.id), cycle: 0, status: "open", channelId: channel.id, teamId: team.id, assigneeId: null, labels: [`label of ${slug}`], firstCustomerAt: message.createdAt.toISOString(), firstReplyAt: null, waitingSince: null },
+    },
+  });
   await db.processedUpdate.create({ data: { tenantId: tenant.id, channelId: channel.id, key: "1" } });
   const template = await db.template.create({ data: { tenantId: tenant.id, key: "greeting" } });
   const variant = await db.templateVariant.create({ data: { tenantId: tenant.id, templateId: template.id, locale: "en", body: "Hello" } });

@@ -34,7 +34,14 @@ export type FollowerOptions = {
  * twice of a replay. Several workers may all run it; each follower's work is idempotent, so the
  * slower one finds it done.
  */
-export function startDurableFollower(name: string, options: FollowerOptions, handle: (events: LoggedEvent[]) => Promise<void>) {
+export function startDurableFollower(
+  name: string,
+  options: FollowerOptions & {
+    /** Without a saved place: read the whole log from its beginning (a store built from it) rather than from now on (notifications). */
+    fromStart?: boolean;
+  },
+  handle: (events: LoggedEvent[]) => Promise<void>,
+) {
   const { systemPool } = options;
   const relay = startEventRelay({
     connectionString: options.connectionString,
@@ -57,7 +64,7 @@ export function startDurableFollower(name: string, options: FollowerOptions, han
     onGap: () => undefined,
     start: async () => {
       const { rows } = await systemPool.query<{ position: RelayPosition }>({ text: `SELECT position FROM "EventFollower" WHERE name = $1`, values: [name] });
-      return rows[0]?.position ?? null;
+      return rows[0]?.position ?? (options.fromStart ? { lastId: null, running: [], runningFrom: null } : null);
     },
   });
   return { ready: relay.ready, readNow: relay.readNow, wake: () => void relay.readNow(), stop: relay.stop };

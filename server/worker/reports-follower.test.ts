@@ -78,4 +78,20 @@ describe("the reports' follower", () => {
     // The fixture's own fact is of an event the rebuild reads no message from; everything else is made again as it was.
     expect(after).toEqual(before.filter((fact) => fact.eventId !== p.t.rows.reportFact.eventId));
   });
+
+  it("on its first run counts the history written before it ran", async () => {
+    const before = await p.database.db.reportFact.findMany({ where: { tenantId: p.t.tenant.id }, orderBy: [{ eventId: "asc" }, { kind: "asc" }] });
+    expect(before.length).toBeGreaterThan(5);
+    for (const follower of followers.splice(0)) await follower.stop();
+    // As on a database that has never had the follower: no place saved, no facts, no states.
+    await p.database.db.eventFollower.deleteMany({ where: { name: "reports" } });
+    await p.database.db.reportFact.deleteMany({});
+    await p.database.db.reportState.deleteMany({});
+    const fresh = startReportsFollower({ connectionString: p.database.url, systemPool: p.database.systemPool, appDb: p.database.appDb, log: createLogger("test", "silent"), pollMs: 60_000 });
+    followers.push(fresh);
+    await fresh.ready;
+    await fresh.readNow();
+    const after = await p.database.db.reportFact.findMany({ where: { tenantId: p.t.tenant.id }, orderBy: [{ eventId: "asc" }, { kind: "asc" }] });
+    expect(after).toEqual(before.filter((fact) => fact.eventId !== p.t.rows.reportFact.eventId));
+  });
 });

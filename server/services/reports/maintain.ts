@@ -24,8 +24,22 @@ function store(state: CycleState): StoredState {
   return { ...state, lastEventId: state.lastEventId.toString(), firstCustomerAt: iso(state.firstCustomerAt), firstReplyAt: iso(state.firstReplyAt), waitingSince: iso(state.waitingSince) };
 }
 
-function load(stored: StoredState): CycleState {
-  return { ...stored, lastEventId: BigInt(stored.lastEventId), firstCustomerAt: date(stored.firstCustomerAt), firstReplyAt: date(stored.firstReplyAt), waitingSince: date(stored.waitingSince) };
+/** A saved state; the row's own columns say which conversation and event, and a field it lacks reads as a fresh state's. */
+function load(row: { conversationId: string; lastEventId: bigint; state: unknown }): CycleState {
+  const stored = (row.state ?? {}) as Partial<StoredState>;
+  return {
+    conversationId: row.conversationId,
+    lastEventId: row.lastEventId,
+    cycle: typeof stored.cycle === "number" ? stored.cycle : 0,
+    status: typeof stored.status === "string" ? stored.status : "open",
+    channelId: stored.channelId ?? null,
+    teamId: stored.teamId ?? null,
+    assigneeId: stored.assigneeId ?? null,
+    labels: Array.isArray(stored.labels) ? stored.labels : [],
+    firstCustomerAt: date(stored.firstCustomerAt ?? null),
+    firstReplyAt: date(stored.firstReplyAt ?? null),
+    waitingSince: date(stored.waitingSince ?? null),
+  };
 }
 
 const dayFormatters = new Map<string, Intl.DateTimeFormat>();
@@ -114,8 +128,8 @@ export async function applyReportEvents(db: DbClient, input: { tenantId: string;
   if (events.length === 0) return { facts: 0 };
   await lockReports(db, input.tenantId);
   const ids = [...new Set(events.map((event) => event.conversationId))];
-  const saved = await db.reportState.findMany({ where: { conversationId: { in: ids } }, select: { conversationId: true, state: true } });
-  const states = new Map(saved.map((row) => [row.conversationId, load(row.state as unknown as StoredState)]));
+  const saved = await db.reportState.findMany({ where: { conversationId: { in: ids } }, select: { conversationId: true, lastEventId: true, state: true } });
+  const states = new Map(saved.map((row) => [row.conversationId, load(row)]));
   const facts: Fact[] = [];
   const changed = new Set<string>();
   for (const event of events) {
