@@ -1,11 +1,12 @@
 import { runInboxBench } from "./inbox";
 import { runRealtimeBench } from "./realtime";
+import { runReportsBench } from "./reports";
 import { runRoutingBench } from "./routing";
 import { runTelegramBench } from "./telegram";
 import { runWidgetBench } from "./widget";
 
 /** `npm run bench -- <scenario>`: runs a benchmark and prints its figures. */
-const scenarios: Record<string, () => Promise<void>> = { telegram: runTelegramBench, realtime: runRealtimeBench, inbox: runInboxBench, widget: runWidgetBench, routing: runRoutingBench };
+const scenarios: Record<string, () => Promise<void>> = { telegram: runTelegramBench, realtime: runRealtimeBench, inbox: runInboxBench, widget: runWidgetBench, routing: runRoutingBench, reports: runReportsBench };
 
 const name = process.argv[2] ?? "telegram";
 const scenario = scenarios[name];

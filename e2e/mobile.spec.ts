@@ -135,6 +135,13 @@ test("on a phone the header folds into a menu, and the settings and account page
   await expectTouchSized(page, "main");
   await page.screenshot({ path: "e2e/screenshots/mobile-notifications.png", fullPage: true });
 
+  // The reports: the cards stack, the breakdown's table scrolls inside its own box.
+  await page.goto(`${baseUrl()}/t/demo/reports`);
+  await expect(page.getByTestId("figure-firstResponse")).toBeVisible();
+  await expect(page.getByTestId("live-open")).toBeVisible();
+  await expectNoSidewaysScroll(page);
+  await page.screenshot({ path: "e2e/screenshots/mobile-reports.png", fullPage: true });
+
   await page.getByTestId("signed-in-as").tap();
   await expect(page).toHaveURL(`${baseUrl()}/account`);
   await expect(page.getByRole("heading", { name: "Your account" })).toBeVisible();

@@ -34,7 +34,7 @@ export function BreakdownTable({ filter, dimensions = reportDimensions, onOpen }
               role="tab"
               aria-selected={by === dimension}
               onClick={() => setBy(dimension)}
-              className={`min-h-9 rounded-lg px-3 text-sm ${by === dimension ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900" : "hover:bg-slate-100 dark:hover:bg-slate-800"}`}
+              className={`min-h-9 max-md:min-h-11 rounded-lg px-3 text-sm ${by === dimension ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900" : "hover:bg-slate-100 dark:hover:bg-slate-800"}`}
             >
               {t(`breakdown.${dimension}`)}
             </button>

@@ -17,7 +17,7 @@ import type { DrillTarget } from "./types";
 
 type Option = { id: string; name: string };
 const presets = [7, 30, 90] as const;
-const control = "min-h-9 rounded-lg border border-slate-300 bg-white px-2 text-sm dark:border-slate-700 dark:bg-slate-900";
+const control = "min-h-9 max-md:min-h-11 rounded-lg border border-slate-300 bg-white px-2 text-sm dark:border-slate-700 dark:bg-slate-900";
 
 /**
  * The reports page: the live counters, then the chosen days' figures — cards, a chart, a breakdown
@@ -54,11 +54,11 @@ export function ReportsView({ slug, timeZone, allFigures, teams, channels, agent
       <section aria-label={t("range.label")} className="flex flex-wrap items-end gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
         <div role="group" aria-label={t("range.label")} className="flex flex-wrap gap-1">
           {presets.map((days) => (
-            <button key={days} type="button" aria-pressed={preset === days} onClick={() => setPreset(days)} className={`min-h-9 rounded-lg px-3 text-sm ${preset === days ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900" : "border border-slate-300 dark:border-slate-700"}`}>
+            <button key={days} type="button" aria-pressed={preset === days} onClick={() => setPreset(days)} className={`min-h-9 max-md:min-h-11 rounded-lg px-3 text-sm ${preset === days ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900" : "border border-slate-300 dark:border-slate-700"}`}>
               {t(`range.last${days}`)}
             </button>
           ))}
-          <button type="button" aria-pressed={preset === "custom"} onClick={() => (setCustom(range), setPreset("custom"))} className={`min-h-9 rounded-lg px-3 text-sm ${preset === "custom" ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900" : "border border-slate-300 dark:border-slate-700"}`}>
+          <button type="button" aria-pressed={preset === "custom"} onClick={() => (setCustom(range), setPreset("custom"))} className={`min-h-9 max-md:min-h-11 rounded-lg px-3 text-sm ${preset === "custom" ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900" : "border border-slate-300 dark:border-slate-700"}`}>
             {t("range.custom")}
           </button>
         </div>

@@ -117,7 +117,7 @@ async function indexes(): Promise<IndexRow[]> {
   const result = await client.query<IndexRow>(`
     SELECT t.relname AS "table", i.relname AS name, ix.indisunique AS "unique", ix.indisprimary AS "primary",
       array(SELECT a.attname FROM unnest(ix.indkey) WITH ORDINALITY k(attnum, ord)
-            JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.ord)::text[] AS columns,
+            JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum WHERE k.ord <= ix.indnkeyatts ORDER BY k.ord)::text[] AS columns,
       array(SELECT (o.opt & 1) = 1 FROM unnest(ix.indoption) WITH ORDINALITY o(opt, ord) ORDER BY o.ord)::boolean[] AS "desc"
     FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class t ON t.oid = ix.indrelid
     JOIN pg_namespace n ON n.oid = t.relnamespace
@@ -155,6 +155,7 @@ describe("the migrated database matches schema.prisma", () => {
   });
 
   it("has every primary key, unique constraint and index, in column order and sort direction, and no others", async () => {
+    // The key columns: an index's INCLUDE columns (the reports' covering index) are the migration's, which Prisma cannot say.
     const describeIndex = (table: string, kind: string, cols: string[], desc: boolean[]) =>
       `${table} ${kind} (${cols.map((c, i) => `${c}${desc[i] ? " desc" : ""}`).join(", ")})`;
     const actual = (await indexes())

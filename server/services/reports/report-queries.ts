@@ -62,11 +62,38 @@ export function figuresOf(rows: FigureRow[]): ReportFigures {
   };
 }
 
+/** The timed kinds: only their facts are sorted for the percentiles (the messages, most of the facts, only counted). */
+const timedKinds = Prisma.sql`f.kind IN ('first_response', 'next_reply', 'resolution')`;
+
+/**
+ * The figures' rows of one grouping: the counts of every kind, and the times of the timed kinds
+ * only — two statements, so the sort behind the percentiles never sees a message's fact.
+ */
+async function figureRows<Extra extends Record<string, unknown>>(db: DbClient, input: { where: Prisma.Sql; filter: ReportFilter; select?: Prisma.Sql; from?: Prisma.Sql; groupBy?: Prisma.Sql }) {
+  const select = input.select ? Prisma.sql`${input.select}, ` : Prisma.empty;
+  const groupBy = input.groupBy ? Prisma.sql`${input.groupBy}, ` : Prisma.empty;
+  const from = input.from ?? Prisma.empty;
+  const [counts, times] = await Promise.all([
+    db.$queryRaw<(Extra & { kind: string; count: number })[]>`
+      SELECT ${select} f.kind::text AS kind, count(*)::int AS count FROM "ReportFact" f ${from} WHERE ${input.where} GROUP BY ${groupBy} f.kind`,
+    db.$queryRaw<(Extra & FigureRow)[]>`
+      SELECT ${select} ${figureColumns(input.filter)} FROM "ReportFact" f ${from} WHERE ${input.where} AND ${timedKinds} AND ${duration(input.filter)} IS NOT NULL GROUP BY ${groupBy} f.kind`,
+  ]);
+  // A row's group: its kind and the grouping's own columns (period, key), the same in both answers.
+  const groupOf = (row: Record<string, unknown>) => JSON.stringify(Object.entries(row).filter(([key]) => key === "kind" || !figureKeys.has(key)));
+  const timed = new Map(times.map((row) => [groupOf(row), row]));
+  return counts.map((row): Extra & FigureRow => {
+    const time = timed.get(groupOf(row));
+    return { ...row, timed: time?.timed ?? 0, average: time?.average ?? null, median: time?.median ?? null, p90: time?.p90 ?? null };
+  });
+}
+
+const figureKeys = new Set(["kind", "count", "timed", "average", "median", "p90"]);
+
+
 /** Every figure over the days and filters. */
 export async function reportSummary(db: DbClient, input: { tenantId: string; filter: ReportFilter; viewer: ReportViewer }): Promise<ReportFigures> {
-  const rows = await db.$queryRaw<FigureRow[]>`
-    SELECT ${figureColumns(input.filter)} FROM "ReportFact" f WHERE ${factConditions(input.tenantId, input.filter, input.viewer)} GROUP BY f.kind`;
-  return figuresOf(rows);
+  return figuresOf(await figureRows(db, { where: factConditions(input.tenantId, input.filter, input.viewer), filter: input.filter }));
 }
 
 /** The figures per day, week (from Monday) or month, every period of the range listed (empty ones with zeros). */
@@ -75,10 +102,12 @@ export async function reportTimeseries(
   input: { tenantId: string; filter: ReportFilter; viewer: ReportViewer; groupBy: ReportGrouping },
 ): Promise<{ period: string; figures: ReportFigures }[]> {
   const unit = Prisma.raw(`'${input.groupBy}'`);
-  const rows = await db.$queryRaw<(FigureRow & { period: string })[]>`
-    SELECT to_char(date_trunc(${unit}, f.day), 'YYYY-MM-DD') AS period, ${figureColumns(input.filter)}
-    FROM "ReportFact" f WHERE ${factConditions(input.tenantId, input.filter, input.viewer)}
-    GROUP BY 1, f.kind ORDER BY 1`;
+  const rows = await figureRows<{ period: string }>(db, {
+    where: factConditions(input.tenantId, input.filter, input.viewer),
+    filter: input.filter,
+    select: Prisma.sql`to_char(date_trunc(${unit}, f.day), 'YYYY-MM-DD') AS period`,
+    groupBy: Prisma.sql`date_trunc(${unit}, f.day)`,
+  });
   const periods = await db.$queryRaw<{ period: string }[]>`
     SELECT to_char(p, 'YYYY-MM-DD') AS period
     FROM generate_series(date_trunc(${unit}, ${input.filter.from}::date), ${input.filter.to}::date, ${Prisma.raw(`interval '1 ${input.groupBy}'`)}) p`;
@@ -101,10 +130,13 @@ export async function reportBreakdown(
   input: { tenantId: string; filter: ReportFilter; viewer: ReportViewer; by: ReportDimension },
 ): Promise<{ key: string | null; name: string | null; figures: ReportFigures }[]> {
   const labels = input.by === "label" ? Prisma.sql`CROSS JOIN LATERAL unnest(f.labels) AS l(label)` : Prisma.empty;
-  const rows = await db.$queryRaw<(FigureRow & { key: string | null })[]>`
-    SELECT ${dimensionColumn[input.by]} AS key, ${figureColumns(input.filter)}
-    FROM "ReportFact" f ${labels} WHERE ${factConditions(input.tenantId, input.filter, input.viewer)}
-    GROUP BY 1, f.kind`;
+  const rows = await figureRows<{ key: string | null }>(db, {
+    where: factConditions(input.tenantId, input.filter, input.viewer),
+    filter: input.filter,
+    select: Prisma.sql`${dimensionColumn[input.by]} AS key`,
+    from: labels,
+    groupBy: dimensionColumn[input.by],
+  });
   const keys = [...new Set(rows.map((row) => row.key))];
   const names = await namesOf(db, input.by, keys.filter((key): key is string => key !== null));
   return keys
@@ -184,8 +216,8 @@ export async function reportOverview(db: DbClient, input: { tenantId: string; vi
     db.$queryRaw<{ open: number; unassigned: number; waiting: number }[]>`
       SELECT count(*) FILTER (WHERE c.status = 'open')::int AS open,
              count(*) FILTER (WHERE c.status = 'open' AND c."assigneeId" IS NULL)::int AS unassigned,
-             (SELECT count(*)::int FROM "ReportState" s JOIN "Conversation" c ON c.id = s."conversationId"
-               WHERE s."tenantId" = ${input.tenantId}::uuid AND s."waitingSince" IS NOT NULL AND c.status IN ('open', 'pending') ${mine}) AS waiting
+             (SELECT count(*)::int FROM "ReportState" s ${input.viewer.all ? Prisma.empty : Prisma.sql`JOIN "Conversation" c ON c.id = s."conversationId"`}
+               WHERE s."tenantId" = ${input.tenantId}::uuid AND s."waitingSince" IS NOT NULL ${mine}) AS waiting
       FROM "Conversation" c WHERE c."tenantId" = ${input.tenantId}::uuid AND c.status IN ('open', 'pending') ${mine}`,
     db.$queryRaw<ReportOverview["waitingLongest"]>`
       SELECT s."conversationId", ct.name AS "contactName", s."waitingSince" AS since, c."assigneeId"
