@@ -36,7 +36,9 @@ export function TimeseriesChart({ points, groupBy }: { points: { period: string;
           </ComposedChart>
         </ResponsiveContainer>
       </div>
-      <table className="sr-only">
+      {/* In a box of its own: a table keeps its columns' width whatever its own width says, so sr-only must clip a div. */}
+      <div className="sr-only">
+      <table>
         <caption>{t("title")}</caption>
         <thead>
           <tr>
@@ -55,6 +57,7 @@ export function TimeseriesChart({ points, groupBy }: { points: { period: string;
           ))}
         </tbody>
       </table>
+      </div>
     </figure>
   );
 }
