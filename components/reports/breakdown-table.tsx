@@ -74,7 +74,7 @@ export function BreakdownTable({ filter, dimensions = reportDimensions, onOpen }
                 const wait = (seconds: number | null) => formatWait(seconds, locale) ?? t("figures.none");
                 return (
                   <tr key={row.key ?? "none"}>
-                    <th scope="row" className="px-3 py-2 text-left font-medium">{name}</th>
+                    <th scope="row" className="max-w-[16rem] px-3 py-2 text-left font-medium [overflow-wrap:anywhere]">{name}</th>
                     <td className={cell}>{open("conversations", number.format(row.figures.conversations), t("figures.conversations"))}</td>
                     <td className={cell}>{open("incoming", number.format(row.figures.incoming), t("figures.incoming"))}</td>
                     <td className={cell}>{open("outgoing", number.format(row.figures.outgoing), t("figures.outgoing"))}</td>

@@ -53,7 +53,7 @@ export function DrillDown({ slug, target, onClose }: { slug: string; target: Dri
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {items.map((item) => (
                 <tr key={`${item.conversationId}-${String(item.at)}-${item.cycle}`}>
-                  <td className="py-2">{item.contactName ?? t("unknownContact")}</td>
+                  <td className="py-2 [overflow-wrap:anywhere]">{item.contactName ?? t("unknownContact")}</td>
                   <td className="py-2 text-slate-600 dark:text-slate-400">{format.dateTime(new Date(item.at), { dateStyle: "medium", timeStyle: "short" })}</td>
                   {timed ? <td className="py-2 text-right tabular-nums">{formatWait(item.seconds, locale)}</td> : null}
                   <td className="py-2 text-right">

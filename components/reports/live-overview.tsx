@@ -35,7 +35,7 @@ export function LiveOverview({ slug }: { slug: string }) {
       <QueryStatus query={overview} loading={state("loading")} failed={state("failed")} retryLabel={state("retry")} />
       {data ? (
         <div className="grid gap-4 lg:grid-cols-3">
-          <div className="grid grid-cols-3 gap-2 lg:col-span-1">
+          <div className="grid min-w-0 grid-cols-3 gap-2 lg:col-span-1">
             {counter(t("open"), data.open, "live-open")}
             {counter(t("unassigned"), data.unassigned, "live-unassigned")}
             {counter(t("waiting"), data.waiting, "live-waiting")}
@@ -43,7 +43,8 @@ export function LiveOverview({ slug }: { slug: string }) {
             {counter(t("busy"), data.availability.busy, "live-busy")}
             {counter(t("offline"), data.availability.offline, "live-offline")}
           </div>
-          <div>
+          {/* min-w-0 throughout: a customer's name may be as long as they like, and must not widen the page. */}
+          <div className="min-w-0">
             <h3 className="mb-1 text-xs font-medium text-slate-500 dark:text-slate-400">{t("longest")}</h3>
             {data.waitingLongest.length === 0 ? (
               <p className="text-sm text-slate-500">{t("nobodyWaiting")}</p>
@@ -51,7 +52,7 @@ export function LiveOverview({ slug }: { slug: string }) {
               <ul className="divide-y divide-slate-100 text-sm dark:divide-slate-800">
                 {data.waitingLongest.map((item) => (
                   <li key={item.conversationId} className="flex justify-between gap-2 py-1.5">
-                    <Link href={`/t/${slug}/inbox/${item.conversationId}`} className="truncate underline-offset-2 hover:underline">
+                    <Link href={`/t/${slug}/inbox/${item.conversationId}`} className="min-w-0 truncate underline-offset-2 hover:underline">
                       {item.contactName ?? "—"}
                     </Link>
                     <span className="shrink-0 tabular-nums text-amber-700 dark:text-amber-400">{formatWait(Math.max(0, (overview.dataUpdatedAt - new Date(item.since).getTime()) / 1000), locale)}</span>
@@ -60,12 +61,12 @@ export function LiveOverview({ slug }: { slug: string }) {
               </ul>
             )}
           </div>
-          <div>
+          <div className="min-w-0">
             <h3 className="mb-1 text-xs font-medium text-slate-500 dark:text-slate-400">{t("openPerAgent")}</h3>
             <ul className="divide-y divide-slate-100 text-sm dark:divide-slate-800">
               {data.openPerAgent.map((row) => (
                 <li key={row.agentId ?? "nobody"} className="flex justify-between gap-2 py-1.5">
-                  <span className="truncate">{row.name ?? t("nobody")}</span>
+                  <span className="min-w-0 truncate">{row.name ?? t("nobody")}</span>
                   <span className="tabular-nums">{number.format(row.open)}</span>
                 </li>
               ))}
