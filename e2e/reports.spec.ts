@@ -23,21 +23,28 @@ test("reports: a customer's conversation answered in the inbox shows in the figu
   await page.getByRole("link", { name: "Reports", exact: true }).first().click();
   await expect(page.getByRole("heading", { name: "Reports", level: 1 })).toBeVisible();
   await expect(page.getByTestId("live-open")).toBeVisible();
-  // The worker's follower has counted the reply: the first response has at least one timing.
+  // Once the worker's follower has counted the reply, the first responses' conversations list Rita's.
+  const drill = page.getByTestId("drill-down");
   await expect(async () => {
     await page.reload();
-    await expect(page.getByTestId("figure-firstResponse")).not.toContainText("0 timed", { timeout: 1000 });
+    await page.getByTestId("figure-firstResponse").click();
+    await expect(drill.getByRole("table")).toBeVisible({ timeout: 2000 });
+    // Longest waits first, a page at a time: other tests' conversations may come before Rita's.
+    const more = drill.getByRole("button", { name: "Show more" });
+    while (!(await drill.getByText("Rita Report").count()) && (await more.count())) {
+      await more.click();
+      await expect(more.or(drill.getByText("Rita Report")).first()).toBeVisible();
+    }
+    await expect(drill).toContainText("Rita Report", { timeout: 1000 });
   }).toPass({ timeout: 20_000 });
+  await expect(page.getByTestId("figure-firstResponse")).not.toContainText(/· 0 timed/);
   await expect(page.getByTestId("figure-conversations")).not.toContainText(/^New conversations0$/);
   await expect(page.getByTestId("report-chart").getByRole("application")).toBeVisible();
   await page.getByTestId("report-definitions").locator("summary").click();
   await expect(page.getByTestId("report-definitions")).toContainText("Private notes, auto-replies and bots' messages are not replies");
   await page.screenshot({ path: "e2e/screenshots/reports.png", fullPage: true });
 
-  // Drill-down: the first responses' conversations, Rita's among them, each opening the inbox.
-  await page.getByTestId("figure-firstResponse").click();
-  const drill = page.getByTestId("drill-down");
-  await expect(drill).toContainText("Rita Report");
+  // The drill-down's conversations each open the inbox.
   await expect(drill.getByRole("link", { name: "Open in the inbox" }).first()).toHaveAttribute("href", /^\/t\/demo\/inbox\/[0-9a-f-]{36}$/);
 
   // The breakdown by agent names the owner, who replied.
