@@ -74,39 +74,9 @@ export function ReportsView({ slug, timeZone, allFigures, teams, channels, agent
             </label>
           </>
         ) : null}
-        {teams.length > 0 ? (
-          <label className="flex flex-col gap-1 text-xs text-slate-600 dark:text-slate-400">
-            {t("filters.team")}
-            <select className={control} value={filters.teamId ?? ""} onChange={(event) => setFilter("teamId", event.target.value)}>
-              <option value="">{t("filters.all")}</option>
-              {teams.map((team) => (
-                <option key={team.id} value={team.id}>{team.name}</option>
-              ))}
-            </select>
-          </label>
-        ) : null}
-        {channels.length > 1 ? (
-          <label className="flex flex-col gap-1 text-xs text-slate-600 dark:text-slate-400">
-            {t("filters.channel")}
-            <select className={control} value={filters.channelId ?? ""} onChange={(event) => setFilter("channelId", event.target.value)}>
-              <option value="">{t("filters.all")}</option>
-              {channels.map((channel) => (
-                <option key={channel.id} value={channel.id}>{channel.name}</option>
-              ))}
-            </select>
-          </label>
-        ) : null}
-        {allFigures ? (
-          <label className="flex flex-col gap-1 text-xs text-slate-600 dark:text-slate-400">
-            {t("filters.agent")}
-            <select className={control} value={filters.agentId ?? ""} onChange={(event) => setFilter("agentId", event.target.value)}>
-              <option value="">{t("filters.all")}</option>
-              {agents.map((agent) => (
-                <option key={agent.id} value={agent.id}>{agent.name}</option>
-              ))}
-            </select>
-          </label>
-        ) : null}
+        {teams.length > 0 ? <OptionFilter label={t("filters.team")} all={t("filters.all")} options={teams} value={filters.teamId} onChange={(value) => setFilter("teamId", value)} /> : null}
+        {channels.length > 1 ? <OptionFilter label={t("filters.channel")} all={t("filters.all")} options={channels} value={filters.channelId} onChange={(value) => setFilter("channelId", value)} /> : null}
+        {allFigures ? <OptionFilter label={t("filters.agent")} all={t("filters.all")} options={agents} value={filters.agentId} onChange={(value) => setFilter("agentId", value)} /> : null}
         <label className="flex flex-col gap-1 text-xs text-slate-600 dark:text-slate-400">
           {t("filters.label")}
           <input className={`${control} w-32`} maxLength={50} placeholder={t("filters.labelPlaceholder")} value={filters.label ?? ""} onChange={(event) => setFilter("label", event.target.value.trim())} />
@@ -162,5 +132,22 @@ export function ReportsView({ slug, timeZone, allFigures, teams, channels, agent
         </ul>
       </details>
     </div>
+  );
+}
+
+/** One of the filters that pick from a list (team, channel, agent), "all" first. */
+function OptionFilter({ label, all, options, value, onChange }: { label: string; all: string; options: Option[]; value: string | undefined; onChange: (value: string) => void }) {
+  return (
+    <label className="flex flex-col gap-1 text-xs text-slate-600 dark:text-slate-400">
+      {label}
+      <select className={control} value={value ?? ""} onChange={(event) => onChange(event.target.value)}>
+        <option value="">{all}</option>
+        {options.map((option) => (
+          <option key={option.id} value={option.id}>
+            {option.name}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

@@ -1,42 +1,34 @@
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, scopedProcedure } from "@/server/api/trpc";
-import { reportDimensions, reportFilterSchema, reportGroupings, reportMetrics, type ReportFilter } from "@/lib/reports/filters";
-import { reportBreakdown, reportConversations, reportOverview, reportSummary, reportTimeseries, type ReportViewer } from "@/server/services/reports/report-queries";
+import { reportDimensions, reportFilterSchema, reportGroupings, reportMetrics } from "@/lib/reports/filters";
+import { reportBreakdown, reportConversations, reportOverview, reportSummary, reportTimeseries, reportViewer, viewerMay } from "@/server/services/reports/report-queries";
 
 /**
  * Support's figures (README, Reports). Owners and admins — and API keys with the admin scope — see
  * the team's; an agent sees their own (the agent filter is theirs, and another agent's is refused).
  */
-const reportsProcedure = scopedProcedure("admin").use(({ ctx, next }) => {
-  const viewer: ReportViewer = ctx.role === "owner" || ctx.role === "admin" ? { all: true } : { all: false, userId: ctx.actor.userId! };
-  return next({ ctx: { viewer } });
-});
+const reportsProcedure = scopedProcedure("admin").use(({ ctx, next }) => next({ ctx: { viewer: reportViewer(ctx.role, ctx.actor.userId) } }));
 
-function checked(viewer: ReportViewer, filter: ReportFilter): ReportFilter {
-  if (!viewer.all && filter.agentId && filter.agentId !== viewer.userId) throw new TRPCError({ code: "FORBIDDEN", message: "an agent sees their own figures only" });
-  return filter;
-}
 
 export const reportsRouter = createTRPCRouter({
   /** Live: open, unassigned, waiting for a reply (and the longest waits), members by availability, open per agent. */
   overview: reportsProcedure.query(({ ctx }) => reportOverview(ctx.db, { tenantId: ctx.tenantId, viewer: ctx.viewer })),
 
   /** Every figure over the days (the workspace's time zone, both counted) and filters. */
-  summary: reportsProcedure.input(reportFilterSchema).query(({ ctx, input }) => reportSummary(ctx.db, { tenantId: ctx.tenantId, filter: checked(ctx.viewer, input), viewer: ctx.viewer })),
+  summary: reportsProcedure.input(reportFilterSchema).query(({ ctx, input }) => reportSummary(ctx.db, { tenantId: ctx.tenantId, filter: viewerMay(ctx.viewer, input), viewer: ctx.viewer })),
 
   /** The figures per day, week (from Monday) or month. */
   timeseries: reportsProcedure
     .input(z.object({ filter: reportFilterSchema, groupBy: z.enum(reportGroupings).default("day") }))
-    .query(({ ctx, input }) => reportTimeseries(ctx.db, { tenantId: ctx.tenantId, filter: checked(ctx.viewer, input.filter), viewer: ctx.viewer, groupBy: input.groupBy })),
+    .query(({ ctx, input }) => reportTimeseries(ctx.db, { tenantId: ctx.tenantId, filter: viewerMay(ctx.viewer, input.filter), viewer: ctx.viewer, groupBy: input.groupBy })),
 
   /** The figures per agent, team, channel or label. */
   breakdown: reportsProcedure
     .input(z.object({ filter: reportFilterSchema, by: z.enum(reportDimensions) }))
-    .query(({ ctx, input }) => reportBreakdown(ctx.db, { tenantId: ctx.tenantId, filter: checked(ctx.viewer, input.filter), viewer: ctx.viewer, by: input.by })),
+    .query(({ ctx, input }) => reportBreakdown(ctx.db, { tenantId: ctx.tenantId, filter: viewerMay(ctx.viewer, input.filter), viewer: ctx.viewer, by: input.by })),
 
-  agents: reportsProcedure.input(reportFilterSchema).query(({ ctx, input }) => reportBreakdown(ctx.db, { tenantId: ctx.tenantId, filter: checked(ctx.viewer, input), viewer: ctx.viewer, by: "agent" })),
-  teams: reportsProcedure.input(reportFilterSchema).query(({ ctx, input }) => reportBreakdown(ctx.db, { tenantId: ctx.tenantId, filter: checked(ctx.viewer, input), viewer: ctx.viewer, by: "team" })),
+  agents: reportsProcedure.input(reportFilterSchema).query(({ ctx, input }) => reportBreakdown(ctx.db, { tenantId: ctx.tenantId, filter: viewerMay(ctx.viewer, input), viewer: ctx.viewer, by: "agent" })),
+  teams: reportsProcedure.input(reportFilterSchema).query(({ ctx, input }) => reportBreakdown(ctx.db, { tenantId: ctx.tenantId, filter: viewerMay(ctx.viewer, input), viewer: ctx.viewer, by: "team" })),
 
   /** The conversations behind a figure: one metric's facts, of one period if named, in pages. */
   conversations: reportsProcedure
@@ -51,6 +43,6 @@ export const reportsRouter = createTRPCRouter({
       }),
     )
     .query(({ ctx, input: { cursor, ...input } }) =>
-      reportConversations(ctx.db, { tenantId: ctx.tenantId, ...input, offset: cursor, filter: checked(ctx.viewer, input.filter), viewer: ctx.viewer }),
+      reportConversations(ctx.db, { tenantId: ctx.tenantId, ...input, offset: cursor, filter: viewerMay(ctx.viewer, input.filter), viewer: ctx.viewer }),
     ),
 });

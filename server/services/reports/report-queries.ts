@@ -1,5 +1,6 @@
 import { Prisma } from "@/server/db/generated/client";
 import type { DbClient } from "@/server/db/client";
+import { AppError } from "@/server/errors";
 import type { ReportDimension, ReportFigures, ReportFilter, ReportGrouping, ReportMetric, TimeFigures } from "@/lib/reports/filters";
 
 /** Which facts a metric is about (a time metric: the fact that carries the time). */
@@ -16,6 +17,17 @@ export const metricKinds: Record<ReportMetric, string> = {
 
 /** Who sees what: owners and admins (and API keys with the admin scope) the team's figures, an agent their own. */
 export type ReportViewer = { all: true } | { all: false; userId: string };
+
+/** The viewer a caller is, from their role in the workspace (an API key's is admin with the admin scope). */
+export function reportViewer(role: string, userId: string | undefined): ReportViewer {
+  return role === "owner" || role === "admin" ? { all: true } : { all: false, userId: userId ?? "" };
+}
+
+/** The filter as asked, unless an agent asks for another agent's figures: FORBIDDEN. */
+export function viewerMay(viewer: ReportViewer, filter: ReportFilter): ReportFilter {
+  if (!viewer.all && filter.agentId && filter.agentId !== viewer.userId) throw new AppError("FORBIDDEN", "an agent sees their own figures only");
+  return filter;
+}
 
 /** The WHERE of every report: the workspace, the days, the filters, and an agent's own figures. */
 export function factConditions(tenantId: string, filter: ReportFilter, viewer: ReportViewer): Prisma.Sql {

@@ -4,7 +4,8 @@ import { withTenant } from "@/server/db/tenant-scope";
 import { fieldErrorsOf } from "@/server/api/trpc";
 import { apiErrorResponse } from "@/server/http/api-error";
 import { csvStream, exportQuerySchema, reportRows } from "./export-report";
-import type { ReportViewer } from "./report-queries";
+import { AppError } from "@/server/errors";
+import { reportViewer, viewerMay } from "./report-queries";
 
 /**
  * GET /api/t/<slug>/reports/export?table=…&from=…&to=…[&groupBy=…][&channelId=…&teamId=…&agentId=…&label=…][&businessHours=true]:
@@ -18,8 +19,13 @@ export async function serveReportExport(request: Request, slug: string, deps: { 
   const query = exportQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!query.success) return apiErrorResponse(request, "BAD_REQUEST", "the report's parameters are not valid", { fieldErrors: fieldErrorsOf(query.error) });
   const { table, groupBy, filter } = query.data;
-  const viewer: ReportViewer = access.role === "owner" || access.role === "admin" ? { all: true } : { all: false, userId: access.principal.kind === "user" ? access.principal.userId : "" };
-  if (!viewer.all && filter.agentId && filter.agentId !== viewer.userId) return apiErrorResponse(request, "FORBIDDEN", "an agent sees their own figures only");
+  const viewer = reportViewer(access.role, access.principal.kind === "user" ? access.principal.userId : undefined);
+  try {
+    viewerMay(viewer, filter);
+  } catch (error) {
+    if (error instanceof AppError) return apiErrorResponse(request, error.code, error.message);
+    throw error;
+  }
   const inTenant = <T>(run: (db: DbClient) => Promise<T>) => withTenant(deps.appDb, access.tenantId, (db) => run(db as DbClient));
   const rows = reportRows(inTenant, { tenantId: access.tenantId, filter, viewer, table, groupBy });
   const name = `report-${slug}-${table}-${filter.from}-${filter.to}.csv`;
